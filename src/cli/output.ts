@@ -1,0 +1,47 @@
+/**
+ * The CLIs' only way to speak: one synchronous write per line, as runit does (GEN-1), so lines
+ * from concurrent writers never interleave mid-line and nothing is lost on exit.
+ */
+import { writeSync } from 'node:fs';
+import { basename } from 'node:path';
+
+/** Writes all of `text` to `fd`, retrying EAGAIN on a non-blocking descriptor. */
+export function writeAll(fd: number, text: string | Uint8Array): void {
+  let bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  while (bytes.length > 0) {
+    try {
+      const written = writeSync(fd, bytes);
+      bytes = bytes.subarray(written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE' || (error as NodeJS.ErrnoException).code === 'EBADF') return;
+      throw error;
+    }
+  }
+}
+
+export function writeStderr(text: string): void {
+  writeAll(2, text);
+}
+
+export function writeStdout(text: string): void {
+  writeAll(1, text);
+}
+
+/** `usage: NAME TAIL` + blank line (GEN-3). */
+export function usageText(name: string, tail: string): string {
+  return `usage: ${name} ${tail}\n\n`;
+}
+
+/** The basename of argv[0] as runit's getopt programs name themselves. */
+export function programName(argv0: string): string {
+  return basename(argv0);
+}
+
+/**
+ * The argv[0] the user typed. Node replaces process.argv[0] with its own path, so the bin shims
+ * pass the script path they were run as.
+ */
+export function invokedAs(): string {
+  return process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'node-runit';
+}

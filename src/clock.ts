@@ -1,0 +1,29 @@
+/**
+ * Time as the supervisors see it: a monotonic clock for deadlines and a wall clock for the
+ * TAI64N stamps written to disk. Passed in as a parameter so tests drive time by hand.
+ */
+import { performance } from 'node:perf_hooks';
+import { tai64nFromMillis, type Tai64n } from './protocol/tai64n.js';
+
+export interface Clock {
+  /** Monotonic milliseconds, for deadlines and the 1-second rule. */
+  monotonicMillis(): number;
+  /** Wall-clock stamp at microsecond resolution, as gettimeofday() gives runit. */
+  now(): Tai64n;
+  /** Runs `callback` after `millis` ms of monotonic time; returns a cancel function. */
+  setTimer(millis: number, callback: () => void): () => void;
+}
+
+export const systemClock: Clock = {
+  monotonicMillis: () => performance.now(),
+  now() {
+    // performance gives microseconds like gettimeofday(); Date.now() wins if the wall clock moved.
+    const precise = performance.timeOrigin + performance.now();
+    const wall = Date.now();
+    return tai64nFromMillis(Math.abs(precise - wall) < 2 ? precise : wall);
+  },
+  setTimer(millis, callback) {
+    const timer = setTimeout(callback, Math.max(0, millis));
+    return () => clearTimeout(timer);
+  },
+};

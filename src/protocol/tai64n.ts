@@ -1,0 +1,69 @@
+/**
+ * TAI64 / TAI64N as runit writes them (GEN-5): label = 2^62 + 10 + Unix seconds, no leap-second
+ * table; the nanoseconds field is microseconds * 1000 + 500.
+ */
+
+/** A point in time at runit's resolution. */
+export interface Tai64n {
+  /** Unix seconds. */
+  seconds: number;
+  /** 0..999999999; runit's own stamps always end in 500. */
+  nanoseconds: number;
+}
+
+const TAI_HIGH_BASE = 0x40000000;
+const TWO_32 = 0x100000000;
+const TAI_OFFSET = 10;
+
+/** The stamp runit takes from gettimeofday(): a wall clock in (fractional) milliseconds. */
+export function tai64nFromMillis(wallMillis: number): Tai64n {
+  const micros = Math.floor(wallMillis * 1000);
+  const seconds = Math.floor(micros / 1e6);
+  return { seconds, nanoseconds: (micros - seconds * 1e6) * 1000 + 500 };
+}
+
+/** Writes the 8-byte TAI64 label of `seconds` big-endian at `offset`. */
+export function packTai64(seconds: number, buffer: Uint8Array, offset: number): void {
+  const label = seconds + TAI_OFFSET;
+  const high = TAI_HIGH_BASE + Math.floor(label / TWO_32);
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  view.setUint32(offset, high);
+  view.setUint32(offset + 4, label - Math.floor(label / TWO_32) * TWO_32);
+}
+
+/** Reads an 8-byte TAI64 label as Unix seconds. */
+export function unpackTai64(buffer: Uint8Array, offset: number): number {
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return (view.getUint32(offset) - TAI_HIGH_BASE) * TWO_32 + view.getUint32(offset + 4) - TAI_OFFSET;
+}
+
+/** Writes the 12-byte TAI64N form at `offset`. */
+export function packTai64n(stamp: Tai64n, buffer: Uint8Array, offset: number): void {
+  packTai64(stamp.seconds, buffer, offset);
+  new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength).setUint32(offset + 8, stamp.nanoseconds);
+}
+
+export function unpackTai64n(buffer: Uint8Array, offset: number): Tai64n {
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return { seconds: unpackTai64(buffer, offset), nanoseconds: view.getUint32(offset + 8) };
+}
+
+/** External form: `@` + 24 lowercase hex digits (25 characters). */
+export function formatTai64n(stamp: Tai64n): string {
+  const bytes = new Uint8Array(12);
+  packTai64n(stamp, bytes, 0);
+  let text = '@';
+  for (const byte of bytes) text += byte.toString(16).padStart(2, '0');
+  return text;
+}
+
+const EXTERNAL_TAI64N = /^@([0-9a-f]{24})$/i;
+
+/** Parses the external form; undefined when it is not one. */
+export function parseTai64n(text: string): Tai64n | undefined {
+  const match = EXTERNAL_TAI64N.exec(text);
+  if (match === null || match[1] === undefined) return undefined;
+  const bytes = new Uint8Array(12);
+  for (let i = 0; i < 12; i++) bytes[i] = Number.parseInt(match[1].slice(i * 2, i * 2 + 2), 16);
+  return unpackTai64n(bytes, 0);
+}

@@ -1,0 +1,218 @@
+/**
+ * The one door to libc. Each wrapper throws SysError (code = errno name) on failure, so callers
+ * print runit's wording with `errorText()` and tests match `code`.
+ */
+import { SysError } from '../errors.js';
+import { c, decodeGroup, decodePasswd, lastErrno, resetErrno } from './libc.js';
+
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
+
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+
+const F_GETFD = 1;
+const F_SETFD = 2;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const FD_CLOEXEC = 1;
+
+const PR_SET_CHILD_SUBREAPER = 36;
+const PR_SET_NAME = 15;
+
+export const WNOHANG = 1;
+
+/** Linux resource numbers, in chpst's order of application (CHP-3 step 9). */
+export const RLIMIT = {
+  CPU: 0,
+  FSIZE: 1,
+  DATA: 2,
+  STACK: 3,
+  CORE: 4,
+  RSS: 5,
+  NPROC: 6,
+  NOFILE: 7,
+  MEMLOCK: 8,
+  AS: 9,
+} as const;
+
+/** RLIM_INFINITY does not fit a double exactly; limits at or above this are "unlimited". */
+export const RLIM_INFINITY = 2 ** 64 - 1;
+
+function check(result: number, syscall: string, path?: string): number {
+  if (result === -1) throw new SysError(syscall, lastErrno(), path);
+  return result;
+}
+
+/** mkfifo(2); EEXIST is the caller's to ignore (GEN-6). */
+export function mkfifo(path: string, mode: number): void {
+  check(c.mkfifo(path, mode) as number, 'mkfifo', path);
+}
+
+/** flock(2). With LOCK_NB a held lock throws SysError code EAGAIN ("temporary failure"). */
+export function flock(fd: number, operation: number): void {
+  check(c.flock(fd, operation) as number, 'flock');
+}
+
+/** A blocking flock(2) run on koffi's worker thread, so the event loop keeps turning. */
+export function flockWait(fd: number, operation: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    c.flock.async(fd, operation & ~LOCK_NB, (err: unknown, result: number) => {
+      if (err) reject(err);
+      else if (result === -1) reject(new SysError('flock', lastErrno()));
+      else resolve();
+    });
+  });
+}
+
+/** pipe2(2): [readEnd, writeEnd]. */
+export function pipe2(flags: number): [number, number] {
+  const fds = [0, 0];
+  check(c.pipe2(fds, flags) as number, 'pipe2');
+  return [fds[0] as number, fds[1] as number];
+}
+
+export function setCloseOnExec(fd: number, on: boolean): void {
+  const flags = check(c.fcntl(fd, F_GETFD, 'int', 0) as number, 'fcntl');
+  const next = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
+  if (next !== flags) check(c.fcntl(fd, F_SETFD, 'int', next) as number, 'fcntl');
+}
+
+export function isCloseOnExec(fd: number): boolean {
+  return (check(c.fcntl(fd, F_GETFD, 'int', 0) as number, 'fcntl') & FD_CLOEXEC) !== 0;
+}
+
+export function setNonBlocking(fd: number, on: boolean): void {
+  const flags = check(c.fcntl(fd, F_GETFL, 'int', 0) as number, 'fcntl');
+  const next = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+  if (next !== flags) check(c.fcntl(fd, F_SETFL, 'int', next) as number, 'fcntl');
+}
+
+export function close(fd: number): void {
+  check(c.close(fd) as number, 'close');
+}
+
+export function dup2(oldFd: number, newFd: number): void {
+  check(c.dup2(oldFd, newFd) as number, 'dup2');
+}
+
+export interface ResourceLimit {
+  soft: number;
+  hard: number;
+}
+
+export function getrlimit(resource: number): ResourceLimit {
+  const limit = { rlim_cur: 0, rlim_max: 0 };
+  check(c.getrlimit(resource, limit) as number, 'getrlimit');
+  return { soft: Number(limit.rlim_cur), hard: Number(limit.rlim_max) };
+}
+
+export function setrlimit(resource: number, limit: ResourceLimit): void {
+  const toNative = (value: number): bigint =>
+    value >= RLIM_INFINITY ? 0xffffffffffffffffn : BigInt(Math.trunc(value));
+  const native = { rlim_cur: toNative(limit.soft), rlim_max: toNative(limit.hard) };
+  check(c.setrlimit(resource, native) as number, 'setrlimit');
+}
+
+export function setsid(): number {
+  return check(c.setsid() as number, 'setsid');
+}
+
+export function setpgid(pid: number, pgid: number): void {
+  check(c.setpgid(pid, pgid) as number, 'setpgid');
+}
+
+export function setgroups(gids: readonly number[]): void {
+  check(c.setgroups(gids.length, gids.length === 0 ? null : [...gids]) as number, 'setgroups');
+}
+
+export function setgid(gid: number): void {
+  check(c.setgid(gid) as number, 'setgid');
+}
+
+export function setuid(uid: number): void {
+  check(c.setuid(uid) as number, 'setuid');
+}
+
+export function chroot(path: string): void {
+  check(c.chroot(path) as number, 'chroot', path);
+}
+
+/** nice(3) may legitimately return -1, so errno decides (as chpst does). */
+export function nice(increment: number): number {
+  resetErrno();
+  const result = c.nice(increment) as number;
+  if (result === -1 && lastErrno() !== 0) throw new SysError('nice', lastErrno());
+  return result;
+}
+
+/** execve(2). Returns only by throwing. */
+export function execve(path: string, argv: readonly string[], env: readonly string[]): never {
+  c.execve(path, [...argv, null], [...env, null]);
+  throw new SysError('execve', lastErrno(), path);
+}
+
+export interface WaitResult {
+  pid: number;
+  status: number;
+}
+
+/** waitpid(2); with WNOHANG, pid 0 means nothing to reap. */
+export function waitpid(pid: number, options: number): WaitResult {
+  const status = [0];
+  const reaped = check(c.waitpid(pid, status, options) as number, 'waitpid');
+  return { pid: reaped, status: status[0] as number };
+}
+
+export function setChildSubreaper(): void {
+  check(c.prctl(PR_SET_CHILD_SUBREAPER, 'unsigned long', 1) as number, 'prctl');
+}
+
+/** The thread name shown by `ps -o comm` (15 bytes at most). */
+export function setThreadName(name: string): void {
+  check(c.prctl(PR_SET_NAME, 'const char *', name.slice(0, 15)) as number, 'prctl');
+}
+
+export interface PasswdEntry {
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/** getpwnam(3); undefined when the user does not exist, SysError on a lookup failure. */
+export function getpwnam(name: string): PasswdEntry | undefined {
+  resetErrno();
+  const entry = c.getpwnam(name);
+  if (entry === null) {
+    const errno = lastErrno();
+    if (errno !== 0 && errno !== 2 && errno !== 3) throw new SysError('getpwnam', errno);
+    return undefined;
+  }
+  const decoded = decodePasswd(entry);
+  return { uid: decoded.pw_uid, gid: decoded.pw_gid, home: decoded.pw_dir };
+}
+
+/** getgrnam(3); undefined when the group does not exist. */
+export function getgrnam(name: string): number | undefined {
+  resetErrno();
+  const entry = c.getgrnam(name);
+  if (entry === null) {
+    const errno = lastErrno();
+    if (errno !== 0 && errno !== 2 && errno !== 3) throw new SysError('getgrnam', errno);
+    return undefined;
+  }
+  return decodeGroup(entry).gr_gid;
+}
+
+/** Decoding of a wait status, as the W* macros do. */
+export function exitedNormally(status: number): boolean {
+  return (status & 0x7f) === 0;
+}
+export function exitCodeOf(status: number): number {
+  return (status >> 8) & 0xff;
+}
+export function termSignalOf(status: number): number {
+  return status & 0x7f;
+}
