@@ -179,3 +179,32 @@ test('hooks and the service write into the log pipe; dangling supervise symlinks
   assert.equal(logs[0], logs[1]);
   assert.equal(logs[0], 'run-started\nhook-i\nhook-t\nrun-started\nhook-t\n');
 });
+
+test('SIGTERM to runsv acts as x: the service stops and runsv exits 0 (RSV-31)', OPTS, async (t) => {
+  const root = makeTempDir(t);
+  for (const impl of IMPLS) {
+    const dir = join(root, impl);
+    makeService(join(dir, 'svc'), { run: 'exec sleep 1000', finish: 'echo "$1 $2" > ../finish-args' });
+    const proc = await startRunsv(t, impl, dir, 'svc');
+    const status = await waitStatus(join(dir, 'svc'), `${impl} running`, (s) => s.state === 1);
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    assert.equal(exit.code, 0, `${impl} exit code`);
+    assert.equal(readText(join(dir, 'finish-args')), '-1 15\n', `${impl}: finish ran after TERM`);
+    assert.throws(() => process.kill(status.pid, 0), `${impl}: the service is gone`);
+  }
+});
+
+test('log/down: the log stays down and its pid file is never written (RSV-12)', OPTS, async (t) => {
+  const root = makeTempDir(t);
+  for (const impl of IMPLS) {
+    const dir = join(root, impl);
+    const svc = makeService(join(dir, 'svc'), { run: 'exec sleep 1000', logRun: 'exec cat > /dev/null' });
+    writeFileSync(join(svc, 'log/down'), '');
+    await startRunsv(t, impl, dir, 'svc');
+    await waitStatus(svc, `${impl} running`, (s) => s.state === 1);
+    assert.equal(readText(join(svc, 'log/supervise/pid')), undefined, impl);
+    assert.equal(readText(join(svc, 'log/supervise/stat')), 'down\n', impl);
+    assert.equal(readText(join(svc, 'supervise/pid'))?.endsWith('\n'), true, impl);
+  }
+});
