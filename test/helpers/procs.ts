@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { defer } from './cleanup.js';
 
 export interface Tracked {
   child: ChildProcess;
@@ -26,15 +26,23 @@ export function spawnTracked(
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  // 'close' also waits for grandchildren that inherited stdout/stderr (a service under runsv);
+  // give the output a moment to drain after 'exit', then settle regardless.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal }));
+    child.on('exit', (code, signal) => {
+      const timer = setTimeout(() => resolve({ code, signal }), 1000);
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
+    });
     child.on('error', () => resolve({ code: null, signal: null }));
   });
-  t.after(async () => {
+  defer(t, async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await Promise.race([once(child, 'close'), exited]);
+    await exited;
     clearTimeout(timer);
   });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);

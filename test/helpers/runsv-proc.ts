@@ -3,6 +3,7 @@ import { ourBin, realBin } from './binaries.js';
 import { spawnTracked, type Tracked } from './procs.js';
 import { isSupervised, readStatus, sendControl } from './service-dir.js';
 import { waitFor } from './wait-for.js';
+import { defer } from './cleanup.js';
 import { join } from 'node:path';
 
 export type Impl = 'ours' | 'real';
@@ -26,7 +27,7 @@ export async function startRunsv(
 ): Promise<Tracked> {
   const proc = spawnTracked(t, binOf(impl, 'runsv'), [name], { cwd, ...options });
   const dir = join(cwd, name);
-  t.after(async () => {
+  defer(t, async () => {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
     try {
       sendControl(dir, 'x');

@@ -10,6 +10,7 @@ import { makeService, readStatus, sendControl } from '../helpers/service-dir.js'
 import { normaliseSv, runCommand } from '../helpers/sv-run.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { defer } from '../helpers/cleanup.js';
 
 const SERVICES = 100;
 
@@ -21,7 +22,7 @@ test('100 in-process supervisors: no thread per FIFO, every one controllable', {
   const root = makeTempDir(t);
   const diagnostics: string[] = [];
   const supervisors: RunningSupervisor[] = [];
-  t.after(async () => {
+  defer(t, async () => {
     for (const supervisor of supervisors) supervisor.terminate();
     await Promise.race([Promise.all(supervisors.map((s) => s.exited)), new Promise((resolve) => setTimeout(resolve, 10_000))]);
     for (const supervisor of supervisors) supervisor.killAll();
