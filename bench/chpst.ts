@@ -3,10 +3,12 @@
  * Run after a build: `node dist/bench/chpst.js [runs]`. Not a test: prints medians and ratios.
  *
  * Commands are interleaved round by round, so a burst of load on the (shared) machine hits every
- * command alike instead of skewing one median.
+ * command alike instead of skewing one median. Every command gets the same small environment:
+ * variables such as NODE_EXTRA_CA_CERTS (Node parses the whole bundle at start-up) or a PATH
+ * full of shim directories would otherwise dominate what is measured.
  */
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -19,9 +21,11 @@ const commands: Record<string, string[]> = {
   ...(process.argv[3] === undefined ? {} : { [process.argv.slice(3).join(' ')]: process.argv.slice(3) }),
 };
 
+const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, LANG: 'C' };
+
 function timeOnce(argv: string[]): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+  const result = spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore', env });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}`);
   return elapsed;

@@ -105,7 +105,11 @@ function makeFailNow(): (what: Buffer, errno: number, isQuiet: boolean) => never
         length += what.copy(line, length);
         length += line.write(text, length, 'latin1');
         line[length++] = 0x0a;
-        writeSync(2, line, 0, length);
+        try {
+          writeSync(2, line, 0, length);
+        } catch {
+          // fd 2 closed (-2) or broken: the words are lost, as in runit.
+        }
       } else {
         say(`chpst: fatal: ${what.toString('latin1')}${text}\n`);
       }
@@ -137,9 +141,9 @@ export async function main(args: readonly string[]): Promise<void> {
       failNow: makeFailNow(),
     });
   } catch (error) {
-    if (!(error instanceof ChpstFailure)) throw error;
-    say(error.line);
+    // Anything else is a bug; still end the process (Node can hang reporting it with fd 2 closed).
+    say(error instanceof ChpstFailure ? error.line : `chpst: fatal: ${String(error)}\n`);
     // Node's own descriptors may have been handed over already (apply.ts): no teardown.
-    exitNow(error.exitCode);
+    exitNow(error instanceof ChpstFailure ? error.exitCode : 111);
   }
 }

@@ -3,7 +3,8 @@
  * quirks kept: `:UID:GID...` scanning (empty numbers are 0), at most 60 groups, and the group
  * list of a bare user being just the passwd entry's gid (no /etc/group membership).
  */
-import { getgrnam, getpwnam } from '../sys/index.js';
+import { errnoName } from '../errors.js';
+import { getgrnamErrno, getpwnamErrno, type PasswdEntry } from '../sys/index.js';
 import { ChpstFailure, scanUlong, type UserSpec } from './options.js';
 
 export interface Identity {
@@ -38,12 +39,32 @@ function lookupName(name: string): string {
   return Buffer.from(name, 'latin1').toString('utf8');
 }
 
+/** Thrown inside resolveUser when a lookup failed with an errno (not merely "no such name"). */
+class LookupError {
+  readonly code: string;
+  constructor(errno: number) {
+    this.code = errnoName(errno);
+  }
+}
+
+function passwd(name: string): PasswdEntry | undefined {
+  const { entry, errno } = getpwnamErrno(lookupName(name));
+  if (entry === undefined && errno !== 0) throw new LookupError(errno);
+  return entry;
+}
+
+function group(name: string): number | undefined {
+  const { gid, errno } = getgrnamErrno(lookupName(name));
+  if (gid === undefined && errno !== 0) throw new LookupError(errno);
+  return gid;
+}
+
 /** Looks `spec` up; throws ChpstFailure with runit's message (exit 111). */
 export function resolveUser(spec: UserSpec): Identity {
   const { account, extended } = spec;
   try {
     if (!extended) {
-      const entry = getpwnam(lookupName(account));
+      const entry = passwd(account);
       if (entry === undefined) throw ChpstFailure.plain(`unknown account: ${account}`);
       return { uid: entry.uid, gids: [entry.gid] };
     }
@@ -53,12 +74,12 @@ export function resolveUser(spec: UserSpec): Identity {
       return ids;
     }
     const [user, ...groups] = account.split(':');
-    const entry = getpwnam(lookupName(user!));
+    const entry = passwd(user!);
     if (entry === undefined) throw ChpstFailure.plain(`unknown user/group: ${account}`);
     if (account.indexOf(':') === -1) return { uid: entry.uid, gids: [entry.gid] };
     const gids: number[] = [];
-    for (const group of groups.slice(0, MAX_GROUPS)) {
-      const gid = getgrnam(lookupName(group));
+    for (const name of groups.slice(0, MAX_GROUPS)) {
+      const gid = group(name);
       if (gid === undefined) throw ChpstFailure.plain(`unknown user/group: ${account}`);
       gids.push(gid);
     }

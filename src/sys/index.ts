@@ -296,3 +296,22 @@ export function exitNow(code: number): never {
 export function getStatusFlags(fd: number): number {
   return check(c.fcntl(fd, 3, 'int', 0) as number, 'fcntl');
 }
+
+/**
+ * getpwnam(3) as runit reads it: the entry, or undefined plus the errno left behind. chpst tells
+ * "no such user" (errno 0) from a failed lookup (e.g. ENOENT with no /etc/passwd after -/).
+ */
+export function getpwnamErrno(name: string): { entry: PasswdEntry | undefined; errno: number } {
+  resetErrno();
+  const entry = c.getpwnam(name);
+  if (entry === null) return { entry: undefined, errno: lastErrno() };
+  const decoded = decodePasswd(entry);
+  return { entry: { uid: decoded.pw_uid, gid: decoded.pw_gid, home: decoded.pw_dir }, errno: 0 };
+}
+
+/** getgrnam(3) in the same way: a gid, or undefined plus errno. */
+export function getgrnamErrno(name: string): { gid: number | undefined; errno: number } {
+  resetErrno();
+  const entry = c.getgrnam(name);
+  return entry === null ? { gid: undefined, errno: lastErrno() } : { gid: decodeGroup(entry).gr_gid, errno: 0 };
+}
