@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import * as sys from '../sys/index.js';
 import { ChpstFailure, LIMIT_ORDER, bytes, type EnvChange, type LimitName, type Plan } from './options.js';
-import { resolveUser } from './users.js';
 
 // require, not import: the ESM face of node:fs loads all of Node's streams (start-up time).
 const { closeSync, constants, openSync, readSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
@@ -105,6 +104,9 @@ export function lowestFreeFd(inherited: ReadonlySet<number>): number {
 
 /** Runs the plan and execs the program; never resolves, rejects with ChpstFailure. */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<never> {
+  // Code only some calls need is loaded now, while the files are still reachable (before -/).
+  const envdir = plan.envDir === undefined ? undefined : await import('./envdir.js');
+  const users = plan.envUser === undefined && plan.setUser === undefined ? undefined : await import('./users.js');
   const changes: EnvChange[] = [];
   if (plan.newSession) {
     try {
@@ -115,8 +117,7 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   }
   if (plan.envDir !== undefined) {
     const warn = plan.verbose ? context.warn : undefined;
-    const { readEnvDir } = await import('./envdir.js');
-    changes.push(...readEnvDir(plan.envDir, { isSubdirFatal: plan.isSubdirFatal, warn }));
+    changes.push(...envdir!.readEnvDir(plan.envDir, { isSubdirFatal: plan.isSubdirFatal, warn }));
   }
   if (plan.root !== undefined) {
     step(() => sys.chdir(bytes(plan.root!)), `unable to change directory: ${plan.root}: `);
@@ -124,12 +125,12 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   }
   if (plan.nice !== 0n) step(() => sys.nice(Number(BigInt.asIntN(32, plan.nice))), 'unable to set nice level: ');
   if (plan.envUser !== undefined) {
-    const { uid, gids } = resolveUser(plan.envUser);
+    const { uid, gids } = users!.resolveUser(plan.envUser);
     changes.push(`GID=${gids[0]}`, `UID=${uid}`);
   }
   if (plan.setUser !== undefined) {
     // Supplementary groups first, then gid, then uid: after setuid the others are no longer allowed.
-    const { uid, gids } = resolveUser(plan.setUser);
+    const { uid, gids } = users!.resolveUser(plan.setUser);
     step(() => sys.setgroups(gids), 'unable to setgroups: ');
     step(() => sys.setgid(gids[0]!), 'unable to setgid: ');
     step(() => sys.setuid(uid), 'unable to setuid: ');

@@ -11,14 +11,29 @@ import { ChpstFailure, bytes, type EnvChange } from './options.js';
 const { closeSync, constants, openSync, opendirSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 /**
- * A file's content as envdir turns it into a variable: empty file = unset; else the first line,
- * trailing blanks and tabs removed, NUL bytes turned into newlines.
+ * A file's content as envdir turns it into a value: undefined (unset) for an empty file; else the
+ * first line, trailing blanks and tabs removed, NUL bytes turned into newlines.
  */
-export function envFileChange(name: string, content: string): EnvChange {
-  if (content.length === 0) return name;
+export function envFileValue(content: string): string | undefined {
+  if (content.length === 0) return undefined;
   const newline = content.indexOf('\n');
   const line = (newline === -1 ? content : content.slice(0, newline)).replace(/[ \t]+$/, '');
-  return `${name}=${line.replaceAll('\0', '\n')}`;
+  return line.replaceAll('\0', '\n');
+}
+
+/**
+ * runit reads every file into one reused buffer and treats a file that vanished before it was
+ * opened (ENOENT, e.g. a dangling symlink) as read with nothing new: the buffer still holds the
+ * previous value plus its C terminator, so the name gets that value and a trailing newline.
+ */
+function readReused(name: string, held: string): string {
+  try {
+    return readBytes(bytes(name));
+  } catch (error) {
+    const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+    if (code === 'ENOENT' && syscall === 'open') return held;
+    throw error;
+  }
 }
 
 export interface EnvDirOptions {
@@ -34,6 +49,7 @@ export interface EnvDirOptions {
 export function readEnvDir(dir: string, options: EnvDirOptions): EnvChange[] {
   const start = attempt(() => openSync('.', constants.O_RDONLY | constants.O_NONBLOCK), 'unable to open current working directory: ');
   const changes: EnvChange[] = [];
+  let held = '';
   try {
     attempt(() => chdir(bytes(dir)), `unable to switch to directory: ${dir}: `);
     const handle = attempt(() => opendirSync('.', { encoding: 'latin1' as BufferEncoding }), `unable to open directory: ${dir}: `);
@@ -45,14 +61,17 @@ export function readEnvDir(dir: string, options: EnvDirOptions): EnvChange[] {
         if (name.startsWith('.')) continue;
         let content: string;
         try {
-          content = readBytes(bytes(name));
+          content = readReused(name, held);
         } catch (error) {
+          held = '';
           const where = `unable to read ${dir}/${name}: `;
           if ((error as { code?: unknown }).code !== 'EISDIR' || options.isSubdirFatal) throw ChpstFailure.sys(where, error);
           options.warn?.(`chpst: warning: ${where}is a directory\n`);
           continue;
         }
-        changes.push(envFileChange(name, content));
+        const value = envFileValue(content);
+        held = value === undefined ? '' : `${value}\0`;
+        changes.push(value === undefined ? name : `${name}=${value}`);
       }
     } finally {
       handle.closeSync();

@@ -1,6 +1,7 @@
 // Bad input, side by side: stderr bytes and exit codes of real chpst and ours, under every name
 // (GEN-3, GEN-4, GEN-8, CHP-2..21).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
@@ -135,5 +136,21 @@ test('a privilege drop that fails stops before exec with runit\'s message (CHP-4
     const ours = pair.run('real', 'chpst', ['-u', 'nobody', pair.path('ours'), ...args], { cwd: '/' });
     assert.deepEqual(ours, real, JSON.stringify(args));
     assert.equal(real.status, 111);
+  }
+});
+
+test('groups, then gid, then uid: without CAP_SETUID the drop fails at setuid (CHP-4)', { skip: NEEDS_RUNIT }, () => {
+  // setpriv removes one capability from root's bounding set, so exactly one of the calls fails.
+  for (const [capability, message] of [
+    ['-setuid', 'chpst: fatal: unable to setuid: permission denied\n'],
+    ['-setgid', 'chpst: fatal: unable to setgroups: permission denied\n'],
+  ] as const) {
+    const run = (side: 'real' | 'ours'): { status: number | null; stderr: string } => {
+      const result = spawnSync('setpriv', [`--bounding-set=${capability}`, pair.path(side), '-u', 'nobody', 'id'], { env: TEST_ENV });
+      return { status: result.status, stderr: result.stderr.toString('latin1') };
+    };
+    const real = run('real');
+    assert.deepEqual(run('ours'), real, capability);
+    assert.deepEqual(real, { status: 111, stderr: message });
   }
 });

@@ -2,7 +2,7 @@
 // niceness, session, argv0, root (CHP-3..13, CHP-22).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
@@ -26,6 +26,14 @@ before(() => {
   writeFileSync(join(ed, 'K=V'), 'quirk');
   writeFileSync(join(ed, 'PATH'), '/nonexistent'); // reaches the program, not the search (CHP-12)
   writeFileSync(join(ed, 'BYTES'), Buffer.from([0x68, 0xe9, 0xff, 0x0a]));
+  // Odd entries: vanished files (dangling symlinks), a FIFO, a directory and a link to one.
+  const odd = join(work, 'odd');
+  mkdirSync(join(odd, 'SUB'), { recursive: true });
+  writeFileSync(join(odd, 'A'), 'val\n');
+  writeFileSync(join(odd, 'M'), 'other \n');
+  for (const name of ['B', 'C', 'D', 'E', 'F', 'G', 'H']) symlinkSync('/nonexistent', join(odd, name));
+  symlinkSync('/tmp', join(odd, 'DIRLINK'));
+  execFileSync('mkfifo', [join(odd, 'FIFO')]);
 });
 
 after(() => pair.remove());
@@ -69,6 +77,15 @@ test('the environment: envdir rules, removal order, -U and the original PATH for
   same('envuidgid', ['daemon', 'env'], env);
   same('envdir', ['ed', 'env'], env);
   same('chpst', ['-e', `${work}/ed`, '-u', 'nobody', 'env'], env);
+});
+
+test('envdir oddities: a vanished file repeats the previous value, FIFOs read empty, -v warns on directories', { skip: NEEDS_RUNIT }, () => {
+  const env = { ...TEST_ENV, B: 'b', FIFO: 'set' };
+  same('chpst', ['-e', 'odd', 'env'], env);
+  const warned = same('chpst', ['-v', '-e', 'odd', 'env'], env);
+  assert.match(warned.stderr, /^chpst: warning: unable to read odd\/SUB: is a directory$/m);
+  assert.doesNotMatch(warned.stdout, /^FIFO=/m);
+  same('envdir', ['odd', 'env'], env);
 });
 
 test('limits: soft only, capped at the hard limit, C wrap-around kept (CHP-11, CHP-20)', { skip: NEEDS_RUNIT }, () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyEnvChanges, envValue, lowestFreeFd } from '../../../src/chpst/apply.js';
-import { envFileChange } from '../../../src/chpst/envdir.js';
+import { envFileValue } from '../../../src/chpst/envdir.js';
 import { parseNumericIds } from '../../../src/chpst/users.js';
 
 test('a change removes the first same-named entry, the last entry fills the hole, then it is appended', () => {
@@ -36,13 +36,14 @@ test('getenv semantics for the search PATH: the first entry wins', () => {
 });
 
 test('envdir files: empty unsets, first line only, trailing blanks and tabs cut, NUL becomes newline', () => {
-  assert.equal(envFileChange('N', ''), 'N');
-  assert.equal(envFileChange('N', '\n'), 'N=');
-  assert.equal(envFileChange('N', 'value \t \nsecond line'), 'N=value');
-  assert.equal(envFileChange('N', ' \tlead'), 'N= \tlead');
-  assert.equal(envFileChange('N', 'a\0b \0'), 'N=a\nb \n');
-  assert.equal(envFileChange('N', 'a\r'), 'N=a\r');
-  assert.equal(envFileChange('N', '   '), 'N=');
+  assert.equal(envFileValue(''), undefined);
+  assert.equal(envFileValue('\n'), '');
+  assert.equal(envFileValue('value \t \nsecond line'), 'value');
+  assert.equal(envFileValue(' \tlead'), ' \tlead');
+  assert.equal(envFileValue('a\0b \0'), 'a\nb \n');
+  assert.equal(envFileValue('a\r'), 'a\r');
+  assert.equal(envFileValue('   '), '');
+  assert.equal(envFileValue('val\0'), 'val\n', 'what a vanished file after "val" gets (buffer reuse)');
 });
 
 test(':UID:GID... forms scan like runit: empty numbers are 0, trailing text is invalid', () => {
