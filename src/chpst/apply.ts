@@ -51,7 +51,7 @@ const SIGXFSZ = 25;
 export interface ApplyContext {
   /** chpst's environment as it started (byte strings, in order, duplicates kept). */
   environ: readonly string[];
-  /** The descriptors chpst inherited (fds.ts), looked at before anything changed. */
+  /** The descriptors chpst inherited (cli.ts), looked at before anything changed. */
   inherited: ReadonlySet<number>;
   /** Where warnings go (cli.ts writes them to fd 2 at once). */
   warn: (line: string) => void;
@@ -174,6 +174,7 @@ function plannedLimits(plan: Plan): { resource: number; native: object }[] {
   }
   return planned;
 }
+
 /**
  * flock on an append-opened file (GEN-6, CHP-9). The descriptor must outlive the exec, so it is
  * not close-on-exec, and it takes the number real chpst's would get: the lowest one not inherited
