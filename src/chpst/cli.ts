@@ -43,6 +43,8 @@ function readProcList(name: string): string[] | undefined {
  */
 function rawArgs(args: readonly string[]): string[] {
   const latin1 = (text: string): string => Buffer.from(text).toString('latin1');
+  // Without a replacement character Node's decoding lost nothing: skip reading /proc.
+  if (!args.some((arg) => arg.includes('\ufffd'))) return args.map(latin1);
   const cmdline = readProcList('cmdline');
   if (cmdline === undefined || cmdline.length < args.length) return args.map(latin1);
   const tail = cmdline.slice(cmdline.length - args.length);
