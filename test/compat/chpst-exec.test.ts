@@ -1,7 +1,7 @@
 // chpst becomes the program: same pid, the same descriptors as real chpst hands over (and none
 // of Node's), stdio intact, and a lock that lasts as long as the program (GEN-7, CHP-9, CHP-12).
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { chownSync, closeSync, mkdirSync, openSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LOCK_EX, LOCK_NB, flock } from '../../src/sys/index.js';
@@ -104,4 +104,28 @@ test('-l and setlock -n wait for a held lock, then run (CHP-9, CHP-19)', { skip:
     assert.deepEqual(await child.exited, { code: 0, signal: null }, `${side} ${name} ${flag}`);
     assert.equal(child.stdout(), 'got it\n');
   }
+});
+
+test('under real runsv, the supervised pid is the program itself, running as the new user', { skip: NEEDS_RUNIT }, async (t) => {
+  const service = join(pair.dir, 'service');
+  mkdirSync(service);
+  writeFileSync(join(service, 'run'), `#!/bin/sh\nexec ${pair.path('ours')} -u nobody -l lock sleep 60\n`, { mode: 0o755 });
+  // The lock is taken after the uid change (CHP-3), so nobody must be able to open it.
+  writeFileSync(join(service, 'lock'), '');
+  chownSync(join(service, 'lock'), 65534, 65534);
+  const runsv = spawnTracked(t, '/usr/bin/runsv', [service], { env: TEST_ENV });
+  const pid = await waitFor('runsv to record a pid', () => {
+    try {
+      return Number(readFileSync(join(service, 'supervise', 'pid'), 'utf8')) || undefined;
+    } catch {
+      return undefined;
+    }
+  }, { timeout: 15_000 });
+  await waitFor('the service to become sleep', () => readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sleep\n', { timeout: 15_000 });
+  assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+65534\s/m);
+  assert.equal(isLockFree(join(service, 'lock')), false, 'the lock lasts as long as the program');
+  // Ask runsv to stop the service and exit; it signals the pid it knows, which is sleep itself.
+  writeFileSync(join(service, 'supervise', 'control'), 'x');
+  assert.deepEqual(await runsv.exited, { code: 0, signal: null });
+  await waitFor('the service to be gone', () => !isAlive(pid));
 });
