@@ -216,3 +216,102 @@ export function exitCodeOf(status: number): number {
 export function termSignalOf(status: number): number {
   return status & 0x7f;
 }
+
+// --- chpst (CHP-3, CHP-6, CHP-12) ---
+import { chpstC } from './libc.js';
+
+/** chdir(2) on raw bytes (process.chdir only takes UTF-8 strings). */
+export function chdir(path: Buffer): void {
+  check(chpstC.chdir(Buffer.concat([path, NUL])) as number, 'chdir');
+}
+
+/** fchdir(2): back to a directory held open by fd, even if its path has gone. */
+export function fchdir(fd: number): void {
+  check(chpstC.fchdir(fd) as number, 'fchdir');
+}
+
+/**
+ * Restores the default action of a signal. Node ignores SIGPIPE and SIGXFSZ at start-up; an
+ * ignored disposition survives execve, so chpst undoes it before handing over the process.
+ */
+export function resetSignal(signal: number): void {
+  chpstC.signal(signal, null);
+}
+
+/*
+ * The last steps before exec. Once chpst has lowered RLIMIT_AS/DATA/STACK the V8 heap can no
+ * longer grow, and a scavenge that needs a fresh semi-space aborts Node. So these take arguments
+ * prepared in advance, return errno instead of throwing, and allocate nothing on the JS heap.
+ */
+
+/** A C string: the bytes plus a NUL. */
+export function cString(value: Buffer): Buffer {
+  return Buffer.concat([value, NUL]);
+}
+
+/** A NULL-terminated vector of C strings, ready for execveNow. */
+export function cVector(values: readonly Buffer[]): (Buffer | null)[] {
+  return [...values.map(cString), null];
+}
+
+/** execve(2) on prepared arguments; returns errno (it only returns on failure). */
+export function execveNow(path: Buffer, argv: readonly (Buffer | null)[], env: readonly (Buffer | null)[]): number {
+  c.execve(path, argv, env);
+  return lastErrno();
+}
+
+export interface ExactLimit {
+  soft: bigint;
+  hard: bigint;
+}
+
+/** getrlimit(2) without rounding (RLIM_INFINITY is 2^64-1). */
+export function getrlimitExact(resource: number): ExactLimit {
+  const limit = { rlim_cur: 0 as number | bigint, rlim_max: 0 as number | bigint };
+  check(c.getrlimit(resource, limit) as number, 'getrlimit');
+  return { soft: BigInt(limit.rlim_cur), hard: BigInt(limit.rlim_max) };
+}
+
+/** A setrlimit(2) argument built in advance for setrlimitNow. */
+export function nativeRlimit(limit: ExactLimit): object {
+  return { rlim_cur: limit.soft, rlim_max: limit.hard };
+}
+
+/** setrlimit(2) on a prepared argument; returns 0 or errno. */
+export function setrlimitNow(resource: number, native: object): number {
+  return c.setrlimit(resource, native) === -1 ? lastErrno() : 0;
+}
+const NUL = Buffer.alloc(1);
+
+/**
+ * _exit(2): ends the process without Node's teardown, for when chpst has already handed Node's
+ * own descriptors over (a lock fd dup2'ed onto the loop's number) and then failed to exec.
+ */
+export function exitNow(code: number): never {
+  chpstC._exit(code);
+  throw new Error('_exit returned');
+}
+
+/** fcntl(F_GETFL): the open file status flags (O_ACCMODE bits say read, write or both). */
+export function getStatusFlags(fd: number): number {
+  return check(c.fcntl(fd, 3, 'int', 0) as number, 'fcntl');
+}
+
+/**
+ * getpwnam(3) as runit reads it: the entry, or undefined plus the errno left behind. chpst tells
+ * "no such user" (errno 0) from a failed lookup (e.g. ENOENT with no /etc/passwd after -/).
+ */
+export function getpwnamErrno(name: string): { entry: PasswdEntry | undefined; errno: number } {
+  resetErrno();
+  const entry = c.getpwnam(name);
+  if (entry === null) return { entry: undefined, errno: lastErrno() };
+  const decoded = decodePasswd(entry);
+  return { entry: { uid: decoded.pw_uid, gid: decoded.pw_gid, home: decoded.pw_dir }, errno: 0 };
+}
+
+/** getgrnam(3) in the same way: a gid, or undefined plus errno. */
+export function getgrnamErrno(name: string): { gid: number | undefined; errno: number } {
+  resetErrno();
+  const entry = c.getgrnam(name);
+  return entry === null ? { gid: undefined, errno: lastErrno() } : { gid: decodeGroup(entry).gr_gid, errno: 0 };
+}

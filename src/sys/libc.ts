@@ -2,7 +2,31 @@
  * The only module that talks to koffi. Declarations are private to `sys/`; everything else goes
  * through the typed wrappers in `sys/index.ts`, which turn errno into SysError.
  */
-import koffi from 'koffi';
+import { createRequire } from 'node:module';
+
+type Koffi = typeof import('koffi').default;
+
+/**
+ * koffi's own entry point spends ~10 ms per process (ESM loading, an ELF probe of the node binary
+ * to choose glibc or musl, deprecation wrappers) before it loads the same native addon. Every
+ * chpst and sv call pays that, so on glibc x64 the prebuilt addon is loaded directly; anything
+ * else, or any failure, goes through koffi's entry point.
+ */
+function loadKoffi(): Koffi {
+  const require = createRequire(import.meta.url);
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    try {
+      const native = require('@koromix/koffi-linux-x64/linux_x64/koffi.node') as Koffi;
+      // The API used here (load/func/struct/decode/errno) is koffi 3's.
+      if (typeof native.load === 'function' && String(native.version).startsWith('3.')) return native;
+    } catch {
+      // musl, another layout: take the long way.
+    }
+  }
+  return require('koffi') as Koffi;
+}
+
+const koffi = loadKoffi();
 
 const libc = koffi.load('libc.so.6');
 
@@ -61,3 +85,11 @@ export function decodePasswd(pointer: unknown): { pw_uid: number; pw_gid: number
 export function decodeGroup(pointer: unknown): { gr_gid: number } {
   return koffi.decode(pointer, 'group') as { gr_gid: number };
 }
+
+// chpst (CHP-3, CHP-6, CHP-12): byte-exact paths, and the signal state a program inherits.
+export const chpstC = {
+  chdir: libc.func('int chdir(const char *path)'),
+  fchdir: libc.func('int fchdir(int fd)'),
+  signal: libc.func('void *signal(int sig, void *handler)'),
+  _exit: libc.func('void _exit(int status)'),
+};

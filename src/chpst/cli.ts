@@ -1,0 +1,151 @@
+/**
+ * chpst and its personalities (CHP-1): picks the front end by argv[0]'s basename, prints runit's
+ * messages, exits 100 on usage and 111 on failure, or becomes the program (it never forks).
+ *
+ * Start-up time is the cost of every call (DESIGN.md), so this loads as few modules as it can:
+ * personalities.js and envdir.js only when used, node:fs through require (its ESM face loads
+ * all of Node's streams), and no shared module chpst does not need.
+ */
+import { createRequire } from 'node:module';
+import { errnoName, errnoText } from '../errors.js';
+import { exitNow, getStatusFlags } from '../sys/index.js';
+import { applyPlan, readBytes } from './apply.js';
+import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
+
+const { readdirSync, readlinkSync, writeSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+
+/** One write per message (GEN-1); a closed or broken fd 2 loses it, as in runit. */
+function say(text: string): void {
+  let rest = bytes(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(2, rest));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EAGAIN') return;
+    }
+  }
+}
+
+/** NUL-separated /proc text as byte strings, or undefined when it cannot be read. */
+function readProcList(name: string): string[] | undefined {
+  try {
+    const items = readBytes(`/proc/self/${name}`).split('\0');
+    items.pop();
+    return items;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The arguments as the bytes the caller passed (Node decodes argv as UTF-8 and would mangle
+ * anything else); Node's own view is the fallback whenever the two do not line up.
+ */
+function rawArgs(args: readonly string[]): string[] {
+  const latin1 = (text: string): string => Buffer.from(text).toString('latin1');
+  // Without a replacement character Node's decoding lost nothing: skip reading /proc.
+  if (!args.some((arg) => arg.includes('\ufffd'))) return args.map(latin1);
+  const cmdline = readProcList('cmdline');
+  if (cmdline === undefined || cmdline.length < args.length) return args.map(latin1);
+  const tail = cmdline.slice(cmdline.length - args.length);
+  const lineUp = tail.every((raw, at) => Buffer.from(raw, 'latin1').toString() === args[at]);
+  return lineUp ? tail : args.map(latin1);
+}
+
+/** The environment exactly as this process received it (order, duplicates, raw bytes). */
+function startingEnviron(): string[] {
+  const fromNode = (): string[] =>
+    Object.entries(process.env).map(([name, value]) => Buffer.from(`${name}=${value ?? ''}`).toString('latin1'));
+  return readProcList('environ') ?? fromNode();
+}
+
+/**
+ * The descriptors chpst inherited, so the program inherits the same ones (GEN-7).
+ *
+ * Node calls libuv's uv_disable_stdio_inheritance() at start-up, which marks fds 0-15 (and open
+ * ones after them up to the first gap) close-on-exec, inherited or not; Node's own descriptors
+ * are close-on-exec too, so the flag no longer tells them apart. What does: Node's own are
+ * anon inodes (epoll, eventfd) and pipes with both ends in this process. Read before -u (after a
+ * uid change /proc/self/fd is no longer ours to read) and -/ (no /proc in the new root).
+ */
+function inheritedFds(): Set<number> {
+  const all: { fd: number; target: string; mode: number }[] = [];
+  try {
+    for (const name of readdirSync('/proc/self/fd')) {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${name}`);
+        const fd = Number(name);
+        all.push({ fd, target, mode: target.startsWith('pipe:') ? getStatusFlags(fd) & 3 : 2 });
+      } catch {
+        // readdir's own descriptor, closed by now
+      }
+    }
+  } catch {
+    return new Set([0, 1, 2]);
+  }
+  const isNodeOwn = ({ fd, target }: { fd: number; target: string }): boolean => {
+    if (fd <= 2) return false;
+    if (target.startsWith('anon_inode:')) return true;
+    const ends = all.filter((other) => other.target === target && other.fd > 2 && target.startsWith('pipe:'));
+    return ends.some((end) => end.mode === 0) && ends.some((end) => end.mode === 1);
+  };
+  return new Set(all.filter((info) => !isNodeOwn(info)).map((info) => info.fd));
+}
+
+/**
+ * The last words after a failure past the point of no return (apply.ts): composed in a buffer
+ * made beforehand from flat strings, because the heap may no longer be able to grow.
+ */
+function makeFailNow(): (what: Buffer, errno: number, isQuiet: boolean) => never {
+  const line = Buffer.alloc(8192);
+  const prefix = Buffer.from('chpst: fatal: ');
+  return (what, errno, isQuiet) => {
+    if (!isQuiet) {
+      const text = errnoText(errnoName(errno));
+      if (prefix.length + what.length + text.length + 1 <= line.length) {
+        let length = prefix.copy(line, 0);
+        length += what.copy(line, length);
+        length += line.write(text, length, 'latin1');
+        line[length++] = 0x0a;
+        try {
+          writeSync(2, line, 0, length);
+        } catch {
+          // fd 2 closed (-2) or broken: the words are lost, as in runit.
+        }
+      } else {
+        say(`chpst: fatal: ${what.toString('latin1')}${text}\n`);
+      }
+    }
+    return exitNow(isQuiet ? 0 : 111);
+  };
+}
+
+async function parse(argv0: string, args: readonly string[]): Promise<ParseResult> {
+  const personality = personalityOf(argv0);
+  if (personality === 'chpst') return parseChpst(args, baseName(argv0), selfName(argv0));
+  const { parsePersonality } = await import('./personalities.js');
+  return parsePersonality(personality, args, baseName(argv0), selfName(argv0));
+}
+
+export async function main(args: readonly string[]): Promise<void> {
+  // The bin shims run as `node bin/NAME`: argv[1] is the name chpst was called by.
+  const argv0 = Buffer.from(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst').toString('latin1');
+  const parsed = await parse(argv0, rawArgs(args));
+  if ('usage' in parsed) {
+    say(parsed.usage);
+    process.exit(100);
+  }
+  try {
+    await applyPlan(parsed.plan, {
+      environ: startingEnviron(),
+      inherited: inheritedFds(),
+      warn: say,
+      failNow: makeFailNow(),
+    });
+  } catch (error) {
+    // Anything else is a bug; still end the process (Node can hang reporting it with fd 2 closed).
+    say(error instanceof ChpstFailure ? error.line : `chpst: fatal: ${String(error)}\n`);
+    // Node's own descriptors may have been handed over already (apply.ts): no teardown.
+    exitNow(error instanceof ChpstFailure ? error.exitCode : 111);
+  }
+}
