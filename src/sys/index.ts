@@ -3,7 +3,7 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
-import { c, decodeGroup, decodePasswd, lastErrno, resetErrno } from './libc.js';
+import { c, chpstC, decodeGroup, decodePasswd, lastErrno, resetErrno } from './libc.js';
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
@@ -218,7 +218,6 @@ export function termSignalOf(status: number): number {
 }
 
 // --- chpst (CHP-3, CHP-6, CHP-12) ---
-import { chpstC } from './libc.js';
 
 /** chdir(2) on raw bytes (process.chdir only takes UTF-8 strings). */
 export function chdir(path: Buffer): void {
