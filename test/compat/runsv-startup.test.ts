@@ -208,3 +208,40 @@ test('log/down: the log stays down and its pid file is never written (RSV-12)', 
     assert.equal(readText(join(svc, 'supervise/pid'))?.endsWith('\n'), true, impl);
   }
 });
+
+test('other signals keep their default action: runsv dies of USR1 and leaves the service (RSV-31)', OPTS, async (t) => {
+  const root = makeTempDir(t);
+  for (const impl of IMPLS) {
+    const dir = join(root, impl);
+    makeService(join(dir, 'svc'), { run: 'exec sleep 1000' });
+    const proc = await startRunsv(t, impl, dir, 'svc');
+    const { pid } = await waitStatus(join(dir, 'svc'), `${impl} running`, (s) => s.state === 1);
+    proc.child.kill('SIGUSR1');
+    const exit = await proc.exited;
+    try {
+      assert.equal(exit.signal, 'SIGUSR1', impl);
+      assert.doesNotThrow(() => process.kill(pid, 0), `${impl}: the service is left running`);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+});
+
+test('our codec reads what real runsv writes, and ours writes runit stamps (RSV-9, GEN-5)', OPTS, async (t) => {
+  const root = makeTempDir(t);
+  for (const impl of IMPLS) {
+    const dir = join(root, impl);
+    const svc = makeService(join(dir, 'svc'), { run: 'exec sleep 1000' });
+    await startRunsv(t, impl, dir, 'svc');
+    const status = await waitStatus(svc, `${impl} running`, (s) => s.state === 1);
+    await waitFor(`${impl} pid file`, () => readText(join(svc, 'supervise/pid')) === `${status.pid}\n`);
+    assert.equal(readText(join(svc, 'supervise/stat')), 'run\n');
+    assert.equal(status.wantUp, true);
+    assert.equal(status.nanoseconds % 1000, 500, `${impl}: nanoseconds end in 500`);
+    assert.ok(Math.abs(status.seconds - Date.now() / 1000) < 30, `${impl}: TAI64 label decodes to now`);
+    sendControl(svc, 'p');
+    const paused = await waitStatus(svc, `${impl} paused`, (s) => s.isPaused);
+    assert.equal(readText(join(svc, 'supervise/stat')), 'run, paused\n');
+    assert.equal(paused.pid, status.pid);
+  }
+});
