@@ -1,0 +1,113 @@
+/**
+ * svlogd's standard input, read in pieces of an exact size: `-b` bytes normally, one byte at a
+ * time after TERM in the middle of a line (SVL-11), so input svlogd does not consume stays in
+ * the pipe for the next logger. Pipes and sockets are read through libuv with a caller-sized
+ * buffer (never through the thread pool); regular files and devices through fs.read.
+ */
+import { fstatSync, read } from 'node:fs';
+import { Socket } from 'node:net';
+import { isatty, ReadStream } from 'node:tty';
+
+export interface InputSource {
+  /**
+   * The next piece of input, at most `max` bytes, or null at the end of input or on an error
+   * (then `error` is set). Calling again while a read is pending returns the same promise and
+   * changes its size. The bytes are valid until the next call.
+   */
+  read(max: number): Promise<Uint8Array | null>;
+  readonly error: unknown;
+  close(): void;
+}
+
+class StreamInput implements InputSource {
+  error: unknown;
+  private max: number;
+  private pending: Promise<Uint8Array | null> | undefined;
+  private deliver: ((chunk: Uint8Array | null) => void) | undefined;
+  private early: Uint8Array | null | undefined;
+  private readonly socket: Socket;
+
+  constructor(fd: number, initialMax: number) {
+    this.max = initialMax;
+    const onread = {
+      buffer: () => Buffer.allocUnsafe(this.max),
+      callback: (length: number, buffer: Buffer): boolean => {
+        this.settle(buffer.subarray(0, length));
+        return false; // stop reading until the next read() asks for more
+      },
+    };
+    const options = { fd, readable: true, writable: false, onread };
+    this.socket = isatty(fd) ? new ReadStream(fd, options) : new Socket(options);
+    this.socket.on('end', () => this.settle(null));
+    this.socket.on('error', (error) => {
+      this.error = error;
+      this.settle(null);
+    });
+  }
+
+  read(max: number): Promise<Uint8Array | null> {
+    this.max = max;
+    if (this.pending !== undefined) return this.pending;
+    if (this.early !== undefined) {
+      const chunk = this.early;
+      this.early = undefined;
+      return Promise.resolve(chunk);
+    }
+    this.pending = new Promise((resolve) => (this.deliver = resolve));
+    this.socket.resume();
+    return this.pending;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private settle(chunk: Uint8Array | null): void {
+    this.socket.pause();
+    const deliver = this.deliver;
+    this.pending = undefined;
+    this.deliver = undefined;
+    // The socket starts reading on its own once; keep that piece for the first read().
+    if (deliver === undefined) this.early ??= chunk;
+    else deliver(chunk);
+  }
+}
+
+class FileInput implements InputSource {
+  error: unknown;
+  private pending: Promise<Uint8Array | null> | undefined;
+  private buffer = Buffer.alloc(0);
+  private readonly fd: number;
+
+  constructor(fd: number) {
+    this.fd = fd;
+  }
+
+  read(max: number): Promise<Uint8Array | null> {
+    if (this.pending !== undefined) return this.pending;
+    if (this.buffer.length < max) this.buffer = Buffer.alloc(max);
+    this.pending = new Promise((resolve) => {
+      read(this.fd, this.buffer, 0, max, null, (error, length) => {
+        this.pending = undefined;
+        if (error) this.error = error;
+        resolve(error || length === 0 ? null : this.buffer.subarray(0, length));
+      });
+    });
+    return this.pending;
+  }
+
+  close(): void {
+    // The descriptor belongs to the caller.
+  }
+}
+
+/** An input over `fd` (0 for the CLI; a pipe's read end for an in-process logger). */
+export function openInput(fd: number, initialMax: number): InputSource {
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFIFO() || stat.isSocket() || isatty(fd)) return new StreamInput(fd, initialMax);
+  } catch {
+    // A bad descriptor: fs.read reports it as runit's read would.
+  }
+  return new FileInput(fd);
+}
