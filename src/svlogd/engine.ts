@@ -57,6 +57,8 @@ export class Svlogd {
   private wakeUp: (() => void) | undefined;
   private isWakePending = false;
   private cancelTimer: () => void = () => undefined;
+  /** The read under way; kept across wake-ups so no input is lost to a signal. */
+  private pendingRead: Promise<Uint8Array | null> | undefined;
   private readonly input: InputSource;
 
   constructor(input: InputSource, options: SvlogdOptions) {
@@ -205,14 +207,16 @@ export class Svlogd {
   }
 
   private async waitForInput(max: number): Promise<Uint8Array | null | 'woken'> {
-    const read = this.input.read(max);
+    if (this.pendingRead === undefined) this.pendingRead = this.input.read(max);
+    else this.input.setMax(max);
     if (this.isWakePending) {
       this.isWakePending = false;
       return 'woken';
     }
     const woken = new Promise<'woken'>((resolve) => (this.wakeUp = () => resolve('woken')));
-    const result = await Promise.race([read, woken]);
+    const result = await Promise.race([this.pendingRead, woken]);
     this.wakeUp = undefined;
+    if (result !== 'woken') this.pendingRead = undefined;
     return result;
   }
 }

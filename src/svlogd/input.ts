@@ -11,10 +11,12 @@ import { isatty, ReadStream } from 'node:tty';
 export interface InputSource {
   /**
    * The next piece of input, at most `max` bytes, or null at the end of input or on an error
-   * (then `error` is set). Calling again while a read is pending returns the same promise and
-   * changes its size. The bytes are valid until the next call.
+   * (then `error` is set). Call again only once the previous read has settled; the bytes stay
+   * valid until then.
    */
   read(max: number): Promise<Uint8Array | null>;
+  /** Changes the size of the read in progress (one byte after TERM in mid-line). */
+  setMax(max: number): void;
   readonly error: unknown;
   close(): void;
 }
@@ -22,7 +24,6 @@ export interface InputSource {
 class StreamInput implements InputSource {
   error: unknown;
   private max: number;
-  private pending: Promise<Uint8Array | null> | undefined;
   private deliver: ((chunk: Uint8Array | null) => void) | undefined;
   private early: Uint8Array | null | undefined;
   private readonly socket: Socket;
@@ -45,17 +46,20 @@ class StreamInput implements InputSource {
     });
   }
 
+  setMax(max: number): void {
+    this.max = max;
+  }
+
   read(max: number): Promise<Uint8Array | null> {
     this.max = max;
-    if (this.pending !== undefined) return this.pending;
     if (this.early !== undefined) {
       const chunk = this.early;
       this.early = undefined;
       return Promise.resolve(chunk);
     }
-    this.pending = new Promise((resolve) => (this.deliver = resolve));
+    const pending = new Promise<Uint8Array | null>((resolve) => (this.deliver = resolve));
     this.socket.resume();
-    return this.pending;
+    return pending;
   }
 
   close(): void {
@@ -65,7 +69,6 @@ class StreamInput implements InputSource {
   private settle(chunk: Uint8Array | null): void {
     this.socket.pause();
     const deliver = this.deliver;
-    this.pending = undefined;
     this.deliver = undefined;
     // The socket starts reading on its own once; keep that piece for the first read().
     if (deliver === undefined) this.early ??= chunk;
@@ -75,7 +78,6 @@ class StreamInput implements InputSource {
 
 class FileInput implements InputSource {
   error: unknown;
-  private pending: Promise<Uint8Array | null> | undefined;
   private buffer = Buffer.alloc(0);
   private readonly fd: number;
 
@@ -83,17 +85,18 @@ class FileInput implements InputSource {
     this.fd = fd;
   }
 
+  setMax(): void {
+    // A file read is already under way with its size; the next one takes the new size.
+  }
+
   read(max: number): Promise<Uint8Array | null> {
-    if (this.pending !== undefined) return this.pending;
     if (this.buffer.length < max) this.buffer = Buffer.alloc(max);
-    this.pending = new Promise((resolve) => {
+    return new Promise((resolve) => {
       read(this.fd, this.buffer, 0, max, null, (error, length) => {
-        this.pending = undefined;
         if (error) this.error = error;
         resolve(error || length === 0 ? null : this.buffer.subarray(0, length));
       });
     });
-    return this.pending;
   }
 
   close(): void {
