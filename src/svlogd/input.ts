@@ -4,7 +4,10 @@
  * the pipe for the next logger. Pipes and sockets are read through libuv with a caller-sized
  * buffer (never through the thread pool); regular files and devices through fs.read.
  */
-import { fstatSync, read } from 'node:fs';
+
+/** How often the one-byte reads after TERM look for input (see StreamInput.setMax). */
+const TRICKLE_POLL_MILLIS = 10;
+import { fstatSync, read, readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { isatty, ReadStream } from 'node:tty';
 
@@ -24,11 +27,16 @@ export interface InputSource {
 class StreamInput implements InputSource {
   error: unknown;
   private max: number;
+  private readonly fd: number;
+  /** Reading with readSync polls instead of libuv (after the read size went down). */
+  private isTrickling = false;
+  private pollTimer: NodeJS.Timeout | undefined;
   private deliver: ((chunk: Uint8Array | null) => void) | undefined;
   private early: Uint8Array | null | undefined;
   private readonly socket: Socket;
 
   constructor(fd: number, initialMax: number) {
+    this.fd = fd;
     this.max = initialMax;
     const onread = {
       buffer: () => Buffer.allocUnsafe(this.max),
@@ -46,24 +54,52 @@ class StreamInput implements InputSource {
     });
   }
 
+  /**
+   * Node sizes the next libuv read as soon as the previous one ends, so a smaller size cannot
+   * reach a read already waiting. From then on the descriptor (non-blocking, as libuv set it)
+   * is read directly, polling; this only happens on the way out after TERM.
+   */
   setMax(max: number): void {
+    if (max < this.max && !this.isTrickling) {
+      this.isTrickling = true;
+      this.socket.pause();
+      if (this.deliver !== undefined) this.poll();
+    }
     this.max = max;
   }
 
   read(max: number): Promise<Uint8Array | null> {
-    this.max = max;
+    this.setMax(max);
     if (this.early !== undefined) {
       const chunk = this.early;
       this.early = undefined;
       return Promise.resolve(chunk);
     }
     const pending = new Promise<Uint8Array | null>((resolve) => (this.deliver = resolve));
-    this.socket.resume();
+    if (this.isTrickling) this.poll();
+    else this.socket.resume();
     return pending;
   }
 
   close(): void {
+    clearTimeout(this.pollTimer);
     this.socket.destroy();
+  }
+
+  private poll(): void {
+    clearTimeout(this.pollTimer);
+    const buffer = Buffer.allocUnsafe(this.max);
+    try {
+      const length = readSync(this.fd, buffer, 0, this.max, null);
+      this.settle(length === 0 ? null : buffer.subarray(0, length));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        this.pollTimer = setTimeout(() => this.poll(), TRICKLE_POLL_MILLIS);
+      } else {
+        this.error = error;
+        this.settle(null);
+      }
+    }
   }
 
   private settle(chunk: Uint8Array | null): void {

@@ -28,7 +28,6 @@ function startLive(t: TestContext, flavour: Flavour, args: readonly string[], co
   mkdirSync(join(cwd, 'd'));
   if (config !== undefined) writeFileSync(join(cwd, 'd/config'), config);
   const proc = startSvlogd(t, flavour, [...args, 'd'], cwd);
-  proc.child.stdin?.on('error', () => undefined);
   const dir = join(cwd, 'd');
   return {
     cwd,

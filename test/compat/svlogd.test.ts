@@ -1,10 +1,11 @@
 // Our svlogd beside real runit 2.1.2's: same arguments, same input, same files and messages (SVL-n).
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { NEEDS_RUNIT } from '../helpers/binaries.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
+import { spawnTracked } from '../helpers/procs.js';
 import { FLAVOURS, normalize, readLogDir, runSvlogd, type Flavour, type FileEntry } from '../helpers/svlogd-run.js';
 
 type TestContext = Parameters<typeof makeTempDir>[0];
@@ -135,4 +136,24 @@ test('config details: bad UDP lines warn, NUL and unknown lines are ignored (SVL
     writeFileSync(join(cwd, 'd/config'), 'u1.2.3\nu127.0.0.1:0\nu127.0.0.1:x\n# comment\n\nzzz\ns 100\np\x00x\n+\n');
   };
   assertSame(await runBoth(t, ['-v', 'd'], 'a\nb\n', { setup, dirs: ['d'] }));
+});
+
+test('standard input may be a regular file or /dev/null (SVL-2)', { skip: NEEDS_RUNIT }, async (t) => {
+  const results = {} as Record<Flavour, FileEntry[][]>;
+  for (const flavour of FLAVOURS) {
+    const cwd = makeTempDir(t, `svlogd-stdin-${flavour}-`);
+    dirs('d', 'n')(cwd);
+    writeFileSync(join(cwd, 'in.txt'), 'from a file\nunfinished');
+    const bin = flavour === 'real' ? realBin('svlogd') : ourBin('svlogd');
+    for (const [source, dir] of [[join(cwd, 'in.txt'), 'd'], ['/dev/null', 'n']] as const) {
+      const fd = openSync(source, 'r');
+      const proc = spawnTracked(t, bin, [dir], { cwd, stdio: [fd, 'pipe', 'pipe'] });
+      closeSync(fd);
+      assert.equal((await proc.exited).code, 0);
+      assert.equal(proc.stderr(), '');
+    }
+    results[flavour] = [readLogDir(join(cwd, 'd')), readLogDir(join(cwd, 'n'))];
+  }
+  assert.deepEqual(results.ours, results.real);
+  assert.equal(results.ours[0]![0]!.content, 'from a file\n');
 });

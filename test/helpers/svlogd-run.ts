@@ -9,12 +9,18 @@ export const FLAVOURS: readonly Flavour[] = ['real', 'ours'];
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
-/** Starts svlogd with argv[0] = `svlogd` for both flavours and stdin as a pipe. */
+/**
+ * Starts svlogd with argv[0] = `svlogd` for both flavours and stdin as a pipe. A svlogd that
+ * exits at once (no usable directory) closes the pipe early: that EPIPE is not a test failure.
+ */
 export function startSvlogd(t: TestContext, flavour: Flavour, args: readonly string[], cwd: string): Tracked {
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_RUNIT_ARGV0: 'svlogd' };
-  return flavour === 'real'
-    ? spawnTracked(t, realBin('svlogd'), args, { cwd, env, argv0: 'svlogd', stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawnTracked(t, ourBin('svlogd'), args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc =
+    flavour === 'real'
+      ? spawnTracked(t, realBin('svlogd'), args, { cwd, env, argv0: 'svlogd', stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawnTracked(t, ourBin('svlogd'), args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.child.stdin?.on('error', () => undefined);
+  return proc;
 }
 
 export interface SvlogdRun {
@@ -31,7 +37,6 @@ export async function runSvlogd(
   input: string | Uint8Array = '',
 ): Promise<SvlogdRun> {
   const proc = startSvlogd(t, flavour, args, cwd);
-  proc.child.stdin?.on('error', () => undefined);
   proc.child.stdin?.end(input);
   const { code } = await proc.exited;
   return { code, stderr: proc.stderr() };
