@@ -55,11 +55,6 @@ export class DirBuffer {
     await this.writeAll(this.data.subarray(0, length));
   }
 
-  /** Forgets buffered bytes (a directory that is being reopened starts over). */
-  discard(): void {
-    this.used = 0;
-  }
-
   private async writeAll(bytes: Uint8Array): Promise<void> {
     while (bytes.length > 0) bytes = bytes.subarray(await this.write(bytes));
   }

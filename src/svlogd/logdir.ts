@@ -53,9 +53,8 @@ export function unusedName(ctx: SvlogdContext, dir: LogDir, suffix: 's' | 'u'): 
     const name = `${formatTai64n(ctx.clock.now())}.${suffix}`;
     try {
       ctx.fs.statSync(dir.file(name));
-    } catch (error) {
-      if (codeOf(error) === 'ENOENT') return name;
-      // runit spins on other stat errors; the rename that follows reports them instead.
+    } catch {
+      // Unused (ENOENT). runit spins on other stat errors; the rename that follows reports them.
       return name;
     }
   }
@@ -87,11 +86,14 @@ export async function openLogDir(
     warn(ctx, errorMessage('unable to open log directory', dir.name, error));
     return false;
   }
+  let isDirectory: boolean;
   try {
-    if (!ctx.fs.statSync(dir.path).isDirectory()) throw Object.assign(new Error('fchdir'), { code: 'ENOTDIR' });
+    isDirectory = ctx.fs.statSync(dir.path).isDirectory();
   } catch (error) {
     return failed('unable to change directory', error);
   }
+  // What runit's fchdir() into an opened non-directory reports.
+  if (!isDirectory) return failed('unable to change directory', { code: 'ENOTDIR' });
   let lockFd = -1;
   try {
     lockFd = ctx.fs.openSync(dir.file('lock'), APPEND_OPEN, 0o600);

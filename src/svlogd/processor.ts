@@ -4,7 +4,7 @@
  * succeeds `@X.t` becomes `@X.s`; when it fails it runs again on the same input.
  */
 import { spawnTracked } from '../sys/spawned.js';
-import { errorMessage, info, retry, warn, type SvlogdContext } from './context.js';
+import { codeOf, errorMessage, info, retry, warn, type SvlogdContext } from './context.js';
 import { READ_OPEN, TRUNC_OPEN, type LogDir } from './logdir.js';
 
 export interface RunningProcessor {
@@ -39,7 +39,7 @@ function openProcessorFds(ctx: SvlogdContext, dir: LogDir, input: string): numbe
     try {
       return ctx.fs.openSync(dir.file('state'), READ_OPEN);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (codeOf(error) !== 'ENOENT') throw error;
     }
     ctx.fs.closeSync(ctx.fs.openSync(dir.file('state'), TRUNC_OPEN, 0o644));
     return ctx.fs.openSync(dir.file('state'), READ_OPEN);
