@@ -101,12 +101,14 @@ test('size rotation keeps n files of whole lines and cuts lines at the limit (SV
     writeFileSync(join(cwd, 'd/config'), config);
   };
   for (const [config, args] of [
-    ['s100\nn3\n', ['-l', '20', '-b', '64']],
-    ['s30\nn0\n', ['-l', '5', '-b', '10']],
-    ['s100\n', []],
+    ['s100\nn3\n', ['-v', '-l', '20', '-b', '64']],
+    ['s30\nn0\n', ['-v', '-l', '5', '-b', '10']],
+    ['s100\n', ['-v']],
+    ['s1k\nn2\n', ['-l', '100', '-b', '4000', '-tt']],
   ] as const) {
     const outcome = assertSame(await runBoth(t, [...args, 'd'], lines, { setup: setup(config), dirs: ['d'] }));
     assert.ok(outcome.files['d']!.length > 3, `rotated with ${JSON.stringify(config)}`);
+    if ((args as readonly string[]).includes('-v')) assert.match(outcome.stderr, /info: rename: d\/current @TAI64N\.s \d+\n/);
   }
 });
 
