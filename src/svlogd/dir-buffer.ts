@@ -20,6 +20,11 @@ export class DirBuffer {
     this.write = write;
   }
 
+  /** Bytes waiting to be written. */
+  get length(): number {
+    return this.used;
+  }
+
   /** Appends bytes, flushing as buffer_put does when they do not fit. */
   async put(bytes: Uint8Array): Promise<void> {
     const size = this.data.length;

@@ -8,10 +8,13 @@ import type { SvlogdContext } from './context.js';
 import type { LineEvent } from './line-splitter.js';
 import type { LogDir } from './logdir.js';
 import { selectLine } from './pattern.js';
+import { rotationMark } from './rotate.js';
 import { formatStamp, type StampMode } from './stamp.js';
 import type { UdpSender } from './udp.js';
 
 const NEWLINE = Uint8Array.of(0x0a);
+const NOTHING = new Uint8Array(0);
+const EVERY_LINE_TO_DIR = { isForDir: true, isForStderr: false } as const;
 const ELLIPSIS = Buffer.from('...');
 const NO_SOCKET = Buffer.from('warning: no udp socket available: ');
 const SEND_FAILED = Buffer.from('warning: failure sending through udp: ');
@@ -19,6 +22,11 @@ const SEND_FAILED = Buffer.from('warning: failure sending through udp: ');
 /** The stderr and UDP form of a line's first part: `...` when it was cut at `-l`, then a newline. */
 function withEnding(head: readonly Uint8Array[], isTruncated: boolean): Buffer {
   return Buffer.concat(isTruncated ? [...head, ELLIPSIS, NEWLINE] : [...head, NEWLINE]);
+}
+
+/** Whether the directory takes the rest and the end of the line whose first part went out. */
+function isReceiver(dir: LogDir): boolean {
+  return dir.isOpen && dir.isSelected && !dir.config.isUdpOnly;
 }
 
 export class LineEmitter {
@@ -39,40 +47,41 @@ export class LineEmitter {
       await this.emitHead(event.text, event.stamp);
       if (event.isComplete) await this.endLine();
     } else if (event.kind === 'rest') {
-      for (const dir of this.receivers()) await dir.buffer.putEach(event.bytes);
+      for (const dir of this.dirs) if (isReceiver(dir)) await dir.buffer.putEach(event.bytes);
     } else {
       await this.endLine();
     }
   }
 
-  private *receivers(): Generator<LogDir> {
-    for (const dir of this.dirs) if (dir.isOpen && dir.isSelected && !dir.config.isUdpOnly) yield dir;
-  }
-
+  /**
+   * runit flushes after every line. Flushing only where it can matter gives the same files with
+   * far fewer writes: a line end rotates only once `current` holds max - len bytes, so lines
+   * below that mark wait in the buffer, which the engine flushes before it waits for input.
+   */
   private async endLine(): Promise<void> {
-    for (const dir of this.receivers()) {
+    for (const dir of this.dirs) {
+      if (!isReceiver(dir)) continue;
       await dir.buffer.putEach(NEWLINE);
-      await dir.buffer.flush();
+      if (dir.size + dir.buffer.length >= rotationMark(this.ctx, dir)) await dir.buffer.flush();
     }
   }
 
   private async emitHead(text: Uint8Array, stamp: Tai64n | undefined): Promise<void> {
     const stampBytes =
-      this.stampMode === 0 || stamp === undefined ? new Uint8Array(0) : Buffer.from(formatStamp(this.stampMode, stamp));
+      this.stampMode === 0 || stamp === undefined ? NOTHING : Buffer.from(formatStamp(this.stampMode, stamp), 'latin1');
     const isTruncated = text.length === this.ctx.lineMax;
     for (const dir of this.dirs) {
       if (!dir.isOpen) continue;
       const { config } = dir;
-      const selection =
-        config.instructions.length === 0 ? { isForDir: true, isForStderr: false } : selectLine(config.instructions, text);
+      const selection = config.instructions.length === 0 ? EVERY_LINE_TO_DIR : selectLine(config.instructions, text);
       dir.isSelected = selection.isForDir;
-      const head = [stampBytes, config.prefix, text];
-      if (selection.isForStderr) {
-        this.ctx.writeStderr(withEnding(head, isTruncated));
-      }
+      if (selection.isForStderr) this.ctx.writeStderr(withEnding([stampBytes, config.prefix, text], isTruncated));
       if (!dir.isSelected) continue;
-      if (config.udp !== undefined) await this.sendUdp(dir, head, isTruncated);
-      if (!config.isUdpOnly) for (const part of head) await dir.buffer.put(part);
+      if (config.udp !== undefined) await this.sendUdp(dir, [stampBytes, config.prefix, text], isTruncated);
+      if (config.isUdpOnly) continue;
+      if (stampBytes.length > 0) await dir.buffer.put(stampBytes);
+      if (config.prefix.length > 0) await dir.buffer.put(config.prefix);
+      await dir.buffer.put(text);
     }
   }
 

@@ -120,10 +120,15 @@ export async function writeCurrent(ctx: SvlogdContext, dir: LogDir, bytes: Uint8
     }
   }
   dir.size += written;
-  // runit subtracts unsigned: a limit below -l never rotates early, only when full.
-  const early = sizeMax >= ctx.lineMax ? sizeMax - ctx.lineMax : Number.POSITIVE_INFINITY;
-  if (sizeMax > 0 && written > 0 && bytes[written - 1] === 0x0a && dir.size >= early) {
-    await rotate(ctx, dir);
-  }
+  if (written > 0 && bytes[written - 1] === 0x0a && dir.size >= rotationMark(ctx, dir)) await rotate(ctx, dir);
   return written;
+}
+
+/**
+ * The size from which a write that ends a line rotates `current`: max - len. Infinity without
+ * a size limit, and when max < len, since runit subtracts unsigned and the mark wraps around.
+ */
+export function rotationMark(ctx: SvlogdContext, dir: LogDir): number {
+  const { sizeMax } = dir.config;
+  return sizeMax > 0 && sizeMax >= ctx.lineMax ? sizeMax - ctx.lineMax : Number.POSITIVE_INFINITY;
 }
