@@ -85,5 +85,11 @@ export async function main(args: readonly string[]): Promise<void> {
   process.on('SIGTERM', () => engine.terminate());
   process.on('SIGALRM', () => engine.rotateAll());
   process.on('SIGHUP', () => engine.reopen());
-  process.exit(await engine.run());
+  try {
+    process.exit(await engine.run());
+  } catch (error) {
+    // Not reached by any known path; if it is, say so in runit's shape and exit as svlogd's fatals do.
+    writeStderr(`svlogd: fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT_FAILURE);
+  }
 }

@@ -77,6 +77,15 @@ export async function retry<T>(ctx: SvlogdContext, m0: string, m1: string | unde
   }
 }
 
+/** close(2) whose result runit ignores. */
+export function closeQuietly(ctx: SvlogdContext, fd: number): void {
+  try {
+    ctx.fs.closeSync(fd);
+  } catch {
+    // nothing to report
+  }
+}
+
 export function codeOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

@@ -18,6 +18,15 @@ import { prune, rotate, writeCurrent } from './rotate.js';
 import type { StampMode } from './stamp.js';
 import { UdpSender } from './udp.js';
 
+/** runit ignores failed writes to stderr; a closed or broken stderr must not stop the logging. */
+function writeStderrQuietly(data: string | Uint8Array): void {
+  try {
+    writeAll(2, data);
+  } catch {
+    // nowhere left to say it
+  }
+}
+
 export interface SvlogdOptions {
   /** Log directories, as given on the command line. */
   dirs: readonly string[];
@@ -73,7 +82,7 @@ export class Svlogd {
       bufferSize: options.bufferSize ?? 1024,
       cwd: options.cwd ?? process.cwd(),
       env: options.env ?? process.env,
-      writeStderr: options.writeStderr ?? ((data) => writeAll(2, data)),
+      writeStderr: options.writeStderr ?? writeStderrQuietly,
       onProcessorExit: () => this.wake(),
     };
     this.dirs = options.dirs.map((name) => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { formatTai64n } from '../protocol/tai64n.js';
 import { flock, LOCK_EX, LOCK_NB } from '../sys/index.js';
 import { defaultConfig, parseConfig, type LogDirConfig } from './config.js';
-import { codeOf, errorMessage, info, retry, warn, type SvlogdContext } from './context.js';
+import { closeQuietly, codeOf, errorMessage, info, retry, warn, type SvlogdContext } from './context.js';
 import { DirBuffer } from './dir-buffer.js';
 import type { RunningProcessor } from './processor.js';
 
@@ -57,14 +57,6 @@ export function unusedName(ctx: SvlogdContext, dir: LogDir, suffix: 's' | 'u'): 
       // Unused (ENOENT). runit spins on other stat errors; the rename that follows reports them.
       return name;
     }
-  }
-}
-
-function closeQuietly(ctx: SvlogdContext, fd: number): void {
-  try {
-    ctx.fs.closeSync(fd);
-  } catch {
-    // nothing to report: runit ignores close() results
   }
 }
 

@@ -4,7 +4,16 @@
  * succeeds `@X.t` becomes `@X.s`; when it fails it runs again on the same input.
  */
 import { spawnTracked } from '../sys/spawned.js';
-import { codeOf, errorMessage, info, retry, warn, type SvlogdContext } from './context.js';
+import {
+  closeQuietly,
+  codeOf,
+  errorMessage,
+  info,
+  PAUSE_MILLIS,
+  retry,
+  warn,
+  type SvlogdContext,
+} from './context.js';
 import { READ_OPEN, TRUNC_OPEN, type LogDir } from './logdir.js';
 
 export interface RunningProcessor {
@@ -31,7 +40,7 @@ function openProcessorFds(ctx: SvlogdContext, dir: LogDir, input: string): numbe
       return true;
     } catch (error) {
       ctx.writeStderr(`svlogd: fatal: ${errorMessage(m0, dir.name, error)}\n`);
-      for (const fd of opened) ctx.fs.closeSync(fd);
+      for (const fd of opened) closeQuietly(ctx, fd);
       return false;
     }
   };
@@ -81,13 +90,22 @@ function launch(ctx: SvlogdContext, dir: LogDir, command: string, input: string)
   // A set-up failure is a failed processor, as it is in runit's child (which exits 111).
   if (fds === undefined) return new Promise((resolve) => setImmediate(() => resolve(SETUP_FAILED)));
   return new Promise((resolve) => {
-    const child = spawnTracked('/bin/sh', ['-c', command], {
-      argv0: 'sh',
-      cwd: dir.path,
-      env: ctx.env,
-      stdio: [fds[0], fds[1], 'inherit', 'ignore', fds[2], fds[3]],
-    });
-    for (const fd of fds) ctx.fs.closeSync(fd);
+    let child: ReturnType<typeof spawnTracked>;
+    try {
+      child = spawnTracked('/bin/sh', ['-c', command], {
+        argv0: 'sh',
+        cwd: dir.path,
+        env: ctx.env,
+        stdio: [fds[0], fds[1], 'inherit', 'ignore', fds[2], fds[3]],
+      });
+    } catch (error) {
+      // runit pauses and forks again; a failed start that ends after the pause does the same.
+      ctx.writeStderr(`svlogd: pausing: ${errorMessage('unable to fork for processor', dir.name, error)}\n`);
+      ctx.clock.setTimer(PAUSE_MILLIS, () => resolve(SETUP_FAILED));
+      return;
+    } finally {
+      for (const fd of fds) closeQuietly(ctx, fd);
+    }
     child.once('error', (error) => {
       ctx.writeStderr(`svlogd: fatal: ${errorMessage('unable to run processor', dir.name, error)}\n`);
       resolve(SETUP_FAILED);

@@ -3,7 +3,7 @@
  * old files (SVL-15).
  */
 import { APPEND_OPEN, unusedName, type LogDir } from './logdir.js';
-import { codeOf, errorMessage, info, pause, retry, warn, type SvlogdContext } from './context.js';
+import { closeQuietly, codeOf, errorMessage, info, pause, retry, warn, type SvlogdContext } from './context.js';
 import { startProcessor, stopProcessor } from './processor.js';
 
 /** Rotated and processor files are `@` + 24 hex digits + `.` + one letter. */
@@ -81,7 +81,7 @@ export async function rotate(ctx: SvlogdContext, dir: LogDir): Promise<boolean> 
   const fd = dir.currentFd;
   await retry(ctx, 'unable to fsync current logfile', dir.name, () => ctx.fs.fsyncSync(fd));
   await retry(ctx, 'unable to set mode of current', dir.name, () => ctx.fs.fchmodSync(fd, 0o744));
-  ctx.fs.closeSync(fd);
+  closeQuietly(ctx, fd);
   info(ctx, `rename: ${dir.name}/current ${name} ${dir.size}`);
   await retry(ctx, 'unable to rename current', dir.name, () => ctx.fs.renameSync(dir.file('current'), dir.file(name)));
   dir.currentFd = await retry(ctx, 'unable to create new current', dir.name, () =>
