@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
@@ -148,4 +148,18 @@ test('TERM at a line boundary writes everything read and exits 0 (SVL-20)', { sk
   });
   assert.deepEqual(results.ours, results.real);
   assert.equal(results.ours.code, 0);
+});
+
+test('HUP when no directory can be reopened is fatal with 111 (SVL-19)', { skip: NEEDS_RUNIT }, async (t) => {
+  const results = await forBoth(async (flavour) => {
+    const live = startLive(t, flavour, ['-v']);
+    live.write('one\n');
+    await waitFor('the line', () => live.current() === 'one\n');
+    rmSync(join(live.cwd, 'd'), { recursive: true });
+    live.proc.child.kill('SIGHUP');
+    const { code } = await live.proc.exited;
+    return { code, stderr: live.proc.stderr() };
+  });
+  assert.deepEqual(results.ours, results.real);
+  assert.equal(results.ours.code, 111);
 });
