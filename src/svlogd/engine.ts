@@ -18,6 +18,8 @@ import { prune, rotate, writeCurrent } from './rotate.js';
 import type { StampMode } from './stamp.js';
 import { UdpSender } from './udp.js';
 
+const noTimer = (): void => undefined;
+
 /** runit ignores failed writes to stderr; a closed or broken stderr must not stop the logging. */
 function writeStderrQuietly(data: string | Uint8Array): void {
   try {
@@ -65,7 +67,7 @@ export class Svlogd {
   private isLineComplete = true;
   private wakeUp: (() => void) | undefined;
   private isWakePending = false;
-  private cancelTimer: () => void = () => undefined;
+  private cancelTimer: () => void = noTimer;
   /** The read under way; kept across wake-ups so no input is lost to a signal. */
   private pendingRead: Promise<Uint8Array | null> | undefined;
   private readonly input: InputSource;
@@ -188,21 +190,26 @@ export class Svlogd {
     }
   }
 
-  /** Rotates directories whose `t` time is up; returns when the loop must wake next. */
-  private async rotateExpired(): Promise<number> {
+  /**
+   * Rotates directories whose `t` time is up; returns when the loop must wake next, or
+   * undefined when no directory has a time limit.
+   */
+  private async rotateExpired(): Promise<number | undefined> {
     const now = this.ctx.clock.monotonicMillis();
-    // runit never waits longer than 2744 s in one go.
-    let wakeAt = now + 2744_000;
+    let wakeAt: number | undefined;
     for (const dir of this.dirs) {
       if (dir.config.rotateSeconds === 0) continue;
       if (dir.deadline < now) await rotate(this.ctx, dir);
-      if (dir.config.rotateSeconds > 0) wakeAt = Math.min(wakeAt, dir.deadline);
+      if (dir.config.rotateSeconds > 0) wakeAt = Math.min(wakeAt ?? dir.deadline, dir.deadline);
     }
-    return wakeAt;
+    // runit never waits longer than 2744 s in one go; it also keeps a huge `t` within timer range.
+    return wakeAt === undefined ? undefined : Math.min(wakeAt, now + 2744_000);
   }
 
-  private armTimer(wakeAt: number): void {
+  private armTimer(wakeAt: number | undefined): void {
     this.cancelTimer();
+    this.cancelTimer = noTimer;
+    if (wakeAt === undefined) return;
     const delay = wakeAt - this.ctx.clock.monotonicMillis();
     // One millisecond late, so the deadline has passed when the loop looks again.
     this.cancelTimer = this.ctx.clock.setTimer(Math.max(0, delay) + 1, () => this.wake());

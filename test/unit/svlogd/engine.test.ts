@@ -109,6 +109,19 @@ test('t rotates on the clock, and only when current has data (SVL-4 t)', async (
   assert.equal(await run.exited, 0);
 });
 
+test('no timer without t; a huge t waits at most 2744 s at a time (SVL-12)', async (t) => {
+  const plain = setUp(t);
+  await waitFor('the engine waiting', () => plain.input.asked.length > 0);
+  assert.equal(plain.clock.nextTimerIn, undefined);
+  plain.input.push(null);
+  assert.equal(await plain.exited, 0);
+  const huge = setUp(t, {}, 't100000h\n');
+  await waitFor('the engine waiting', () => huge.input.asked.length > 0);
+  assert.equal(huge.clock.nextTimerIn, 2744_001);
+  huge.input.push(null);
+  assert.equal(await huge.exited, 0);
+});
+
 test('TERM mid-line reads one byte at a time and keeps the finished line', async (t) => {
   const run = setUp(t);
   run.input.push('first\npart');

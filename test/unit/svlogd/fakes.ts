@@ -30,6 +30,11 @@ export class FakeClock implements Clock {
     return this.timers.length;
   }
 
+  /** Milliseconds until the earliest timer fires; undefined when none is set. */
+  get nextTimerIn(): number | undefined {
+    return this.timers.length === 0 ? undefined : Math.min(...this.timers.map((t) => t.at)) - this.millis;
+  }
+
   advance(millis: number): void {
     this.millis += millis;
     const due = this.timers.filter((t) => t.at <= this.millis);
