@@ -4,5 +4,6 @@ import { cli } from './cli.js';
 import { control } from './control.js';
 import { crashLoop } from './crash-loop.js';
 import { restart } from './restart.js';
+import { svlogd } from './svlogd.js';
 
-export const SCENARIOS: readonly Scenario[] = [control, restart, crashLoop, cli];
+export const SCENARIOS: readonly Scenario[] = [svlogd, control, restart, crashLoop, cli];
