@@ -61,3 +61,10 @@ export function decodePasswd(pointer: unknown): { pw_uid: number; pw_gid: number
 export function decodeGroup(pointer: unknown): { gr_gid: number } {
   return koffi.decode(pointer, 'group') as { gr_gid: number };
 }
+
+// svlogd's UDP copies (SVL-10): a synchronous sendto on a fresh socket, as runit does, so a
+// failed send is known before the next line is written.
+export const inet = {
+  socket: libc.func('int socket(int domain, int type, int protocol)'),
+  sendto: libc.func('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
+};
