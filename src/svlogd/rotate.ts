@@ -51,7 +51,9 @@ export function* prune(dir: LogDir): Job {
       } catch (error) {
         dir.warn(`unable to unlink processor leftover: ${name}: ${errorText(error)}`);
       }
-    } else {
+    } else if (name[26] !== 'u') {
+      // Debian's 2.1.2 neither counts nor deletes `.u` files here (observed; the spec's SVL-15
+      // says otherwise, and real runit wins).
       count++;
       if (oldest === undefined || name < oldest) oldest = name;
     }
