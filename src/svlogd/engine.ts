@@ -115,11 +115,18 @@ export class SvlogdEngine {
     this.jobs.push(
       (function* () {
         yield* self.openAll();
-        self.input = openInput(fd, {
-          chunk: (data) => self.onChunk(data),
+        const handlers = {
+          chunk: (data: Buffer) => self.onChunk(data),
           end: () => self.onEnd(),
-          error: (error) => self.onReadError(error),
-        });
+          error: (error: unknown) => self.onReadError(error),
+        };
+        try {
+          self.input = openInput(fd, handlers);
+        } catch (error) {
+          // runit's read fails the same way on a closed fd: a warning, then the end of input.
+          self.input = { pause() {}, resume() {}, stop: () => [], readByte: () => 'eof' };
+          self.onReadError(error);
+        }
       })(),
     );
     this.pump();
