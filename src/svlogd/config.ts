@@ -71,6 +71,15 @@ function scanAddress(text: Uint8Array, address: Uint8Array): number {
   return at;
 }
 
+/** Only the byte right after the digits counts as a unit. */
+const SIZE_UNITS: ReadonlyMap<number, number> = new Map([[0x6b, 1024], [0x6d, 1048576]]);
+const TIME_UNITS: ReadonlyMap<number, number> = new Map([[0x6d, 60], [0x68, 3600]]);
+
+function scanWithUnit(text: Uint8Array, units: ReadonlyMap<number, number>): number {
+  const { value, length } = scanNumber(text, 0);
+  return value * (units.get(text[length] ?? -1) ?? 1);
+}
+
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
 /**
@@ -107,24 +116,18 @@ function applyLine(config: DirConfig, raw: Uint8Array, line: Uint8Array, warn: (
         }
       }
       break;
-    case 's': {
-      const { value, length } = scanNumber(rest, 0);
-      const unit = rest[length];
-      config.sizeMax = unit === 0x6d ? value * 1048576 : unit === 0x6b ? value * 1024 : value;
+    case 's':
+      config.sizeMax = scanWithUnit(rest, SIZE_UNITS);
       break;
-    }
     case 'n':
       config.countMax = scanNumber(rest, 0).value;
       break;
     case 'N':
       config.countMin = scanNumber(rest, 0).value;
       break;
-    case 't': {
-      const { value, length } = scanNumber(rest, 0);
-      const unit = rest[length];
-      config.rotateSeconds = unit === 0x68 ? value * 3600 : unit === 0x6d ? value * 60 : value;
+    case 't':
+      config.rotateSeconds = scanWithUnit(rest, TIME_UNITS);
       break;
-    }
     case '!':
       if (raw.length > 1) config.processor = latin1(rest);
       break;
