@@ -257,3 +257,20 @@ test('verbose messages for read/new/rename/delete/close (SVL-21)', { skip }, asy
   const { stderr } = await sideBySide(t, { args: ['-v', '-l', '20', '-b', '64'], input: lines(25, 18), files: { config: 's100\nn2\n' } });
   assert.match(stderr, /svlogd: info: delete: log\/@NAME\.s|svlogd: info: delete: log\/@/);
 });
+
+test('HUP when no directory can be reopened: fatal, exit 111 (SVL-19)', { skip }, async (t) => {
+  const { runs, dirs } = await startBoth(t, []);
+  await stepBoth(runs, dirs, 'before\n');
+  const { renameSync } = await import('node:fs');
+  for (const dir of dirs) renameSync(dir, `${dir}.gone`);
+  for (const run of runs) process.kill(run.pid, 'SIGHUP');
+  const [real, ours] = await Promise.all(runs.map((r) => r.exited));
+  assert.deepEqual(ours, real);
+  assert.equal(real!.code, 111);
+  assert.equal(runs[1]!.stderr(), runs[0]!.stderr());
+  assert.equal(
+    runs[1]!.stderr(),
+    'svlogd: warning: unable to open log directory: log: file does not exist\nsvlogd: fatal: no functional log directories.\n',
+  );
+  assert.equal(readFileSync(`${dirs[1]!}.gone/current`, 'latin1'), 'before\n');
+});

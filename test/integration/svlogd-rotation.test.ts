@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { SvlogdEngine } from '../../src/svlogd/index.js';
 import { O_CLOEXEC, O_NONBLOCK, pipe2 } from '../../src/sys/index.js';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
-import { runSvlogd, snapshot } from '../helpers/svlogd-run.js';
+import { runSvlogd, snapshot, startSvlogd } from '../helpers/svlogd-run.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -81,4 +81,22 @@ test('in-process engine on a pipe: rotateAll, reopen and terminate, no global st
   const { readSync } = await import('node:fs');
   assert.equal(rest.subarray(0, readSync(r, rest)).toString(), 'left in the pipe\n');
   closeSync(r);
+});
+
+test('memory stays bounded while the disk side is stalled: the pipe pushes back', { timeout: 60_000 }, async (t) => {
+  const root = makeTempDir(t);
+  mkdirSync(join(root, 'log'));
+  // The first processor run takes 3 s; the second rotation must wait for it.
+  writeFileSync(join(root, 'log', 'config'), 's1000000\nn0\n!if [ ! -e ../slow ]; then touch ../slow; sleep 3; fi; cat\n');
+  const run = startSvlogd(t, ourBin('svlogd'), ['log'], root);
+  const block = 'm'.repeat(99) + '\n';
+  const text = block.repeat(100_000); // 10 MB
+  void run.write(text);
+  await waitFor('the writer is held back', () => run.child.stdin!.writableLength > 5_000_000, { timeout: 15_000 });
+  const status = readFileSync(`/proc/${run.pid}/status`, 'latin1');
+  const rssKib = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+  assert.ok(rssKib < 100 * 1024, `svlogd RSS ${rssKib} KiB while stalled`);
+  const { code } = await run.finish();
+  assert.equal(code, 0);
+  assert.equal(allLines(join(root, 'log')).length, 100_000);
 });
