@@ -116,7 +116,7 @@ export class SvlogdEngine {
       (function* () {
         yield* self.openAll();
         const handlers = {
-          chunk: (data: Buffer) => self.onChunk(data),
+          chunk: (data: Buffer): boolean => self.onChunk(data),
           end: () => self.onEnd(),
           error: (error: unknown) => self.onReadError(error),
         };
@@ -151,9 +151,13 @@ export class SvlogdEngine {
     this.pump();
   }
 
-  private onChunk(data: Buffer): void {
+  /** Processes `data` at once if possible; what must wait is copied, and reading pauses. */
+  private onChunk(data: Buffer): boolean {
     this.chunks.push({ data, stamp: this.stamper.stamp(this.clock.now()) });
     this.pump();
+    this.splitter.detach(data);
+    for (const chunk of this.chunks) if (chunk.data === data) chunk.data = Buffer.from(data);
+    return this.waiting === undefined && this.chunks.length === 0;
   }
 
   private onEnd(): void {

@@ -5,12 +5,16 @@
  * with every unread byte still in the pipe.
  */
 import { fstatSync, readSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { Socket, type SocketConstructorOpts } from 'node:net';
 import { isatty, ReadStream } from 'node:tty';
 import { dupCloexec } from '../sys/index.js';
 
 export interface InputHandlers {
-  chunk(data: Buffer): void;
+  /**
+   * Data read. From a pipe, `data` is a view of one reused buffer: the handler must be done with
+   * it (or copy it) when it returns. false: pause the input.
+   */
+  chunk(data: Buffer): boolean;
   end(): void;
   /** A read error other than EAGAIN/EINTR: runit warns and treats it as the end. */
   error(error: unknown): void;
@@ -25,6 +29,8 @@ export interface Input {
   readByte(): number | 'again' | 'eof';
 }
 
+const READ_SIZE = 65536;
+
 function readOneByte(fd: number): number | 'again' | 'eof' {
   const one = Buffer.alloc(1);
   try {
@@ -38,8 +44,19 @@ function readOneByte(fd: number): number | 'again' | 'eof' {
 
 function streamInput(fd: number, handlers: InputHandlers): Input {
   const copy = dupCloexec(fd);
-  const stream: Socket = isatty(fd) ? new ReadStream(copy) : new Socket({ fd: copy, readable: true, writable: false });
-  stream.on('data', (data: Buffer) => handlers.chunk(data));
+  let stream: Socket;
+  if (isatty(fd)) {
+    stream = new ReadStream(copy);
+    stream.on('data', (data: Buffer) => {
+      if (!handlers.chunk(data)) stream.pause();
+    });
+  } else {
+    // One buffer for every read: no allocation per chunk, and pause() stops reading at once.
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    const onread = { buffer, callback: (count: number, buf: Uint8Array) => handlers.chunk(Buffer.from(buf.buffer, buf.byteOffset, count)) };
+    // `onread` works on any net.Socket; @types/node only declares it for connect().
+    stream = new Socket({ fd: copy, readable: true, writable: false, onread } as SocketConstructorOpts);
+  }
   stream.on('end', () => handlers.end());
   stream.on('error', (error) => handlers.error(error));
   let isStopped = false;
@@ -75,7 +92,7 @@ function fileInput(fd: number, handlers: InputHandlers): Input {
   const pump = (): void => {
     isScheduled = false;
     while (!isPaused && !isStopped) {
-      const data = Buffer.allocUnsafe(65536);
+      const data = Buffer.allocUnsafe(READ_SIZE);
       let count: number;
       try {
         count = readSync(fd, data, 0, data.length, null);
@@ -89,7 +106,7 @@ function fileInput(fd: number, handlers: InputHandlers): Input {
         isStopped = true;
         return handlers.end();
       }
-      handlers.chunk(data.subarray(0, count));
+      if (!handlers.chunk(data.subarray(0, count))) isPaused = true;
       return schedule(0);
     }
   };

@@ -69,6 +69,14 @@ export class LineSplitter<S> {
     this.stamp = stamp;
   }
 
+  /** Keeps the unprocessed rest of `chunk` in a buffer of its own (the reader reuses it). */
+  detach(chunk: Buffer): void {
+    if (this.chunk === chunk && this.pos < chunk.length) {
+      this.chunk = Buffer.from(chunk.subarray(this.pos));
+      this.pos = 0;
+    }
+  }
+
   /** Processes the fed chunk; false if the sink asked to stop first. */
   run(): boolean {
     const chunk = this.chunk;
