@@ -12,37 +12,14 @@
 import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { openInput, type Input } from './input.js';
-import { SvlogdFatalError, type Job, type MessageSink } from './jobs.js';
+import { JobQueue, type Job } from './jobs.js';
 import { LineRouter } from './router.js';
 import { LineSplitter, makeReplaceTable } from './line-splitter.js';
-import { LogDir, type DirContext } from './logdir.js';
-import { reapProcessor, waitProcessor } from './processor.js';
-import { rotate } from './rotate.js';
-import { Stamper, type StampFormat } from './stamp.js';
-
-export interface SvlogdOptions {
-  /** The log directories, as given (messages use these names). */
-  dirs: readonly string[];
-  /** Base for relative directory names; defaults to process.cwd() at construction. */
-  cwd?: string;
-  stamp?: StampFormat;
-  verbose?: boolean;
-  /** The replacement byte (-r / -R); undefined: no replacement. */
-  replaceChar?: number;
-  /** Further bytes to replace (-R). */
-  replaceExtra?: Uint8Array;
-  /** -l (default 1000). */
-  lineMax?: number;
-  clock?: Clock;
-  /** Diagnostics, one complete line each (svlogd writes them to fd 2). */
-  message?: MessageSink;
-  /** Copies of lines selected by `e` patterns (svlogd writes them to fd 2). */
-  stderrCopy?: (bytes: Buffer) => void;
-  /** fd 2 of processors (default 2). */
-  processorStderr?: number;
-  /** The processors' environment (default process.env). */
-  env?: NodeJS.ProcessEnv;
-}
+import { LogDir } from './logdir.js';
+import { reapProcessor } from './processor.js';
+import { closeAll, flushAll, openAll, rotateNow } from './dir-jobs.js';
+import { Stamper } from './stamp.js';
+import { makeDirContext, type SvlogdOptions } from './engine-options.js';
 
 const BYTE_RETRY_MILLIS = 10;
 
@@ -58,8 +35,10 @@ export class SvlogdEngine {
   private readonly stamper: Stamper;
   private input: Input | undefined;
   private readonly chunks: { data: Buffer; stamp: Buffer }[] = [];
-  private readonly jobs: Job<unknown>[] = [];
-  private waiting: Job<unknown> | undefined;
+  private readonly jobs: JobQueue = new JobQueue(
+    () => this.pump(),
+    (error) => this.end(111, error),
+  );
   private isPumping = false;
   private isStarted = false;
   private isFinished = false;
@@ -75,25 +54,10 @@ export class SvlogdEngine {
     this.clock = options.clock ?? systemClock;
     const lineMax = options.lineMax ?? 1000;
     const message = options.message ?? (() => {});
-    const ctx: DirContext = {
-      clock: this.clock,
-      verbose: options.verbose ?? false,
-      lineMax,
-      message,
-      processorStderr: options.processorStderr ?? 2,
-      environment: options.env ?? process.env,
-      processorExited: (dir, run) => {
-        if (ctx.verbose) message('svlogd: info: sigchild received.\n');
-        if (run.waiter !== undefined) {
-          const wake = run.waiter;
-          run.waiter = undefined;
-          wake();
-        } else if (dir.processor === run) {
-          this.jobs.unshift(reapProcessor(dir, run));
-          this.pump();
-        }
-      },
-    };
+    const ctx = makeDirContext(options, this.clock, (dir, run) => {
+      this.jobs.pushFront(reapProcessor(dir, run));
+      this.pump();
+    });
     const cwd = options.cwd ?? process.cwd();
     this.dirs = options.dirs.map((name) => new LogDir(name, resolve(cwd, name), ctx));
     this.stamper = new Stamper(options.stamp ?? 'none');
@@ -157,7 +121,7 @@ export class SvlogdEngine {
     this.pump();
     this.splitter.detach(data);
     for (const chunk of this.chunks) if (chunk.data === data) chunk.data = Buffer.from(data);
-    return this.waiting === undefined && this.chunks.length === 0;
+    return !this.jobs.isWaiting && this.chunks.length === 0;
   }
 
   private onEnd(): void {
@@ -171,31 +135,12 @@ export class SvlogdEngine {
   }
 
   private *openAll(): Job {
-    let isAnyOpen = false;
-    for (const dir of this.dirs) {
-      yield* dir.close();
-      if (yield* dir.open()) isAnyOpen = true;
-    }
+    yield* openAll(this.dirs);
     this.router.refresh();
-    if (!isAnyOpen) throw new SvlogdFatalError('no functional log directories.');
-  }
-
-  private *flushAll(): Job {
-    for (const dir of this.router.openDirs) yield* dir.flush();
-  }
-
-  /** A rotation outside the planned points: the output is empty, so plan from the new size. */
-  private *rotateDir(dir: LogDir): Job {
-    yield* rotate(dir);
-    dir.output.plannedSize = dir.size;
   }
 
   private *finishAll(): Job {
-    for (const dir of this.dirs) {
-      yield* dir.flush();
-      if (dir.processor !== undefined) yield* waitProcessor(dir);
-      yield* dir.close();
-    }
+    yield* closeAll(this.dirs);
     this.end(0);
   }
 
@@ -203,29 +148,11 @@ export class SvlogdEngine {
     if (this.isFinished) return;
     this.isFinished = true;
     this.cancelTimer?.();
+    this.jobs.clear();
     if (!this.isInputStopped) this.input?.stop();
     this.isInputStopped = true;
     if (error === undefined) this.resolveExit(code);
     else this.rejectExit(error);
-  }
-
-  private step(job: Job<unknown>): void {
-    const result = job.next();
-    if (result.done) return;
-    this.waiting = job;
-    result.value(() => this.wake(job));
-  }
-
-  private wake(job: Job<unknown>): void {
-    if (this.waiting !== job || this.isFinished) return;
-    this.waiting = undefined;
-    try {
-      this.step(job);
-    } catch (error) {
-      this.end(111, error);
-      return;
-    }
-    this.pump();
   }
 
   /** Runs queued jobs, then input, then idle-point actions, until something must wait. */
@@ -233,13 +160,12 @@ export class SvlogdEngine {
     if (this.isPumping || this.isFinished) return;
     this.isPumping = true;
     try {
-      while (this.waiting === undefined && !this.isFinished) {
-        const job = this.jobs.shift();
-        if (job !== undefined) {
-          this.step(job);
-        } else if (this.splitter.hasInput) {
+      while (!this.isFinished) {
+        this.jobs.run();
+        if (this.jobs.isWaiting) break;
+        if (this.splitter.hasInput) {
           this.splitter.run();
-          this.jobs.push(this.flushAll());
+          this.jobs.push(flushAll(this.router.openDirs));
         } else if (this.chunks.length > 0) {
           const { data, stamp } = this.chunks.shift()!;
           this.splitter.feed(data, stamp);
@@ -257,7 +183,7 @@ export class SvlogdEngine {
 
   private updateFlow(): void {
     if (this.isInputStopped || this.input === undefined) return;
-    if (this.waiting !== undefined || this.chunks.length > 0 || this.isFinishing) this.input.pause();
+    if (this.jobs.isWaiting || this.chunks.length > 0 || this.isFinishing) this.input.pause();
     else this.input.resume();
   }
 
@@ -266,7 +192,7 @@ export class SvlogdEngine {
     if (this.input === undefined || this.isFinishing) return false;
     if (this.wantRotate) {
       this.wantRotate = false;
-      for (const dir of this.dirs) this.jobs.push(this.rotateDir(dir));
+      for (const dir of this.dirs) this.jobs.push(rotateNow(dir));
       return true;
     }
     if (this.wantExit || this.isEof) return this.exitPoint();
@@ -320,7 +246,7 @@ export class SvlogdEngine {
     for (const dir of this.dirs) {
       if (dir.rotateAt === 0) continue;
       if (dir.rotateAt <= now) {
-        this.jobs.push(this.rotateDir(dir));
+        this.jobs.push(rotateNow(dir));
         isQueued = true;
       } else {
         next = Math.min(next, dir.rotateAt);

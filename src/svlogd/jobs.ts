@@ -41,3 +41,67 @@ export class SvlogdFatalError extends Error {
   readonly code = 'ERR_SVLOGD_FATAL';
   readonly exitCode = 111;
 }
+
+/**
+ * Runs jobs one after the other, in runit's order: a job that waits holds back every later one
+ * (and the engine holds back its input) until it is woken.
+ */
+export class JobQueue {
+  private readonly queue: Job<unknown>[] = [];
+  private waiting: Job<unknown> | undefined;
+  private readonly onWake: () => void;
+  private readonly onError: (error: unknown) => void;
+
+  /** `onWake` runs after a waiting job went on; `onError` gets what a job threw then. */
+  constructor(onWake: () => void, onError: (error: unknown) => void) {
+    this.onWake = onWake;
+    this.onError = onError;
+  }
+
+  get isWaiting(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  push(job: Job<unknown>): void {
+    this.queue.push(job);
+  }
+
+  /** Next in line (the SIGCHLD path runs before queued work, as runit's handler does). */
+  pushFront(job: Job<unknown>): void {
+    this.queue.unshift(job);
+  }
+
+  /** Runs queued jobs until one waits or none is left; throws what a job throws. */
+  run(): void {
+    while (this.waiting === undefined) {
+      const job = this.queue.shift();
+      if (job === undefined) return;
+      this.step(job);
+    }
+  }
+
+  /** Forgets everything (the engine has ended). */
+  clear(): void {
+    this.queue.length = 0;
+    this.waiting = undefined;
+  }
+
+  private step(job: Job<unknown>): void {
+    const result = job.next();
+    if (result.done) return;
+    this.waiting = job;
+    result.value(() => this.wake(job));
+  }
+
+  private wake(job: Job<unknown>): void {
+    if (this.waiting !== job) return;
+    this.waiting = undefined;
+    try {
+      this.step(job);
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    this.onWake();
+  }
+}
