@@ -253,6 +253,12 @@ test('UDP copies (u) and UDP only (U), with prefix and stamps (SVL-10)', { skip 
   }
 });
 
+test('a failed UDP send is noted in the log itself (SVL-10)', { skip }, async (t) => {
+  // Broadcast without SO_BROADCAST: sendto fails at once with EACCES.
+  const { ours } = await sideBySide(t, { args: ['-l', '3'], input: 'one\ntwo\n', files: { config: 'u255.255.255.255:9\n' } });
+  assert.equal(readFileSync(join(ours, 'current'), 'latin1'), 'warning: failure sending through udp: one...\none\nwarning: failure sending through udp: two...\ntwo\n');
+});
+
 test('verbose messages for read/new/rename/delete/close (SVL-21)', { skip }, async (t) => {
   const { stderr } = await sideBySide(t, { args: ['-v', '-l', '20', '-b', '64'], input: lines(25, 18), files: { config: 's100\nn2\n' } });
   assert.match(stderr, /svlogd: info: delete: log\/@NAME\.s|svlogd: info: delete: log\/@/);
