@@ -123,13 +123,18 @@ test('several directories, one missing, each with its own config', { skip }, asy
   for (const side of Object.values(sides)) {
     mkdirSync(join(side, 'l2'));
     writeFileSync(join(side, 'l2', 'config'), '-*\n+*b*\ne*a*\n');
+    writeFileSync(join(side, 'notdir'), '');
+    mkdirSync(join(side, 'l3', 'config'), { recursive: true });
   }
   const input = 'a\nb\nab\nc\nca\n';
-  const args = ['log', 'missing', 'l2'];
+  // missing: cannot open; notdir: cannot change into it; l3: its config is a directory.
+  const args = ['log', 'missing', 'notdir', 'l2', 'l3'];
   const [real, ours] = await Promise.all([runSvlogd(t, REAL, args, sides.real, input), runSvlogd(t, OURS, args, sides.ours, input)]);
   assert.equal(ours.code, real.code);
   assert.equal(ours.stderr, real.stderr);
-  for (const dir of ['log', 'l2']) assert.deepEqual(snapshot(join(sides.ours, dir)), snapshot(join(sides.real, dir)));
+  for (const dir of ['log', 'l2', 'l3']) assert.deepEqual(snapshot(join(sides.ours, dir)), snapshot(join(sides.real, dir)));
+  assert.match(ours.stderr, /unable to change directory: notdir: not a directory\n/);
+  assert.match(ours.stderr, /unable to read config: l3: is a directory\n/);
 });
 
 test('processor: .u -> .s, state, same number of calls (SVL-17, SVL-18)', { skip }, async (t) => {
