@@ -1,0 +1,138 @@
+/**
+ * Reading the log input. Pipes, FIFOs and sockets are read through a net.Socket (epoll, never
+ * the libuv threadpool); a tty through tty.ReadStream; a regular file or other device with plain
+ * reads. The stream owns a close-on-exec duplicate, so stopping it leaves the caller's fd open
+ * with every unread byte still in the pipe.
+ */
+import { fstatSync, readSync } from 'node:fs';
+import { Socket, type SocketConstructorOpts } from 'node:net';
+import { isatty, ReadStream } from 'node:tty';
+import { dupCloexec } from '../sys/index.js';
+
+export interface InputHandlers {
+  /**
+   * Data read. From a pipe, `data` is a view of one reused buffer: the handler must be done with
+   * it (or copy it) when it returns. false: pause the input.
+   */
+  chunk(data: Buffer): boolean;
+  end(): void;
+  /** A read error other than EAGAIN/EINTR: runit warns and treats it as the end. */
+  error(error: unknown): void;
+}
+
+export interface Input {
+  pause(): void;
+  resume(): void;
+  /** Stops reading; returns what was read but not yet handed over. */
+  stop(): Buffer[];
+  /** One byte straight from the fd (to finish a line at TERM without reading past it). */
+  readByte(): number | 'again' | 'eof';
+}
+
+const READ_SIZE = 65536;
+
+function readOneByte(fd: number): number | 'again' | 'eof' {
+  const one = Buffer.alloc(1);
+  try {
+    return readSync(fd, one, 0, 1, null) === 0 ? 'eof' : one[0]!;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EINTR') return 'again';
+    return 'eof';
+  }
+}
+
+function streamInput(fd: number, handlers: InputHandlers): Input {
+  const copy = dupCloexec(fd);
+  let stream: Socket;
+  if (isatty(fd)) {
+    stream = new ReadStream(copy);
+    stream.on('data', (data: Buffer) => {
+      if (!handlers.chunk(data)) stream.pause();
+    });
+  } else {
+    // One buffer for every read: no allocation per chunk, and pause() stops reading at once.
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    const onread = { buffer, callback: (count: number, buf: Uint8Array) => handlers.chunk(Buffer.from(buf.buffer, buf.byteOffset, count)) };
+    // `onread` works on any net.Socket; @types/node only declares it for connect().
+    stream = new Socket({ fd: copy, readable: true, writable: false, onread } as SocketConstructorOpts);
+  }
+  stream.on('end', () => handlers.end());
+  stream.on('error', (error) => handlers.error(error));
+  let isStopped = false;
+  return {
+    pause: () => stream.pause(),
+    resume: () => {
+      if (!isStopped) stream.resume();
+    },
+    stop() {
+      if (isStopped) return [];
+      isStopped = true;
+      stream.pause();
+      stream.removeAllListeners('data');
+      stream.removeAllListeners('end');
+      const rest: Buffer[] = [];
+      for (let data = stream.read() as Buffer | null; data !== null; data = stream.read() as Buffer | null) {
+        rest.push(data);
+      }
+      // Synchronous close: libuv reads nothing more, the rest stays in the pipe.
+      stream.on('error', () => {});
+      stream.destroy();
+      return rest;
+    },
+    readByte: () => readOneByte(fd),
+  };
+}
+
+/** Regular files never block: read them in large pieces, yielding to the event loop between. */
+function fileInput(fd: number, handlers: InputHandlers): Input {
+  let isPaused = false;
+  let isStopped = false;
+  let isScheduled = false;
+  const pump = (): void => {
+    isScheduled = false;
+    while (!isPaused && !isStopped) {
+      const data = Buffer.allocUnsafe(READ_SIZE);
+      let count: number;
+      try {
+        count = readSync(fd, data, 0, data.length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN' || code === 'EINTR') return schedule(10);
+        isStopped = true;
+        return handlers.error(error);
+      }
+      if (count === 0) {
+        isStopped = true;
+        return handlers.end();
+      }
+      if (!handlers.chunk(data.subarray(0, count))) isPaused = true;
+      return schedule(0);
+    }
+  };
+  const schedule = (millis: number): void => {
+    if (isScheduled || isStopped) return;
+    isScheduled = true;
+    if (millis === 0) setImmediate(pump);
+    else setTimeout(pump, millis);
+  };
+  schedule(0);
+  return {
+    pause: () => (isPaused = true),
+    resume: () => {
+      isPaused = false;
+      schedule(0);
+    },
+    stop: () => {
+      isStopped = true;
+      return [];
+    },
+    readByte: () => readOneByte(fd),
+  };
+}
+
+export function openInput(fd: number, handlers: InputHandlers): Input {
+  const st = fstatSync(fd);
+  if (st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(fd))) return streamInput(fd, handlers);
+  return fileInput(fd, handlers);
+}

@@ -1,0 +1,136 @@
+/**
+ * The processor (SVL-17, SVL-18): `/bin/sh -c CMD` in the log directory with fd 0 = `@X.u`,
+ * fd 1 = `@X.t`, fd 4 = `state`, fd 5 = `newstate`. Success (exit 0, or death by a signal, as
+ * runit reads the wait status) turns `@X.t` into `@X.s`; failure starts it again on the same
+ * file. The fds are opened here before the spawn; runit opens them in the child, so a failure
+ * prints the same fatal message and counts as a failed run (exit 111).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, closeSync, constants, openSync, renameSync, unlinkSync } from 'node:fs';
+import { spawnTracked } from '../sys/spawned.js';
+import { FATAL, withError, type Job } from './jobs.js';
+import { READ_FLAGS, type LogDir } from './logdir.js';
+
+const TRUNC_FLAGS = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
+
+export interface ProcessorRun {
+  /** The `@X.u` being processed. */
+  readonly name: string;
+  child: ChildProcess | undefined;
+  isDone: boolean;
+  isSuccess: boolean;
+  /** Set by a job that waits for this run. */
+  waiter: (() => void) | undefined;
+}
+
+function withSuffix(name: string, suffix: string): string {
+  return name.slice(0, 26) + suffix;
+}
+
+/** Opens the processor's four fds, or says which step failed (runit's child messages). */
+function openProcessorFds(dir: LogDir, name: string): number[] {
+  const fds: number[] = [];
+  const step = (text: string, open: () => number): void => {
+    try {
+      fds.push(open());
+    } catch (error) {
+      for (const fd of fds) closeSync(fd);
+      throw new Error(withError(text, dir.name, error));
+    }
+  };
+  step('unable to open input for processor', () => openSync(dir.file(name), READ_FLAGS));
+  step('unable to open output for processor', () => openSync(dir.file(withSuffix(name, 't')), TRUNC_FLAGS, 0o644));
+  step('unable to open state for processor', () => {
+    try {
+      return openSync(dir.file('state'), READ_FLAGS);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      closeSync(openSync(dir.file('state'), TRUNC_FLAGS, 0o644));
+      return openSync(dir.file('state'), READ_FLAGS);
+    }
+  });
+  step('unable to open newstate for processor', () => openSync(dir.file('newstate'), TRUNC_FLAGS, 0o644));
+  return fds;
+}
+
+/** processorstart: nothing without a processor; one run per directory at a time. */
+export function* startProcessor(dir: LogDir, name: string): Job {
+  const command = dir.config.processor;
+  if (command === undefined) return;
+  if (dir.processor !== undefined) {
+    dir.warn(`processor already running: ${dir.name}`);
+    return;
+  }
+  const run: ProcessorRun = { name, child: undefined, isDone: false, isSuccess: false, waiter: undefined };
+  dir.processor = run;
+  dir.info(`processing: ${dir.name}/${name}`);
+  const finish = (isSuccess: boolean): void => {
+    run.isDone = true;
+    run.isSuccess = isSuccess;
+    dir.ctx.processorExited(dir, run);
+  };
+  let fds: number[];
+  try {
+    fds = openProcessorFds(dir, name);
+  } catch (error) {
+    dir.ctx.message(`${FATAL}${(error as Error).message}\n`);
+    setImmediate(() => finish(false));
+    return;
+  }
+  for (;;) {
+    const child = spawnTracked('/bin/sh', ['-c', command], {
+      cwd: dir.path,
+      env: dir.ctx.environment,
+      stdio: [fds[0]!, fds[1]!, dir.ctx.processorStderr, 'ignore', fds[2]!, fds[3]!],
+    });
+    if (child.pid !== undefined) {
+      run.child = child;
+      child.on('exit', (code) => finish(code === 0 || code === null));
+      break;
+    }
+    yield (wake) =>
+      child.once('error', (error) => dir.pause('unable to fork for processor', error)(wake));
+  }
+  for (const fd of fds) closeSync(fd);
+}
+
+/** processorstop: waits for the run, then finishes it; false when it had to be restarted. */
+function* stopProcessor(dir: LogDir): Job<boolean> {
+  const run = dir.processor;
+  if (run === undefined) return true;
+  if (!run.isDone) yield (wake) => (run.waiter = wake);
+  dir.processor = undefined;
+  if (!dir.isOpen) return true;
+  const t = withSuffix(run.name, 't');
+  if (!run.isSuccess) {
+    dir.warn(`processor failed, restart: ${dir.name}`);
+    try {
+      unlinkSync(dir.file(t));
+    } catch {
+      // runit ignores this unlink's result
+    }
+    yield* startProcessor(dir, run.name);
+    return dir.config.processor === undefined;
+  }
+  const s = withSuffix(run.name, 's');
+  yield* dir.retry(() => renameSync(dir.file(t), dir.file(s)), 'unable to rename processed');
+  yield* dir.retry(() => chmodSync(dir.file(s), 0o744), 'unable to set mode of processed');
+  try {
+    unlinkSync(dir.file(run.name));
+  } catch {
+    dir.warn(`unable to unlink: ${dir.name}/${run.name}`);
+  }
+  yield* dir.retry(() => renameSync(dir.file('newstate'), dir.file('state')), 'unable to rename state');
+  dir.info(`processed: ${dir.name}/${s}`);
+  return true;
+}
+
+/** Waits until the directory's processor has succeeded (restarting it as often as it fails). */
+export function* waitProcessor(dir: LogDir): Job {
+  while (!(yield* stopProcessor(dir)));
+}
+
+/** The SIGCHLD path: a run ended while nobody waited for it. */
+export function* reapProcessor(dir: LogDir, run: ProcessorRun): Job {
+  if (dir.processor === run) yield* stopProcessor(dir);
+}
