@@ -41,11 +41,15 @@ function makeImpl(name: ImplName, binDir: string, isBuilt: (program: string) => 
   };
 }
 
-/** Our bins are shims over dist/: both must be there (a program not yet merged has neither). */
+/**
+ * Our bins are shims over dist/: both must be there (a program not yet merged has neither).
+ * NODE_RUNIT_BENCH_OURS names another built checkout to measure instead of this one.
+ */
+const OURS_ROOT = process.env['NODE_RUNIT_BENCH_OURS'] ?? REPO_ROOT;
 export const OURS: Impl = makeImpl(
   'ours',
-  join(REPO_ROOT, 'bin'),
-  (program) => existsSync(join(REPO_ROOT, 'bin', program)) && existsSync(join(REPO_ROOT, 'dist/src', program, 'cli.js')),
+  join(OURS_ROOT, 'bin'),
+  (program) => existsSync(join(OURS_ROOT, 'bin', program)) && existsSync(join(OURS_ROOT, 'dist/src', program, 'cli.js')),
   (program) => `bin/${program} not built yet`,
 );
 

@@ -110,15 +110,25 @@ export function machineLine(m: MachineFacts): string {
   );
 }
 
+/** Notes of metrics that have samples (a metric without any shows its note in the table). */
+function notes(report: BenchReport): string[] {
+  return report.scenarios.flatMap((s) =>
+    s.metrics.filter((r) => r.note !== null && (r.ours !== null || r.runit !== null)).map((r) => `- ${s.name}, ${r.name}: ${r.note}`),
+  );
+}
+
 export function formatText(report: BenchReport): string {
   const table = [HEADER, ...rows(report)];
   const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const lines = table.map((row) => row.map((value, i) => value.padEnd(widths[i]!)).join('  ').trimEnd());
-  return [`machine: ${machineLine(report.machine)}`, '', ...lines, ''].join('\n');
+  const noted = notes(report);
+  return [`machine: ${machineLine(report.machine)}`, '', ...lines, ...(noted.length > 0 ? ['', ...noted] : []), ''].join('\n');
 }
 
 export function formatMarkdown(report: BenchReport): string {
   const lines = [`Machine: ${machineLine(report.machine)}.`, '', `| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`];
   for (const row of rows(report)) lines.push(`| ${row.map((value) => value.replace(/\|/g, '\\|')).join(' | ')} |`);
+  const noted = notes(report);
+  if (noted.length > 0) lines.push('', ...noted);
   return lines.join('\n') + '\n';
 }

@@ -3,12 +3,10 @@
  * with `node -e 0` as the floor every Node CLI pays. Folded in from chpst's own bench/chpst.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Impl } from '../lib/impl.js';
 import { alternate, metric, samplesOf, type Context, type Metric, type Scenario } from '../lib/scenario.js';
-import { isRunning, waitStatus } from '../lib/status.js';
-import { makeSleeper, startRunsv } from '../lib/supervise.js';
+import { superviseSleeper } from '../lib/supervise.js';
 
 interface Command {
   metric: Metric;
@@ -36,10 +34,7 @@ async function run(ctx: Context): Promise<Metric[]> {
   const whyNoSv = ctx.ours.whyNot(['sv']) ?? ctx.runit.whyNot(['sv', 'runsv']);
   if (whyNoSv === undefined) {
     // Both sv's ask the same (real) runsv: only the client differs.
-    const parent = ctx.scope.tempDir('cli');
-    const dir = makeSleeper(join(parent, 'svc'));
-    await startRunsv(ctx.scope, ctx.runit, parent, 'svc');
-    await waitStatus(dir, 'runsv for sv status', isRunning);
+    const { dir } = await superviseSleeper(ctx.scope, ctx.runit, 'cli');
     commands.push({ metric: svStatus, program: 'sv', args: ['status', dir] });
   } else {
     svStatus.note = `skipped: ${whyNoSv}`;

@@ -3,7 +3,10 @@ import type { Scenario } from '../lib/scenario.js';
 import { cli } from './cli.js';
 import { control } from './control.js';
 import { crashLoop } from './crash-loop.js';
+import { memory } from './memory.js';
+import { pickup } from './pickup.js';
 import { restart } from './restart.js';
+import { startup } from './startup.js';
 import { svlogd } from './svlogd.js';
 
-export const SCENARIOS: readonly Scenario[] = [svlogd, control, restart, crashLoop, cli];
+export const SCENARIOS: readonly Scenario[] = [memory, svlogd, restart, control, pickup, startup, cli, crashLoop];

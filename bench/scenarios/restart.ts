@@ -2,24 +2,17 @@
  * restart: kill -9 a service that has run for more than a second (so runsv's one-second pause
  * does not apply) and time until the status names its successor.
  */
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alternate, metric, samplesOf, type Context, type Metric, type Scenario } from '../lib/scenario.js';
 import { isRunning, waitStatus } from '../lib/status.js';
-import { makeSleeper, MIN_UPTIME_MS, startRunsv } from '../lib/supervise.js';
+import { MIN_UPTIME_MS, superviseSleeper, type SupervisedSleeper } from '../lib/supervise.js';
 
 async function run(ctx: Context): Promise<Metric[]> {
   const restart = metric('kill -9 → new pid in status', 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } });
   // Both supervisors run at once, so one side's uptime wait passes while the other is measured.
-  const services = new Map<string, { dir: string; pid: number; since: number }>();
-  for (const impl of [ctx.ours, ctx.runit]) {
-    const parent = ctx.scope.tempDir(`restart-${impl.name}`);
-    const dir = makeSleeper(join(parent, 'svc'));
-    await startRunsv(ctx.scope, impl, parent, 'svc');
-    const seen = await waitStatus(dir, `${impl.name}: service running`, isRunning);
-    services.set(impl.name, { dir, pid: seen.status.pid, since: seen.at });
-  }
+  const services = new Map<string, SupervisedSleeper>();
+  for (const impl of [ctx.ours, ctx.runit]) services.set(impl.name, await superviseSleeper(ctx.scope, impl, 'restart'));
   await alternate(ctx.rounds, [ctx.ours, ctx.runit], async (impl) => {
     const service = services.get(impl.name)!;
     const wait = service.since + MIN_UPTIME_MS - performance.now();
