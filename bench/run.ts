@@ -7,12 +7,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from './lib/args.js';
+import { withTimeLimit } from './lib/bounded.js';
 import { OURS, RUNIT } from './lib/impl.js';
 import { currentLoad, machineFacts } from './lib/machine.js';
 import { formatMarkdown, formatText, resultOf, type BenchReport, type ScenarioResult } from './lib/report.js';
 import { SkipError, type BenchOptions, type Scenario } from './lib/scenario.js';
 import { closeAllScopes, withScope } from './lib/scope.js';
 import { SCENARIOS } from './scenarios/index.js';
+
+/** Every step inside a scenario has its own deadline; this one catches a scenario that loops. */
+const limitMs = (rounds: number): number => 120_000 * (rounds + 1);
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
@@ -25,7 +29,9 @@ async function runScenario(scenario: Scenario, options: BenchOptions): Promise<S
   const rounds = options.rounds ?? (options.isQuick ? scenario.rounds.quick : scenario.rounds.normal);
   log(`${scenario.name}: ${scenario.title} (${rounds} rounds)`);
   try {
-    const metrics = await withScope((scope) => scenario.run({ options, rounds, ours: OURS, runit: RUNIT, log: (line) => log(`  ${line}`), scope }));
+    const metrics = await withScope((scope) =>
+      withTimeLimit(scenario.name, limitMs(rounds), scenario.run({ options, rounds, ours: OURS, runit: RUNIT, log: (line) => log(`  ${line}`), scope })),
+    );
     return { ...base, status: 'ok', reason: null, seconds: seconds(), metrics: metrics.map(resultOf) };
   } catch (error) {
     if (error instanceof SkipError) return { ...base, status: 'skipped', reason: error.message, seconds: seconds() };

@@ -1,6 +1,6 @@
 /** Running a command (and whatever it starts) to completion with a deadline. */
 import type { SpawnOptions } from 'node:child_process';
-import { spawnTracked } from '../../test/helpers/procs.js';
+import { killPid, spawnTracked } from '../../test/helpers/procs.js';
 import { treeOf } from './procfs.js';
 import type { Scope } from './scope.js';
 import { reapPids } from './supervise.js';
@@ -23,9 +23,20 @@ export async function runBounded(scope: Scope, file: string, args: readonly stri
   clearTimeout(timer);
   if (outcome === 'timeout') {
     const pids = treeOf(proc.pid);
-    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    for (const pid of pids) killPid(pid, 'SIGKILL');
     await reapPids(pids, 5000);
     throw new Error(`${file} ${args.join(' ')} did not finish in ${timeoutMs} ms`);
   }
   return { ...outcome, stderr: proc.stderr() };
+}
+
+/** Rejects after `ms` unless `work` settles first; the caller's scope then stops what it started. */
+export async function withTimeLimit<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms)));
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -55,11 +55,10 @@ async function run(ctx: Context): Promise<Metric[]> {
   const runitTotals = totals.get(runit)!;
   for (const v of mine) {
     const mineTotals = totals.get(v) ?? new Map<number, number[]>();
-    for (const count of counts) {
-      const m = metric(`N=${count}: PSS total, ${v.label}`, 'KiB', 'lower', { ours: mineTotals.get(count) ?? [], runit: runitTotals.get(count) ?? [] });
+    for (const count of mineTotals.keys()) {
+      const m = metric(`N=${count}: PSS total, ${v.label}`, 'KiB', 'lower', { ours: mineTotals.get(count)!, runit: runitTotals.get(count) ?? [] });
       const goal = goalFor(v, count);
       if (goal !== undefined) m.goal = goal;
-      if (m.ours.length === 0) m.note = `not run: a Node process per service above N=${oursDefaultMax}`;
       if (note !== undefined && metrics.length === 0) m.note = note;
       metrics.push(m);
     }
@@ -67,7 +66,9 @@ async function run(ctx: Context): Promise<Metric[]> {
     if (top === undefined) continue;
     const slope = (byCount: Map<number, number[]>): number[] =>
       (byCount.get(top) ?? []).map((value, round) => (value - byCount.get(base)![round]!) / (top - base));
-    metrics.push(metric(`per extra service (N=${base}→${top}), ${v.label}`, 'KiB', 'lower', { ours: slope(mineTotals), runit: slope(runitTotals) }));
+    const perService = metric(`per extra service (N=${base}→${top}), ${v.label}`, 'KiB', 'lower', { ours: slope(mineTotals), runit: slope(runitTotals) });
+    if (top < counts[counts.length - 1]!) perService.note = `not run above N=${top}: a Node process per service`;
+    metrics.push(perService);
   }
   return metrics;
 }
