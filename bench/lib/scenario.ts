@@ -75,3 +75,23 @@ export async function alternate<T>(rounds: number, sides: readonly T[], body: (s
     for (const side of order) await body(side, round);
   }
 }
+
+/**
+ * One metric per variant of ours (e.g. runsv processes, --in-process), each against the same
+ * runit samples: a runit sample goes into every metric, an ours sample into its variant's.
+ */
+export class PerVariant<V extends { impl: Impl }> {
+  private readonly metrics = new Map<V, Metric>();
+
+  constructor(variants: readonly V[], make: (variant: V) => Metric) {
+    for (const variant of variants) if (variant.impl.name === 'ours') this.metrics.set(variant, make(variant));
+  }
+
+  push(variant: V, value: number): void {
+    for (const [mine, m] of this.metrics) if (variant.impl.name === 'runit' || mine === variant) samplesOf(m, variant.impl).push(value);
+  }
+
+  list(): Metric[] {
+    return [...this.metrics.values()];
+  }
+}

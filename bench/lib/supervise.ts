@@ -6,7 +6,6 @@ import { isSupervised, makeService, sendControl } from '../../test/helpers/servi
 import { waitFor } from '../../test/helpers/wait-for.js';
 import type { Impl } from './impl.js';
 import type { Scope } from './scope.js';
-import { isRunning, waitStatus } from './status.js';
 
 /** A service that starts at once and sleeps: it costs the supervisor nothing but being watched. */
 export const SLEEPER = 'exec sleep 100000';
@@ -44,20 +43,4 @@ export async function startRunsv(scope: Scope, impl: Impl, parent: string, name:
   await waitFor(`${impl.name} runsv to serve ${name}`, () => isSupervised(dir) || proc.child.exitCode !== null, { timeout: 15_000 });
   if (proc.child.exitCode !== null) throw new Error(`${impl.name} runsv ${name} exited ${proc.child.exitCode}: ${proc.stderr()}`);
   return proc;
-}
-
-export interface SupervisedSleeper {
-  dir: string;
-  pid: number;
-  /** performance.now() when it was first seen running. */
-  since: number;
-}
-
-/** A sleeper under its own runsv in a fresh directory, once it runs. */
-export async function superviseSleeper(scope: Scope, impl: Impl, label: string): Promise<SupervisedSleeper> {
-  const parent = scope.tempDir(`${label}-${impl.name}`);
-  const dir = makeSleeper(join(parent, 'svc'));
-  await startRunsv(scope, impl, parent, 'svc');
-  const seen = await waitStatus(dir, `${impl.name}: service running`, isRunning);
-  return { dir, pid: seen.status.pid, since: seen.at };
 }

@@ -17,6 +17,8 @@ export type TreeMode = 'default' | 'in-process' | 'runsv-loop';
 
 export interface Tree {
   readonly mode: TreeMode;
+  /** The processes the bench started: runsvdir, or each runsv. */
+  readonly rootPids: number[];
   /** The processes that supervise: runsvdir and its runsv children, never the services. */
   supervisingPids(): number[];
   /** Every process of the tree, services included. */
@@ -56,6 +58,7 @@ export function startTree(scope: Scope, impl: Impl, scanDir: string, mode: TreeM
   let stopped: Promise<void> | undefined;
   const tree: Tree = {
     mode,
+    rootPids: roots.map((root) => root.pid),
     supervisingPids() {
       const services = servicePids(scanDir);
       return roots.flatMap((root) => treeOf(root.pid, services));

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Impl } from '../lib/impl.js';
 import { alternate, metric, samplesOf, type Context, type Metric, type Scenario } from '../lib/scenario.js';
-import { superviseSleeper } from '../lib/supervise.js';
+import { superviseSleeper } from '../lib/single.js';
 
 interface Command {
   metric: Metric;
@@ -34,7 +34,7 @@ async function run(ctx: Context): Promise<Metric[]> {
   const whyNoSv = ctx.ours.whyNot(['sv']) ?? ctx.runit.whyNot(['sv', 'runsv']);
   if (whyNoSv === undefined) {
     // Both sv's ask the same (real) runsv: only the client differs.
-    const { dir } = await superviseSleeper(ctx.scope, ctx.runit, 'cli');
+    const { dir } = await superviseSleeper(ctx.scope, { label: 'runsv', impl: ctx.runit, isInProcess: false }, 'cli');
     commands.push({ metric: svStatus, program: 'sv', args: ['status', dir] });
   } else {
     svStatus.note = `skipped: ${whyNoSv}`;

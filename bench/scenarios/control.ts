@@ -5,31 +5,34 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sendControl } from '../../test/helpers/service-dir.js';
-import { alternate, metric, samplesOf, type Context, type Metric, type Scenario } from '../lib/scenario.js';
+import { alternate, metric, PerVariant, type Context, type Metric, type Scenario } from '../lib/scenario.js';
+import { singleHosts, superviseSleeper, type Host, type SupervisedSleeper } from '../lib/single.js';
 import { isDown, isRunning, waitStatus } from '../lib/status.js';
-import { MIN_UPTIME_MS, superviseSleeper, type SupervisedSleeper } from '../lib/supervise.js';
+import { MIN_UPTIME_MS } from '../lib/supervise.js';
 
 async function run(ctx: Context): Promise<Metric[]> {
-  const down = metric('d → status down', 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } });
-  const up = metric('u → status running', 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } });
-  // One supervisor per side for the whole scenario: what is timed is the command, not start-up.
-  // Both run at once, so one side's one-second wait passes while the other is measured.
-  const services = new Map<string, SupervisedSleeper>();
-  for (const impl of [ctx.ours, ctx.runit]) services.set(impl.name, await superviseSleeper(ctx.scope, impl, 'control'));
-  await alternate(ctx.rounds, [ctx.ours, ctx.runit], async (impl) => {
-    const service = services.get(impl.name)!;
+  const hosts = singleHosts(ctx.ours, ctx.runit);
+  const goal = { kind: 'ratio-at-most', value: 2 } as const;
+  const down = new PerVariant(hosts, (h) => metric(`d → status down, ${h.label}`, 'ms', 'lower', { goal }));
+  const up = new PerVariant(hosts, (h) => metric(`u → status running, ${h.label}`, 'ms', 'lower', { goal }));
+  // One supervisor per host for the whole scenario: what is timed is the command, not start-up.
+  // All run at once, so one's one-second wait passes while another is measured.
+  const services = new Map<Host, SupervisedSleeper>();
+  for (const host of hosts) services.set(host, await superviseSleeper(ctx.scope, host, 'control'));
+  await alternate(ctx.rounds, hosts, async (host) => {
+    const service = services.get(host)!;
     // `u` within a second of the last start waits out runsv's pause: not what is measured here.
     const wait = service.since + MIN_UPTIME_MS - performance.now();
     if (wait > 0) await sleep(wait);
     let start = performance.now();
     sendControl(service.dir, 'd');
-    samplesOf(down, impl).push((await waitStatus(service.dir, `${impl.name}: down after d`, isDown)).at - start);
+    down.push(host, (await waitStatus(service.dir, `${host.impl.name} ${host.label}: down after d`, isDown)).at - start);
     start = performance.now();
     sendControl(service.dir, 'u');
-    service.since = (await waitStatus(service.dir, `${impl.name}: running after u`, isRunning)).at;
-    samplesOf(up, impl).push(service.since - start);
+    service.since = (await waitStatus(service.dir, `${host.impl.name} ${host.label}: running after u`, isRunning)).at;
+    up.push(host, service.since - start);
   });
-  return [down, up];
+  return [...down.list(), ...up.list()];
 }
 
 export const control: Scenario = {

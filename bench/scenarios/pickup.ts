@@ -8,7 +8,7 @@ import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { alternate, metric, samplesOf, type Context, type Metric, type Scenario } from '../lib/scenario.js';
+import { alternate, metric, PerVariant, type Context, type Metric, type Scenario } from '../lib/scenario.js';
 import { treeVariants, type Variant } from '../lib/sleepers.js';
 import { isRunning, waitStatus } from '../lib/status.js';
 import { makeSleeper } from '../lib/supervise.js';
@@ -18,12 +18,7 @@ const RUNIT_SCAN_MS = 5000;
 
 async function run(ctx: Context): Promise<Metric[]> {
   const { variants } = treeVariants(ctx.ours, ctx.runit);
-  const runit = variants.find((v) => v.impl.name === 'runit')!;
-  const metrics = new Map(
-    variants
-      .filter((v) => v.impl.name === 'ours')
-      .map((v) => [v, metric(`new dir → running, ${v.label}`, 'ms', 'lower', { goal: { kind: 'ours-at-most', value: 100 } })]),
-  );
+  const pickup = new PerVariant(variants, (v) => metric(`new dir → running, ${v.label}`, 'ms', 'lower', { goal: { kind: 'ours-at-most', value: 100 } }));
   // One idle tree per variant for the whole scenario, each over its own (empty) scan directory.
   const scanDirs = new Map<Variant, string>();
   for (const v of variants) {
@@ -41,9 +36,9 @@ async function run(ctx: Context): Promise<Metric[]> {
     const start = performance.now();
     renameSync(staged, target);
     const seen = await waitStatus(target, `${v.impl.name} ${v.label}: ${name} running`, isRunning, 20_000);
-    for (const [mine, m] of metrics) if (v === runit || mine === v) samplesOf(m, v.impl).push(seen.at - start);
+    pickup.push(v, seen.at - start);
   });
-  return [...metrics.values()];
+  return pickup.list();
 }
 
 export const pickup: Scenario = {

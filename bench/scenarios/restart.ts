@@ -4,28 +4,30 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { alternate, metric, samplesOf, type Context, type Metric, type Scenario } from '../lib/scenario.js';
+import { alternate, metric, PerVariant, type Context, type Metric, type Scenario } from '../lib/scenario.js';
+import { singleHosts, superviseSleeper, type Host, type SupervisedSleeper } from '../lib/single.js';
 import { isRunning, waitStatus } from '../lib/status.js';
-import { MIN_UPTIME_MS, superviseSleeper, type SupervisedSleeper } from '../lib/supervise.js';
+import { MIN_UPTIME_MS } from '../lib/supervise.js';
 
 async function run(ctx: Context): Promise<Metric[]> {
-  const restart = metric('kill -9 → new pid in status', 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } });
-  // Both supervisors run at once, so one side's uptime wait passes while the other is measured.
-  const services = new Map<string, SupervisedSleeper>();
-  for (const impl of [ctx.ours, ctx.runit]) services.set(impl.name, await superviseSleeper(ctx.scope, impl, 'restart'));
-  await alternate(ctx.rounds, [ctx.ours, ctx.runit], async (impl) => {
-    const service = services.get(impl.name)!;
+  const hosts = singleHosts(ctx.ours, ctx.runit);
+  const restart = new PerVariant(hosts, (h) => metric(`kill -9 → new pid in status, ${h.label}`, 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } }));
+  // All supervisors run at once, so one's uptime wait passes while another is measured.
+  const services = new Map<Host, SupervisedSleeper>();
+  for (const host of hosts) services.set(host, await superviseSleeper(ctx.scope, host, 'restart'));
+  await alternate(ctx.rounds, hosts, async (host) => {
+    const service = services.get(host)!;
     const wait = service.since + MIN_UPTIME_MS - performance.now();
     if (wait > 0) await sleep(wait);
     const old = service.pid;
     const start = performance.now();
-    process.kill(old, 'SIGKILL'); // the service that runsv started for us, by pid
-    const seen = await waitStatus(service.dir, `${impl.name}: a new pid after kill -9`, (s) => isRunning(s) && s.pid !== old);
-    samplesOf(restart, impl).push(seen.at - start);
+    process.kill(old, 'SIGKILL'); // the service that our supervisor started for us, by pid
+    const seen = await waitStatus(service.dir, `${host.impl.name} ${host.label}: a new pid after kill -9`, (s) => isRunning(s) && s.pid !== old);
+    restart.push(host, seen.at - start);
     service.pid = seen.status.pid;
     service.since = seen.at;
   });
-  return [restart];
+  return restart.list();
 }
 
 export const restart: Scenario = {
