@@ -45,7 +45,7 @@ function makeImpl(name: ImplName, binDir: string, isBuilt: (program: string) => 
  * Our bins are shims over dist/: both must be there (a program not yet merged has neither).
  * NODE_RUNIT_BENCH_OURS names another built checkout to measure instead of this one.
  */
-const OURS_ROOT = process.env['NODE_RUNIT_BENCH_OURS'] ?? REPO_ROOT;
+export const OURS_ROOT: string = process.env['NODE_RUNIT_BENCH_OURS'] ?? REPO_ROOT;
 export const OURS: Impl = makeImpl(
   'ours',
   join(OURS_ROOT, 'bin'),

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
-import { REPO_ROOT } from '../../test/helpers/binaries.js';
+import { OURS_ROOT } from './impl.js';
 
 export interface MachineFacts {
   date: string;
@@ -12,7 +12,9 @@ export interface MachineFacts {
   kernel: string;
   node: string;
   runit: string;
+  /** Of the checkout measured as ours. */
   commit: string;
+  ours: string;
   /** 1-minute load average at the start: how busy the shared machine was. */
   loadAtStart: number;
   loadAtEnd?: number;
@@ -43,7 +45,8 @@ export function machineFacts(): MachineFacts {
     kernel: release(),
     node: process.version,
     runit: quietly('dpkg-query', ['-W', '-f', '${Version}', 'runit']),
-    commit: quietly('git', ['rev-parse', '--short', 'HEAD'], REPO_ROOT),
+    commit: quietly('git', ['describe', '--always', '--dirty'], OURS_ROOT),
+    ours: OURS_ROOT,
     loadAtStart: loadavg()[0]!,
   };
 }
