@@ -63,6 +63,6 @@ export async function startSleeperTree(scope: Scope, variant: Variant, count: nu
   const start = performance.now();
   const tree = startTree(scope, variant.impl, scanDir, variant.mode);
   // A Node process per service starts at ~10 per second on two busy cores: allow for it.
-  const runningAt = await waitAllRunning(serviceDirs, `${variant.impl.name} ${variant.label}: ${count} services`, 60_000 + 300 * count);
+  const runningAt = await waitAllRunning(serviceDirs, `${variant.impl.name} ${variant.label}: ${count} services`, 60_000 + 300 * count, () => tree.whyDead());
   return { tree, serviceDirs, startMs: runningAt - start };
 }

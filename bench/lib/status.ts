@@ -52,10 +52,17 @@ export function waitStatus(
  * Waits until every service in `serviceDirs` is running; resolves with the performance.now()
  * of the poll that saw the last one. Polls (many dirs, seconds-long waits: 10 ms is plenty).
  */
-export async function waitAllRunning(serviceDirs: readonly string[], what: string, timeoutMs: number): Promise<number> {
+export async function waitAllRunning(
+  serviceDirs: readonly string[],
+  what: string,
+  timeoutMs: number,
+  whyDead: () => string | undefined = () => undefined,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   const pending = new Set(serviceDirs);
   for (;;) {
+    const dead = whyDead();
+    if (dead !== undefined) throw new Error(`while waiting for ${what}: ${dead}`);
     for (const dir of pending) {
       const status = readStatus(dir);
       if (status !== undefined && isRunning(status)) pending.delete(dir);

@@ -21,6 +21,8 @@ export interface Tree {
   readonly rootPids: number[];
   /** The processes that supervise: runsvdir and its runsv children, never the services. */
   supervisingPids(): number[];
+  /** Why the tree is broken (a process the bench started has exited, with its stderr), or undefined. */
+  whyDead(): string | undefined;
   /** Every process of the tree, services included. */
   allPids(): number[];
   stop(): Promise<void>;
@@ -64,6 +66,11 @@ export function startTree(scope: Scope, impl: Impl, scanDir: string, mode: TreeM
       return roots.flatMap((root) => treeOf(root.pid, services));
     },
     allPids,
+    whyDead() {
+      const dead = roots.find((root) => root.child.exitCode !== null || root.child.signalCode !== null);
+      if (dead === undefined || stopped !== undefined) return undefined;
+      return `${impl.bin(mode === 'runsv-loop' ? 'runsv' : 'runsvdir')} exited ${dead.child.exitCode ?? dead.child.signalCode}: ${dead.stderr().slice(-2000)}`;
+    },
     stop() {
       stopped ??= (async () => {
         const pids = allPids();
