@@ -1,0 +1,133 @@
+// Our sv and real /usr/bin/sv side by side: usage (SV-1, SV-2, GEN-3, GEN-4, GEN-9), name
+// resolution (SV-4), reading status (SV-5), the status line (SV-6), the status command and its
+// log quirks (SV-7), exit codes (SV-14, SV-15).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
+import { poke, SCRIPT, SUPERVISORS, waitState, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { compareSv, runSv, startTwins, type Twins } from './sv-harness.js';
+
+describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
+  const cases: string[][] = [
+    [],
+    ['-V'],
+    ['-V', 'status', 'x'],
+    ['-x', 'status', 'x'],
+    ['-w'],
+    ['status'],
+    ['-v'],
+    ['bogus', 'x'],
+    ['rbogus', 'x'],
+    ['fbogus', 'x'],
+    ['', 'x'],
+    ['3', 'x'],
+    ['wat', 'x'],
+    ['-vw', 'x'],
+    ['--', 'status'],
+  ];
+  for (const args of cases) {
+    test(`sv ${JSON.stringify(args)}`, async () => {
+      const env = { SVDIR: tmpdir() };
+      const [real, ours] = await Promise.all([
+        runSv(realBin('sv'), args, { cwd: tmpdir(), env }),
+        runSv(ourBin('sv'), args, { cwd: tmpdir(), env }),
+      ]);
+      assert.equal(ours.stderr, real.stderr);
+      assert.equal(ours.stdout, real.stdout);
+      assert.equal(ours.code, real.code);
+    });
+  }
+});
+
+const STATUS_TREE: Record<string, ServiceSpec> = {
+  run1: {},
+  down1: { down: true },
+  wantup: { runNotExecutable: true, ready: 'down' },
+  paused: {},
+  termed: { run: SCRIPT.ignoreTerm },
+  finishing: { run: SCRIPT.exit0, finish: SCRIPT.sleep, ready: 'finish' },
+  withlog: { log: {} },
+  logdown: { log: { down: true } },
+  lognotdir: { log: 'not-a-dir' },
+  lognosup: {},
+  downloop: {},
+  stale: { unsupervised: true },
+  short: { unsupervised: true },
+  statusdir: { unsupervised: true },
+  nosup: { unsupervised: true },
+};
+
+/** Puts the services of one twin into the states their names promise. */
+async function prepare(tree: Tree, held: number[]): Promise<void> {
+  const at = (name: string): string => join(tree.root, name);
+  poke(at('paused'), 'p');
+  poke(at('termed'), 'd'); // TERM is ignored: run, want down, got TERM
+  mkdirSync(join(at('lognosup'), 'log'));
+  writeFileSync(join(at('lognosup'), 'log', 'run'), SCRIPT.sleep);
+  symlinkSync('down', join(at('downloop'), 'down'));
+  for (const name of ['stale', 'short', 'statusdir']) {
+    mkdirSync(join(at(name), 'supervise'));
+    execFileSync('mkfifo', [join(at(name), 'supervise', 'ok')]);
+  }
+  writeFileSync(join(at('stale'), 'supervise', 'status'), Buffer.alloc(20));
+  writeFileSync(join(at('short'), 'supervise', 'status'), 'abc');
+  mkdirSync(join(at('statusdir'), 'supervise', 'status'));
+  // A reader on `ok` makes sv believe a runsv is there (RSV-5): this process holds it.
+  for (const name of ['short', 'statusdir']) {
+    held.push(openSync(join(at(name), 'supervise', 'ok'), constants.O_RDONLY | constants.O_NONBLOCK));
+  }
+  await waitState(at('termed'), 'run');
+  const { waitFor } = await import('../helpers/wait-for.js');
+  await waitFor('termed to get TERM', () => {
+    const bytes = execFileSync('od', ['-An', '-tx1', join(at('termed'), 'supervise', 'status')], { encoding: 'utf8' });
+    return bytes.trim().split(/\s+/)[18] === '01';
+  });
+  await waitFor('paused flag', () => execFileSync('cat', [join(at('paused'), 'supervise', 'stat')], { encoding: 'utf8' }).includes('paused'));
+}
+
+for (const supervisor of SUPERVISORS) {
+  describe(`sv status under ${supervisor.name} (SV-4..SV-7, SV-15)`, { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
+    let twins: Twins;
+    const held: number[] = [];
+    before(async () => {
+      twins = await startTwins(supervisor, STATUS_TREE);
+      await Promise.all([prepare(twins.real, held), prepare(twins.ours, held)]);
+    });
+    after(async () => {
+      for (const fd of held) closeSync(fd);
+      await twins?.cleanup();
+    });
+
+    for (const name of Object.keys(STATUS_TREE)) {
+      test(`status ${name}, as name, ./name and absolute`, async () => {
+        await compareSv(twins, ['status', name]);
+        await compareSv(twins, ['s', `./${name}`]);
+        await compareSv(twins, (root) => ['stat', join(root, name)]);
+      });
+    }
+
+    test('many services in one call: lines in order, exit code counts failures (SV-15)', async () => {
+      await compareSv(twins, ['status', ...Object.keys(STATUS_TREE), 'nonexist', 'run1']);
+    });
+
+    test('names: trailing slash resolves from cwd, SVDIR relative, unset, empty name (SV-4)', async () => {
+      await compareSv(twins, ['status', 'run1/', 'withlog/']);
+      await compareSv(twins, ['status', 'run1/'], { cwd: () => tmpdir() });
+      await compareSv(twins, ['status', 'run1', 'down1'], { cwd: (root) => join(root, '..'), env: (root) => ({ SVDIR: root.split('/').pop() }) });
+      await compareSv(twins, ['status', 'run1'], { env: () => ({}) });
+      await compareSv(twins, ['status', ''], {});
+      await compareSv(twins, ['status', 'run1'], { env: () => ({ SVDIR: '' }) });
+      await compareSv(twins, ['status', 'run1'], { env: (root) => ({ SVDIR: join(root, 'nonexist') }) });
+      await compareSv(twins, ['status', '../run1'], { cwd: (root) => join(root, 'down1') });
+    });
+
+    test('-v does not make status wait; status words (SV-3)', async () => {
+      await compareSv(twins, ['-v', 'status', 'run1']);
+      await compareSv(twins, ['-w', '3', 'sss', 'run1', 'paused']);
+    });
+  });
+}

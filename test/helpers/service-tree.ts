@@ -1,0 +1,174 @@
+/**
+ * Service trees supervised by a runsv (real or ours), for the sv compat and client tests. Every
+ * runsv and service started here is stopped at cleanup: `x` then `k` through the control FIFO,
+ * a wait for runsv to exit, then KILL of any pid this tree recorded that is still alive.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAlive, killPid } from './procs.js';
+import { waitFor } from './wait-for.js';
+
+export interface Supervisor {
+  name: string;
+  /** The runsv executable. */
+  runsv: string;
+}
+
+/** The supervisors every compat case runs under; the lead adds ours (bin/runsv) at merge. */
+export const SUPERVISORS: readonly Supervisor[] = [{ name: 'real runsv', runsv: '/usr/bin/runsv' }];
+
+export const SCRIPT = {
+  sleep: '#!/bin/sh\nexec sleep 1000\n',
+  ignoreTerm: "#!/bin/sh\ntrap '' TERM\nexec sleep 1000\n",
+  fail: '#!/bin/sh\nexit 1\n',
+  exit0: '#!/bin/sh\nexit 0\n',
+  exit1: '#!/bin/sh\nexit 1\n',
+} as const;
+
+export interface ServiceSpec {
+  run?: string;
+  finish?: string;
+  check?: string;
+  /** `run` without the execute bit: runsv retries each second, the service stays down. */
+  runNotExecutable?: boolean;
+  /** `down` file present. */
+  down?: boolean;
+  log?: { run?: string; down?: boolean } | 'not-a-dir';
+  /** Do not start a runsv for it. */
+  unsupervised?: boolean;
+  /** The state to wait for after start (default: run unless `down`). */
+  ready?: 'run' | 'down' | 'finish' | 'any';
+}
+
+export interface Tree {
+  root: string;
+  runsvs: Map<string, ChildProcess>;
+  cleanup(): Promise<void>;
+}
+
+function script(path: string, body: string): void {
+  writeFileSync(path, body);
+  chmodSync(path, 0o755);
+}
+
+/** Creates `root/<name>` for each spec (no supervisor started). */
+export function writeServices(root: string, services: Readonly<Record<string, ServiceSpec>>): void {
+  for (const [name, spec] of Object.entries(services)) {
+    const dir = join(root, name);
+    mkdirSync(dir, { recursive: true });
+    script(join(dir, 'run'), spec.run ?? SCRIPT.sleep);
+    if (spec.runNotExecutable === true) chmodSync(join(dir, 'run'), 0o644);
+    if (spec.finish !== undefined) script(join(dir, 'finish'), spec.finish);
+    if (spec.check !== undefined) script(join(dir, 'check'), spec.check);
+    if (spec.down === true) writeFileSync(join(dir, 'down'), '');
+    if (spec.log === 'not-a-dir') writeFileSync(join(dir, 'log'), '');
+    else if (spec.log !== undefined) {
+      mkdirSync(join(dir, 'log'));
+      script(join(dir, 'log', 'run'), spec.log.run ?? SCRIPT.sleep);
+      if (spec.log.down === true) writeFileSync(join(dir, 'log', 'down'), '');
+    }
+  }
+}
+
+function readPid(path: string): number {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8'), 10) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function readStatusBytes(dir: string): Buffer | undefined {
+  try {
+    return readFileSync(join(dir, 'supervise', 'status'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write-opens a control FIFO and writes `bytes`, ignoring a missing reader. */
+export function poke(dir: string, bytes: string): boolean {
+  try {
+    const fd = openSync(join(dir, 'supervise', 'control'), constants.O_WRONLY | constants.O_NONBLOCK);
+    writeSync(fd, bytes);
+    closeSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until runsv for `dir` writes a record in the wanted state. */
+export async function waitState(dir: string, state: 'run' | 'down' | 'finish' | 'any', what = dir): Promise<void> {
+  const code = { down: 0, run: 1, finish: 2, any: -1 }[state];
+  await waitFor(`${what} to be ${state}`, () => {
+    const bytes = readStatusBytes(dir);
+    if (bytes === undefined || bytes.length !== 20) return false;
+    const pid = bytes.readUInt32LE(12);
+    if (code === -1) return true;
+    return bytes[19] === code && (code === 0 ? pid === 0 : pid !== 0);
+  }, { timeout: 15_000, interval: 20 });
+}
+
+/** A fresh tree under a temp dir, with one supervisor per supervised service. */
+export async function startTree(
+  supervisor: Supervisor,
+  services: Readonly<Record<string, ServiceSpec>>,
+): Promise<Tree> {
+  const root = mkdtempSync(join(tmpdir(), 'sv-compat-'));
+  writeServices(root, services);
+  const runsvs = new Map<string, ChildProcess>();
+  const tree: Tree = { root, runsvs, cleanup: () => stopTree(tree) };
+  try {
+    for (const [name, spec] of Object.entries(services)) {
+      if (spec.unsupervised === true) continue;
+      const child = spawn(supervisor.runsv, [join(root, name)], { stdio: ['ignore', 'ignore', 'ignore'] });
+      runsvs.set(name, child);
+    }
+    await Promise.all(
+      Object.entries(services)
+        .filter(([, spec]) => spec.unsupervised !== true)
+        .map(async ([name, spec]) => {
+          const dir = join(root, name);
+          await waitState(dir, spec.ready ?? (spec.down === true ? 'down' : 'run'), name);
+          if (typeof spec.log === 'object') {
+            await waitState(join(dir, 'log'), spec.log.down === true ? 'down' : 'run', `${name}/log`);
+          }
+        }),
+    );
+  } catch (error) {
+    await tree.cleanup();
+    throw error;
+  }
+  return tree;
+}
+
+async function stopTree(tree: Tree): Promise<void> {
+  const pids: number[] = [];
+  for (const [name, child] of tree.runsvs) {
+    const dir = join(tree.root, name);
+    pids.push(readPid(join(dir, 'supervise', 'pid')), readPid(join(dir, 'log', 'supervise', 'pid')));
+    if (child.exitCode === null && child.signalCode === null) poke(dir, 'xk');
+  }
+  await Promise.all(
+    [...tree.runsvs.values()].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await once(child, 'exit');
+      clearTimeout(timer);
+    }),
+  );
+  for (const pid of pids) if (pid > 0 && isAlive(pid)) killPid(pid);
+  rmSync(tree.root, { recursive: true, force: true });
+}
+
+/** A symlink named `name` in `dir` pointing at `target` (LSB mode, SV-16). */
+export function linkAs(dir: string, name: string, target: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  symlinkSync(target, path);
+  return path;
+}
