@@ -9,7 +9,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { RunitError } from '../errors.js';
 import type { Flavour } from './flavours.js';
 import { StatusReader, mapIoError, toStatus, type Status } from './status.js';
-import { isNormallyUp } from './supervise-io.js';
+import { errnoCode, isNormallyUp } from './supervise-io.js';
 
 export interface WatchOptions {
   flavour?: Flavour;
@@ -77,6 +77,7 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
       if (failure !== undefined) throw new RunitError('ERR_SYS', `${dir}: watch failed`, { cause: failure });
       pending = false;
       const length = fingerprint(dir, logDir, reader, logReader, next);
+      if (length < 0) continue; // no record yet: runsv writes it just after opening control
       if (length === lastLength && equalBytes(last, next, length)) continue;
       last.set(next.subarray(0, length));
       lastLength = length;
@@ -93,7 +94,7 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
 
 /**
  * Everything a yielded Status depends on, as bytes: [normallyUp, record...] for the service and,
- * from offset 66, the same for the log service. Returns the used length.
+ * from offset 66, the same for the log service. Returns the used length, -1 while no record exists.
  */
 function fingerprint(
   dir: string,
@@ -102,7 +103,13 @@ function fingerprint(
   logReader: StatusReader,
   out: Uint8Array,
 ): number {
-  const length = reader.readRecord(dir, false);
+  let length: number;
+  try {
+    length = reader.readRecord(dir, false);
+  } catch (error) {
+    if (errnoCode((error as { cause?: unknown }).cause) === 'ENOENT') return -1;
+    throw error;
+  }
   out[0] = isNormallyUp(dir) ? 1 : 0;
   out[1] = length;
   out.set(reader.rawView(length), 2);
