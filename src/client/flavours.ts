@@ -48,8 +48,12 @@ export interface FlavourSpec {
 
 const RUNIT_BYTES: Readonly<Record<Operation, string>> = CONTROL;
 
-/** Debian's supervise 0.76 knows u d o p c h a i t k x (svc(8)); quit/usr1/usr2 do not exist. */
-const { quit: _quit, usr1: _usr1, usr2: _usr2, ...DAEMONTOOLS_BYTES } = CONTROL;
+/**
+ * Debian's supervise 0.76 knows u d o p c h a i t k x (svc(8)); quit/usr1/usr2 do not exist. Its
+ * `x` (like s6's) only makes supervise leave once the service is down, so runit's `x` is `dx`.
+ */
+const { quit: _quit, usr1: _usr1, usr2: _usr2, ...DAEMONTOOLS_SIGNALS } = CONTROL;
+const DAEMONTOOLS_BYTES = { ...DAEMONTOOLS_SIGNALS, exit: 'dx' };
 
 const runit: FlavourSpec = {
   name: 'runit',
@@ -95,7 +99,6 @@ const s6: FlavourSpec = {
   name: 's6',
   sizes: [35, 43],
   livenessFile: 'control',
-  // exit: s6's `x` only makes s6-supervise leave once the service is down; `dx` is runit's `x`.
   controlBytes: { ...RUNIT_BYTES, exit: 'dx' },
   decode(bytes, length, target) {
     let tail: number;
