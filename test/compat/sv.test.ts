@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
-import { poke, SCRIPT, SUPERVISORS, waitState, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { packStatus } from '../../src/protocol/status.js';
+import { fakeSupervise, poke, SCRIPT, SUPERVISORS, waitState, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
 import { compareSv, runSv, startTwins, type Twins } from './sv-harness.js';
 
 describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
@@ -46,7 +47,7 @@ describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 
 const STATUS_TREE: Record<string, ServiceSpec> = {
   run1: {},
   down1: { down: true },
-  wantup: { runNotExecutable: true, ready: 'down' },
+  wantup: { unsupervised: true },
   paused: {},
   termed: { run: SCRIPT.ignoreTerm },
   finishing: { run: SCRIPT.exit0, finish: SCRIPT.sleep, ready: 'finish' },
@@ -69,6 +70,9 @@ async function prepare(tree: Tree, held: number[]): Promise<void> {
   mkdirSync(join(at('lognosup'), 'log'));
   writeFileSync(join(at('lognosup'), 'log', 'run'), SCRIPT.sleep);
   symlinkSync('down', join(at('downloop'), 'down'));
+  // A real runsv retrying a failing ./run flips between run and down; a fake record does not.
+  const since = { seconds: Math.floor(Date.now() / 1000) - 3, nanoseconds: 500 };
+  held.push(...fakeSupervise(at('wantup'), packStatus({ since, pid: 0, isPaused: false, want: 'up', gotTerm: false, state: 0 })));
   for (const name of ['stale', 'short', 'statusdir']) {
     mkdirSync(join(at(name), 'supervise'));
     execFileSync('mkfifo', [join(at(name), 'supervise', 'ok')]);

@@ -3,7 +3,7 @@
  * runsv and service started here is stopped at cleanup: `x` then `k` through the control FIFO,
  * a wait for runsv to exit, then KILL of any pid this tree recorded that is still alive.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,4 +171,22 @@ export function linkAs(dir: string, name: string, target: string): string {
   const path = join(dir, name);
   symlinkSync(target, path);
   return path;
+}
+
+/**
+ * Plays a live runsv for `dir` without one: makes `supervise/ok` and `supervise/control` FIFOs,
+ * holds them open for reading (so sv sees a supervisor) and writes `record` as the status file.
+ * Returns the descriptors; close them to "stop" it. Deterministic where a real runsv's state
+ * flips (e.g. "down, want up" while it retries a failing ./run).
+ */
+export function fakeSupervise(dir: string, record: Uint8Array): number[] {
+  mkdirSync(join(dir, 'supervise'), { recursive: true });
+  const fds: number[] = [];
+  for (const fifo of ['ok', 'control']) {
+    const path = join(dir, 'supervise', fifo);
+    execFileSync('mkfifo', [path]);
+    fds.push(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
+  }
+  writeFileSync(join(dir, 'supervise', 'status'), record);
+  return fds;
 }
