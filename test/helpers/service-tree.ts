@@ -147,20 +147,25 @@ export async function startTree(
 }
 
 async function stopTree(tree: Tree): Promise<void> {
-  const pids: number[] = [];
-  for (const [name, child] of tree.runsvs) {
-    const dir = join(tree.root, name);
-    pids.push(readPid(join(dir, 'supervise', 'pid')), readPid(join(dir, 'log', 'supervise', 'pid')));
-    if (child.exitCode === null && child.signalCode === null) poke(dir, 'xk');
-  }
+  const pidFiles = (dir: string): string[] => [join(dir, 'supervise', 'pid'), join(dir, 'log', 'supervise', 'pid')];
+  const pids = new Set<number>();
+  const remember = (): void => {
+    for (const name of tree.runsvs.keys()) for (const file of pidFiles(join(tree.root, name))) pids.add(readPid(file));
+  };
+  remember();
   await Promise.all(
-    [...tree.runsvs.values()].map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await once(child, 'exit');
-      clearTimeout(timer);
+    [...tree.runsvs].map(async ([name, child]) => {
+      const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+      // `x` stops the service and runsv; `k` in case it ignores TERM. Repeated while the FIFO
+      // is not there yet (a runsv that is still starting).
+      await waitFor(`runsv ${name} to exit`, () => gone() || void poke(join(tree.root, name), 'xk'), {
+        timeout: 10_000,
+        interval: 100,
+      }).catch(() => child.kill('SIGKILL'));
+      if (!gone()) await once(child, 'exit');
     }),
   );
+  remember(); // a service started after the first look
   for (const pid of pids) if (pid > 0 && isAlive(pid)) killPid(pid);
   rmSync(tree.root, { recursive: true, force: true });
 }

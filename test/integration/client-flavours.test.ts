@@ -7,7 +7,8 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Client, type Flavour, type Status } from '../../src/index.js';
+import { once } from 'node:events';
+import { Client, StatusReader, type Flavour, type Status } from '../../src/index.js';
 import { isAlive, killPid } from '../helpers/procs.js';
 import { poke, writeServices } from '../helpers/service-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -61,6 +62,24 @@ function factsOf(status: Status): Facts {
   return { up: status.state === 'run', pid: status.pid, paused: status.paused, wantUp: status.want === 'up', normallyUp: status.normallyUp };
 }
 
+/**
+ * Stops a supervisor we started: `dx` until it exits (the FIFO may not exist yet), KILL after
+ * 10 s; then KILLs the service pid its last record names, if that process is still alive.
+ */
+async function stopSupervisor(dir: string, flavour: Flavour, child: ChildProcess): Promise<void> {
+  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  await waitFor('the supervisor to exit', () => gone() || void poke(dir, 'dx'), { timeout: 10_000, interval: 50 }).catch(() => {
+    child.kill('SIGKILL');
+  });
+  if (!gone()) await once(child, 'exit');
+  try {
+    const pid = new StatusReader(flavour).read(dir, { checkAlive: false, withLog: false }).pid;
+    if (pid > 0 && isAlive(pid)) killPid(pid);
+  } catch {
+    // no record was ever written
+  }
+}
+
 const FLAVOURS: { flavour: Flavour; supervise: string; facts: (dir: string) => Facts; skip: string | false }[] = [
   { flavour: 'daemontools', supervise: '/usr/bin/supervise', facts: svstat, skip: missing('/usr/bin/supervise', '/usr/bin/svstat') },
   { flavour: 's6', supervise: '/usr/bin/s6-supervise', facts: s6svstat, skip: missing('/usr/bin/s6-supervise', '/usr/bin/s6-svstat') },
@@ -112,17 +131,7 @@ for (const { flavour, supervise, facts, skip } of FLAVOURS) {
         await waitFor('the supervisor to exit', () => child.exitCode !== null);
         await assert.rejects(client.status(), { code: 'ERR_RUNSV_NOT_RUNNING' });
       } finally {
-        let pid = 0;
-        try {
-          pid = (await client.status()).pid;
-        } catch {
-          // the supervisor is gone already
-        }
-        poke(dir, 'dx');
-        await waitFor('the supervisor to exit', () => child.exitCode !== null || child.signalCode !== null, { timeout: 10_000 }).catch(() =>
-          child.kill('SIGKILL'),
-        );
-        if (pid > 0 && isAlive(pid)) killPid(pid);
+        await stopSupervisor(dir, flavour, child);
         rmSync(root, { recursive: true, force: true });
       }
     });
@@ -139,10 +148,7 @@ for (const { flavour, supervise, facts, skip } of FLAVOURS) {
         assert.equal(status.state, 'down');
         assert.deepEqual(factsOf(status), facts(dir));
       } finally {
-        poke(dir, 'dx');
-        await waitFor('the supervisor to exit', () => child.exitCode !== null || child.signalCode !== null, { timeout: 10_000 }).catch(() =>
-          child.kill('SIGKILL'),
-        );
+        await stopSupervisor(dir, flavour, child);
         rmSync(root, { recursive: true, force: true });
       }
     });
