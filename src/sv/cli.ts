@@ -70,6 +70,7 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   }
   const command = parseCommand(action, verbose, lsb) ?? usage();
   sv.acts = command.acts;
+  sv.json = json && command.act === 'status';
   const goHome = (): void => {
     try {
       process.chdir(home);

@@ -52,9 +52,17 @@ export class SvContext {
     writeAll(2, text);
   }
 
+  /** `-j` (ours): fail/warning lines become JSON objects too, so every stdout line parses. */
+  json = false;
+
   private line(prefix: string, message: string, code: string | undefined): void {
     const error = code === undefined ? '' : `: ${errnoText(code)}`;
-    this.flush(`${prefix}${this.service}${this.isLog ? '/log' : ''}: ${message}${error}\n`);
+    const name = `${this.service}${this.isLog ? '/log' : ''}`;
+    if (this.json) {
+      this.flush(`${JSON.stringify({ service: name, error: { code: code ?? 'ERR_SV', message: `${message}${error}` } })}\n`);
+      return;
+    }
+    this.flush(`${prefix}${name}: ${message}${error}\n`);
   }
 
   fail(message: string, code?: string): void {

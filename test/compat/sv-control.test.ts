@@ -2,7 +2,7 @@
 // duplicate suppression (SV-8, SV-9), waiting and its conditions (SV-10, SV-11), timeout and
 // kill lines (SV-12), check scripts (SV-13), exit codes (SV-15).
 import assert from 'node:assert/strict';
-import { chmodSync, closeSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
@@ -85,6 +85,13 @@ const CASES: Case[] = [
     steps: [['check', 'a'], ['-w', '1', 'up', 'a'], ['-v', 'd', 'a']],
   },
   { name: 'check on a down service', services: single({ down: true }), steps: [['check', 'a']] },
+  { name: 'check script killed by a signal passes (SV-13)', services: single({ check: '#!/bin/sh\nkill -KILL $$\n' }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
+  {
+    name: 'check that cannot be stat()ed: stderr warning each pass, fails (SV-13)',
+    services: single(),
+    prepare: (tree) => symlinkSync('check', join(tree.root, 'a', 'check')),
+    steps: [['-w', '0', 'up', 'a'], ['-w', '1', 'check', 'a']],
+  },
   { name: 'several services, one wait loop', services: { a: {}, b: { down: true }, c: { run: SCRIPT.ignoreTerm } }, steps: [['-w', '1', 'd', 'a', 'b', 'c', 'nonexist'], ['-v', 'u', 'a', 'b']] },
   {
     name: 'waiting resolves names differently: trailing slash (SV-4 quirk)',

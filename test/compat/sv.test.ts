@@ -60,6 +60,11 @@ const STATUS_TREE: Record<string, ServiceSpec> = {
   short: { unsupervised: true },
   statusdir: { unsupervised: true },
   nosup: { unsupervised: true },
+  nostatus: { unsupervised: true },
+  state3: { unsupervised: true },
+  zeros: { unsupervised: true },
+  future: { unsupervised: true, down: true },
+  logstale: {},
 };
 
 /** Puts the services of one twin into the states their names promise. */
@@ -84,6 +89,19 @@ async function prepare(tree: Tree, held: number[]): Promise<void> {
   for (const name of ['short', 'statusdir']) {
     held.push(openSync(join(at(name), 'supervise', 'ok'), constants.O_RDONLY | constants.O_NONBLOCK));
   }
+  // Records runsv never writes but sv must print anyway: an unknown state byte (no state word,
+  // SV-6), an all-zero stamp (seconds beyond 2^53), a stamp in the future (0s).
+  const record = (fields: Partial<Parameters<typeof packStatus>[0]>): Uint8Array =>
+    packStatus({ since, pid: 0, isPaused: false, want: 'down', gotTerm: false, state: 0, ...fields });
+  held.push(...fakeSupervise(at('state3'), record({ pid: 77, state: 3 as 0, isPaused: true, gotTerm: true })));
+  held.push(...fakeSupervise(at('zeros'), new Uint8Array(20)));
+  held.push(...fakeSupervise(at('future'), record({ since: { seconds: since.seconds + 1000, nanoseconds: 0 }, pid: 5, state: 2, want: 'up' })));
+  mkdirSync(join(at('nostatus'), 'supervise'));
+  execFileSync('mkfifo', [join(at('nostatus'), 'supervise', 'ok')]);
+  held.push(openSync(join(at('nostatus'), 'supervise', 'ok'), constants.O_RDONLY | constants.O_NONBLOCK));
+  // log/ made after runsv started, with a supervise/ whose runsv is gone (SV-7: fail line).
+  mkdirSync(join(at('logstale'), 'log', 'supervise'), { recursive: true });
+  execFileSync('mkfifo', [join(at('logstale'), 'log', 'supervise', 'ok')]);
   await waitState(at('termed'), 'run');
   const { waitFor } = await import('../helpers/wait-for.js');
   await waitFor('termed to get TERM', () => {
@@ -127,6 +145,13 @@ for (const supervisor of SUPERVISORS) {
       await compareSv(twins, ['status', 'run1'], { env: () => ({ SVDIR: '' }) });
       await compareSv(twins, ['status', 'run1'], { env: (root) => ({ SVDIR: join(root, 'nonexist') }) });
       await compareSv(twins, ['status', '../run1'], { cwd: (root) => join(root, 'down1') });
+    });
+
+    test('seconds are exact even past 2^53 (an all-zero stamp, SV-6)', async () => {
+      const seconds = (text: string): bigint => BigInt(/: (\d+)s/.exec(text)?.[1] ?? '-1');
+      const { real, ours } = await compareSv(twins, ['status', 'zeros']);
+      const gap = seconds(ours.stdout) - seconds(real.stdout);
+      assert.ok(seconds(real.stdout) > 2n ** 62n && gap >= 0n && gap <= 2n, `${ours.stdout} vs ${real.stdout}`);
     });
 
     test('-v does not make status wait; status words (SV-3)', async () => {
