@@ -3,7 +3,7 @@
  * runit 2.1.2's sv. Synchronous on purpose: sv works by chdir into each service and one short
  * system call after another, with a 420 ms sleep between waiting passes.
  */
-import { closeSync, constants, openSync } from 'node:fs';
+import { constants, openSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
 import { errnoCode } from '../client/supervise-io.js';
@@ -61,21 +61,33 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   if (names.length === 0) usage();
 
   const sv = new SvContext(lsb, Date.now());
-  let home: string;
+  // sv keeps "." open and fchdir()s back to it, which works even when the directory was
+  // removed or renamed; /proc/self/fd/N gives Node the same without a libc call.
+  let home: number;
   try {
-    closeSync(openSync('.', constants.O_RDONLY | constants.O_NONBLOCK));
-    home = process.cwd();
+    home = openSync('.', constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return sv.fatal('unable to open current directory', errnoCode(error));
+  }
+  let homePath: string | undefined;
+  try {
+    homePath = process.cwd();
+  } catch {
+    homePath = undefined;
   }
   const command = parseCommand(action, verbose, lsb) ?? usage();
   sv.acts = command.acts;
   sv.json = json && command.act === 'status';
   const goHome = (): void => {
     try {
-      process.chdir(home);
+      process.chdir(`/proc/self/fd/${home}`);
     } catch (error) {
-      sv.fatal('unable to change to original directory', errnoCode(error));
+      if (homePath === undefined || errnoCode(error) !== 'ENOENT') return sv.fatal('unable to change to original directory', errnoCode(error));
+      try {
+        process.chdir(homePath); // no /proc mounted
+      } catch (fallbackError) {
+        sv.fatal('unable to change to original directory', errnoCode(fallbackError));
+      }
     }
   };
   const enter = (name: string, sending: boolean): boolean => {

@@ -3,7 +3,7 @@
 // log quirks (SV-7), exit codes (SV-14, SV-15).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -42,6 +42,19 @@ describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 
       assert.equal(ours.code, real.code);
     });
   }
+});
+
+describe('sv from a current directory that was removed (fchdir back, SV-15)', { skip: NEEDS_RUNIT }, () => {
+  test('names still resolve; no fatal error', async () => {
+    const inRemovedDir = async (bin: string, args: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'sv-gone-'));
+      return runSv('/bin/sh', ['-c', 'cd "$0" && rmdir "$0" && exec "$@"', dir, bin, ...args], { env: { SVDIR: tmpdir() } });
+    };
+    for (const args of [['s', '/nonexist'], ['s', 'nonexist', './x', 'nonexist2']]) {
+      const [real, ours] = await Promise.all([inRemovedDir(realBin('sv'), args), inRemovedDir(ourBin('sv'), args)]);
+      assert.deepEqual([ours.stdout, ours.stderr, ours.code], [real.stdout, real.stderr, real.code]);
+    }
+  });
 });
 
 const STATUS_TREE: Record<string, ServiceSpec> = {
