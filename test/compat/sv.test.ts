@@ -30,8 +30,10 @@ describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 
     ['-vw', 'x'],
     ['--', 'status'],
   ];
+  cases.push(['status', ...Array.from({ length: 101 }, (_, i) => `nonexist${i}`)]); // exit code capped at 99 (SV-15)
+  cases.push(['-v', 'up', ...Array.from({ length: 100 }, (_, i) => `/nonexist${i}`)]);
   for (const args of cases) {
-    test(`sv ${JSON.stringify(args)}`, async () => {
+    test(`sv ${JSON.stringify(args).slice(0, 60)}`, async () => {
       const env = { SVDIR: tmpdir() };
       const [real, ours] = await Promise.all([
         runSv(realBin('sv'), args, { cwd: tmpdir(), env }),

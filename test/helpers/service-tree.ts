@@ -32,8 +32,6 @@ export interface ServiceSpec {
   run?: string;
   finish?: string;
   check?: string;
-  /** `run` without the execute bit: runsv retries each second, the service stays down. */
-  runNotExecutable?: boolean;
   /** `down` file present. */
   down?: boolean;
   log?: { run?: string; down?: boolean } | 'not-a-dir';
@@ -60,7 +58,6 @@ export function writeServices(root: string, services: Readonly<Record<string, Se
     const dir = join(root, name);
     mkdirSync(dir, { recursive: true });
     script(join(dir, 'run'), spec.run ?? SCRIPT.sleep);
-    if (spec.runNotExecutable === true) chmodSync(join(dir, 'run'), 0o644);
     if (spec.finish !== undefined) script(join(dir, 'finish'), spec.finish);
     if (spec.check !== undefined) script(join(dir, 'check'), spec.check);
     if (spec.down === true) writeFileSync(join(dir, 'down'), '');
