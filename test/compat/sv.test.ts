@@ -3,13 +3,13 @@
 // log quirks (SV-7), exit codes (SV-14, SV-15).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
 import { packStatus } from '../../src/protocol/status.js';
-import { fakeSupervise, poke, SCRIPT, SUPERVISORS, waitState, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { fakeSupervise, linkAs, poke, SCRIPT, SUPERVISORS, waitState, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
 import { compareSv, runSv, startTwins, type Twins } from './sv-harness.js';
 
 describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
@@ -54,6 +54,29 @@ describe('sv from a current directory that was removed (fchdir back, SV-15)', { 
     };
     for (const args of [['s', '/nonexist'], ['s', 'nonexist', './x', 'nonexist2']]) {
       const [real, ours] = await Promise.all([inRemovedDir(realBin('sv'), args), inRemovedDir(ourBin('sv'), args)]);
+      assert.deepEqual([ours.stdout, ours.stderr, ours.code], [real.stdout, real.stderr, real.code]);
+    }
+  });
+});
+
+describe('fatal: the current directory cannot be opened (SV-15, SV-16: 100 / 151)', { skip: NEEDS_RUNIT }, () => {
+  test('as nobody in a root-only directory, plain and LSB', async (t) => {
+    const locked = mkdtempSync(join(tmpdir(), 'sv-locked-')); // mode 0700, owned by root
+    const links = mkdtempSync(join(tmpdir(), 'sv-links-'));
+    chmodSync(links, 0o755);
+    t.after(() => {
+      rmSync(locked, { recursive: true, force: true });
+      rmSync(links, { recursive: true, force: true });
+    });
+    const asNobody = (command: string, args: string[]) =>
+      runSv('/usr/bin/chpst', ['-u', 'nobody', command, ...args], { cwd: locked, env: { SVDIR: tmpdir() } });
+    const pairs: [string, string, string[]][] = [
+      [realBin('sv'), ourBin('sv'), ['s', '/x']],
+      [linkAs(links, 'real', realBin('sv')), linkAs(links, 'ours', ourBin('sv')), ['status']],
+    ];
+    for (const [realCommand, ourCommand, args] of pairs) {
+      const [real, ours] = await Promise.all([asNobody(realCommand, args), asNobody(ourCommand, args)]);
+      assert.match(real.stderr, /^fatal: unable to open current directory: access denied$/m);
       assert.deepEqual([ours.stdout, ours.stderr, ours.code], [real.stdout, real.stderr, real.code]);
     }
   });
