@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunitError } from '../errors.js';
-import { errnoCode, writeControlFile } from './supervise-io.js';
+import { errnoCode, under, writeControlFile } from './supervise-io.js';
 
 export interface RetryOptions {
   /** Total attempts, including the first (default 5). */
@@ -39,7 +39,7 @@ export async function sendControl(
       error = caught;
     }
     const code = errnoCode(error);
-    const supervised = existsSync(dir === '.' || dir === '' ? 'supervise' : `${dir}/supervise`);
+    const supervised = existsSync(under(dir, 'supervise'));
     if (!supervised) {
       throw new RunitError('ERR_NOT_SUPERVISED', `${dir}: no supervise directory`, { cause: error });
     }

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { RunitError } from '../errors.js';
 import { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord } from './flavours.js';
-import { errnoCode, isNormallyUp, probeFifo, readStatusFile } from './supervise-io.js';
+import { errnoCode, isNormallyUp, probeFifo, readStatusFile, under } from './supervise-io.js';
 
 export type ServiceState = 'down' | 'run' | 'finish';
 
@@ -116,13 +116,13 @@ export function toStatus(record: FlavourRecord, flavour: Flavour, isUp: boolean,
 }
 
 function attachLog(status: Status, dir: string, flavour: Flavour, options: ReadOptions): void {
-  const logDir = dir === '' || dir === '.' ? 'log' : `${dir}/log`;
+  const logDir = under(dir, 'log');
   try {
     if (!statSync(logDir).isDirectory()) return;
   } catch {
     return;
   }
-  if (!existsSync(`${logDir}/supervise`) && flavour !== 'runit') return;
+  if (!existsSync(under(logDir, 'supervise')) && flavour !== 'runit') return;
   try {
     status.log = new StatusReader(flavour).read(logDir, { ...options, withLog: false });
   } catch (error) {
@@ -144,7 +144,7 @@ export function mapIoError(error: unknown, dir: string, file: string): RunitErro
   if (code === 'ENXIO') {
     return new RunitError('ERR_RUNSV_NOT_RUNNING', `${dir}: no supervisor is running`, { cause: error });
   }
-  if (code === 'ENOENT' && !existsSync(dir === '' ? '.' : `${dir}/supervise`)) {
+  if (code === 'ENOENT' && !existsSync(under(dir, 'supervise'))) {
     return new RunitError('ERR_NOT_SUPERVISED', `${dir}: no supervise directory`, { cause: error });
   }
   if (code === 'ENOENT' && file.startsWith('supervise/')) {

@@ -9,7 +9,8 @@ import { closeSync, constants, openSync, readSync, statSync, writeSync } from 'n
 const WRITE_OPEN = constants.O_WRONLY | constants.O_NONBLOCK;
 const READ_OPEN = constants.O_RDONLY | constants.O_NONBLOCK;
 
-function under(dir: string, name: string): string {
+/** `name` inside `dir`, kept relative when `dir` is the current directory (sv works there). */
+export function under(dir: string, name: string): string {
   return dir === '' || dir === '.' ? name : `${dir}/${name}`;
 }
 
