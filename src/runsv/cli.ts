@@ -1,0 +1,20 @@
+/** runsv DIR (RSV-1, RSV-34): usage 1, start-up failure 111, 0 after the exit sequence. */
+import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { startSupervisor, SupervisorStartError } from './index.js';
+
+export async function main(args: readonly string[]): Promise<void> {
+  if (args.length !== 1) {
+    writeStderr(usageText(invokedAs(), 'dir'));
+    process.exit(1);
+  }
+  const dir = args[0]!;
+  try {
+    const supervisor = await startSupervisor(dir);
+    process.on('SIGTERM', () => supervisor.terminate());
+    process.exit(await supervisor.exited);
+  } catch (error) {
+    if (!(error instanceof SupervisorStartError)) throw error;
+    writeStderr(`runsv ${dir}: fatal: ${error.message}\n`);
+    process.exit(111);
+  }
+}

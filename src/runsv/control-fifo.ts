@@ -1,0 +1,33 @@
+/**
+ * supervise/control held open for reading and writing (IMP-2): the write end means reads never
+ * see end-of-file and writers never block on open. Read through epoll via net.Socket, never the
+ * libuv threadpool (DESIGN.md), so hundreds of in-process supervisors need no threads.
+ */
+import { closeSync, constants, openSync } from 'node:fs';
+import { Socket } from 'node:net';
+
+export interface ControlFifo {
+  close(): void;
+}
+
+/** Opens both ends; throws the open error (callers turn it into runit's fatal message). */
+export function openControlFifo(path: string, onBytes: (bytes: string) => void): ControlFifo {
+  const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let writeFd: number;
+  try {
+    writeFd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    closeSync(readFd);
+    throw error;
+  }
+  const socket = new Socket({ fd: readFd, readable: true, writable: false });
+  socket.on('data', (chunk: Buffer) => onBytes(chunk.toString('latin1')));
+  // A FIFO we hold both ends of cannot fail in normal operation; never let it crash the host.
+  socket.on('error', () => undefined);
+  return {
+    close() {
+      socket.destroy();
+      closeSync(writeFd);
+    },
+  };
+}

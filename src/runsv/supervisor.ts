@@ -1,0 +1,274 @@
+/**
+ * runsv's state machine (RSV-7..RSV-31): one main service, an optional log service, one control
+ * byte per service per loop iteration, the 1-second rule and the exit sequence. All effects go
+ * through the injected host and clock, so tests drive it with fakes; the real host is in host.ts.
+ */
+import type { Clock } from '../clock.js';
+import { errorText } from '../errors.js';
+import { signalForControl } from '../protocol/control.js';
+import { STATE_DOWN, STATE_FINISH, STATE_RUN } from '../protocol/status.js';
+import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles } from './record.js';
+
+export type ChildKind = 'run' | 'finish' | 'log';
+
+export type StartResult =
+  | { kind: 'started'; pid: number }
+  /** exec failed: the host already printed runit's message; the "child" exits 111. */
+  | { kind: 'exec-failed' }
+  /** fork failed: runsv warns, sleeps 5 s and tries again (RSV-17). */
+  | { kind: 'fork-failed'; error: unknown };
+
+export interface SupervisorHost {
+  start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult>;
+  /** Runs control/<c> if it is executable; resolves true when it exited 0 ("handled", RSV-28). */
+  runHook(c: string): Promise<boolean>;
+  signal(pid: number, signal: NodeJS.Signals): void;
+  /** Whether ./finish can be opened for reading (RSV-20: not the execute bit). */
+  canReadFinish(): boolean;
+  writeStatus(isLog: boolean, files: StatusFiles): void;
+  closeLogPipe(): void;
+  warn(text: string): void;
+}
+
+export interface SupervisorConfig {
+  isNormallyDown: boolean;
+  hasLog: boolean;
+  isLogNormallyDown: boolean;
+}
+
+interface PendingExit {
+  record: ServiceRecord;
+  /** Filled in once the start resolves; an exit can be reported before that. */
+  child: { pid: number };
+  exit: ChildExit;
+}
+
+const FORK_RETRY_MILLIS = 5000;
+const ONE_SECOND = 1000;
+
+export class Supervisor {
+  readonly main: ServiceRecord;
+  readonly log: ServiceRecord | undefined;
+  private readonly host: SupervisorHost;
+  private readonly clock: Clock;
+  private mainInput = '';
+  private logInput = '';
+  private readonly exits: PendingExit[] = [];
+  private isTermPending = false;
+  private isPidDue = true;
+  private nextFailedPid = -1;
+  private wake: (() => void) | undefined;
+
+  constructor(host: SupervisorHost, clock: Clock, config: SupervisorConfig) {
+    this.host = host;
+    this.clock = clock;
+    this.main = newRecord(false, config.isNormallyDown, clock.now());
+    this.log = config.hasLog ? newRecord(true, config.isLogNormallyDown, clock.now()) : undefined;
+  }
+
+  /** RSV-3 steps 9 and 10: the status files written at start-up. */
+  publish(isLog: boolean): void {
+    const record = isLog ? this.log : this.main;
+    if (record) this.update(record);
+  }
+
+  /** Bytes written to supervise/control (or log/supervise/control). */
+  enqueueControl(isLog: boolean, bytes: string): void {
+    if (isLog) this.logInput += bytes;
+    else this.mainInput += bytes;
+    this.notify();
+  }
+
+  /** SIGTERM (RSV-31): handled as `x` after the control bytes of the current iteration. */
+  terminate(): void {
+    this.isTermPending = true;
+    this.notify();
+  }
+
+  /** Every child pid currently alive. */
+  childPids(): number[] {
+    return [this.main.pid, this.log?.pid ?? 0].filter((pid) => pid > 0);
+  }
+
+  /** The main loop (RSV-15). Resolves with the exit code once the exit sequence completes. */
+  async run(): Promise<number> {
+    for (;;) {
+      if (this.log && this.log.pid === 0 && this.log.want === 'up') await this.startChild(this.log);
+      if (this.main.pid === 0 && (this.main.want === 'up' || this.main.state === STATE_FINISH)) {
+        await this.startChild(this.main);
+      }
+      await this.waitForWork();
+      while (this.exits.length > 0) await this.reap(this.exits.shift()!);
+      const mainByte = this.takeByte(false);
+      if (mainByte !== undefined) await this.command(this.main, mainByte);
+      const logByte = this.takeByte(true);
+      if (logByte !== undefined && this.log) await this.command(this.log, logByte);
+      if (this.isTermPending) {
+        this.isTermPending = false;
+        await this.command(this.main, 'x');
+      }
+      if (this.main.want === 'exit' && this.main.state === STATE_DOWN) {
+        if (!this.log || this.log.pid === 0) return 0;
+        if (this.log.want !== 'exit') {
+          this.log.want = 'exit';
+          this.update(this.log);
+          this.host.closeLogPipe();
+        }
+      }
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private hasWork(): boolean {
+    return this.exits.length > 0 || this.mainInput.length > 0 || this.logInput.length > 0 || this.isTermPending;
+  }
+
+  private async waitForWork(): Promise<void> {
+    while (!this.hasWork()) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private takeByte(isLog: boolean): string | undefined {
+    const input = isLog ? this.logInput : this.mainInput;
+    if (input.length === 0) return undefined;
+    if (isLog) this.logInput = input.slice(1);
+    else this.mainInput = input.slice(1);
+    return input[0];
+  }
+
+  private sleep(millis: number): Promise<void> {
+    return new Promise((resolve) => this.clock.setTimer(millis, resolve));
+  }
+
+  private update(record: ServiceRecord): void {
+    const files = statusFiles(record, this.isPidDue);
+    this.isPidDue = false;
+    this.host.writeStatus(record.isLog, files);
+  }
+
+  private hook(record: ServiceRecord, c: string): Promise<boolean> {
+    return record.isLog ? Promise.resolve(false) : this.host.runHook(c);
+  }
+
+  private signal(record: ServiceRecord, signal: NodeJS.Signals): void {
+    if (record.pid > 0) this.host.signal(record.pid, signal);
+  }
+
+  /** RSV-17 */
+  private async startChild(record: ServiceRecord): Promise<void> {
+    const isFinish = record.state === STATE_FINISH;
+    if (!isFinish && !record.isLog) await this.hook(record, 'u');
+    if (record.pid !== 0) await this.stop(record);
+    const kind: ChildKind = record.isLog ? 'log' : isFinish ? 'finish' : 'run';
+    const args = isFinish ? finishArguments(record.lastExit) : [];
+    const child = { pid: 0 };
+    let result: StartResult;
+    for (;;) {
+      result = await this.host.start(kind, args, (exit) => {
+        this.exits.push({ record, child, exit });
+        this.notify();
+      });
+      if (result.kind !== 'fork-failed') break;
+      this.host.warn(`unable to fork, sleeping: ${errorText(result.error)}`);
+      await this.sleep(FORK_RETRY_MILLIS);
+    }
+    const pid = result.kind === 'started' ? result.pid : this.nextFailedPid--;
+    child.pid = pid;
+    if (result.kind === 'exec-failed') this.exits.push({ record, child, exit: { code: 111, signal: 0 } });
+    if (!isFinish) {
+      record.state = STATE_RUN;
+      record.since = this.clock.now();
+    }
+    record.pid = pid;
+    this.isPidDue = true;
+    record.isPaused = false;
+    record.gotTerm = false;
+    if (result.kind === 'started') this.update(record);
+  }
+
+  /** RSV-20 / RSV-21, including the 1-second rule (RSV-22). */
+  private async reap({ record, child, exit }: PendingExit): Promise<void> {
+    if (child.pid !== record.pid) return;
+    record.pid = 0;
+    this.isPidDue = true;
+    record.gotTerm = false;
+    if (!record.isLog) {
+      record.lastExit = exit;
+      if (record.state !== STATE_FINISH && this.host.canReadFinish()) {
+        record.state = STATE_FINISH;
+        this.update(record);
+        return;
+      }
+    }
+    record.state = STATE_DOWN;
+    const deadline = record.since.seconds + 1;
+    record.since = this.clock.now();
+    this.update(record);
+    // runit compares whole seconds and then sleeps a full second, ignoring everything meanwhile.
+    if (record.since.seconds < deadline) await this.sleep(ONE_SECOND);
+  }
+
+  /** RSV-27 */
+  private async stop(record: ServiceRecord): Promise<void> {
+    if (record.pid !== 0 && !(await this.hook(record, 't'))) {
+      this.signal(record, 'SIGTERM');
+      record.gotTerm = true;
+      this.update(record);
+    }
+    if (record.want === 'down' || record.want === 'exit') {
+      this.signal(record, 'SIGCONT');
+      await this.hook(record, record.want === 'down' ? 'd' : 'x');
+    }
+  }
+
+  /** RSV-24 */
+  private async command(record: ServiceRecord, c: string): Promise<void> {
+    const isRunning = record.state === STATE_RUN;
+    switch (c) {
+      case 'u':
+      case 'o':
+        record.want = c === 'u' ? 'up' : 'down';
+        this.update(record);
+        if (record.state === STATE_DOWN) await this.startChild(record);
+        return;
+      case 'd':
+        record.want = 'down';
+        this.update(record);
+        if (isRunning) await this.stop(record);
+        return;
+      case 'x':
+        if (record.isLog) return;
+        record.want = 'exit';
+        this.update(record);
+        if (isRunning) await this.stop(record);
+        return;
+      case 't':
+        if (isRunning) await this.stop(record);
+        return;
+      case 'k':
+        if (isRunning && !(await this.hook(record, c))) this.signal(record, 'SIGKILL');
+        record.state = STATE_DOWN;
+        return;
+      case 'p':
+      case 'c':
+        if (isRunning && !(await this.hook(record, c))) this.signal(record, c === 'p' ? 'SIGSTOP' : 'SIGCONT');
+        record.isPaused = c === 'p';
+        this.update(record);
+        return;
+      default: {
+        const signal = signalForControl(c);
+        if (signal !== undefined && isRunning && !(await this.hook(record, c))) this.signal(record, signal);
+      }
+    }
+  }
+}
+
+/** RSV-19: `-1 SIG` after a signal death, `CODE 0` after an exit. */
+function finishArguments(exit: ChildExit | undefined): string[] {
+  if (exit === undefined) return ['0', '0'];
+  return exit.code === null ? ['-1', String(exit.signal)] : [String(exit.code), '0'];
+}
