@@ -76,10 +76,10 @@ export async function main(args: readonly string[]): Promise<void> {
     warn,
     fatal,
     writeDiagnostic: say,
+    onChecked: () => log?.startDots(),
   });
   installSignals(tree);
   tree.start();
-  log?.startDots();
 }
 
 function setUpLog(titlePrefix: string, text: string, warn: (text: string) => void): ProctitleLog | undefined {

@@ -36,7 +36,7 @@ export class ScrollingWindow {
 export interface ProctitleLog {
   /** Puts text into the window directly (runsvdir's own lines: no round trip through the pipe). */
   append(text: string): void;
-  /** Call once the scanner has started: the first dot follows the first scan. */
+  /** Call after each check: the first call writes the first dot (it follows the first scan). */
   startDots(): void;
   close(): void;
 }
@@ -76,8 +76,9 @@ export function startProctitleLog(titlePrefix: string, log: string): ProctitleLo
   show();
   return {
     startDots() {
-      // A dot after the first scan and every 900 s scrolls old messages away (RSD-3).
-      setTimeout(dot, 0).unref();
+      // A dot after the first check and every 900 s scrolls old messages away (RSD-3).
+      if (timer !== undefined) return;
+      dot();
       timer = setInterval(dot, DOT_INTERVAL_MS);
       timer.unref();
     },

@@ -32,6 +32,8 @@ export interface ScannerOptions {
   warn?: (text: string) => void;
   /** Pick up new entries at once through fs.watch; the 5 s check stays as the safety net. */
   watch?: boolean;
+  /** Called after each pass of the 1 s gate (RSD-4 step 3), as runit's loop goes on to step 4. */
+  onChecked?: () => void;
 }
 
 /** runit's limit (RSD-2). */
@@ -54,6 +56,7 @@ export class Scanner {
   readonly #clock: Clock;
   readonly #warn: (text: string) => void;
   readonly #wantWatch: boolean;
+  readonly #onChecked: () => void;
   readonly #known = new Map<string, Known>();
   // Set at start: until a first scan succeeds, runit looks again every second (observed).
   #wantCheck = true;
@@ -73,6 +76,7 @@ export class Scanner {
     this.#clock = options.clock ?? systemClock;
     this.#warn = options.warn ?? (() => {});
     this.#wantWatch = options.watch ?? true;
+    this.#onChecked = options.onChecked ?? (() => {});
   }
 
   /** Starts the loop; the first scan happens at once. */
@@ -120,6 +124,7 @@ export class Scanner {
     } finally {
       this.#busy = false;
     }
+    this.#onChecked();
     if (this.#isClosed) return;
     if (this.#wantWatchScan) return this.#schedule(0);
     const wait = this.#wantCheck || this.#wantForced ? CHECK_WAIT_MS : IDLE_WAIT_MS;

@@ -22,6 +22,8 @@ export interface TreeOptions {
   watch?: boolean;
   /** The program started per service in process mode (default `runsv` through PATH). */
   program?: string;
+  /** See ScannerOptions.onChecked. */
+  onChecked?: () => void;
 }
 
 export interface ShutdownResult {
@@ -49,7 +51,9 @@ export class ServiceTree {
       if (options.program !== undefined) hostOptions.program = options.program;
       this.host = new ProcessHost(dir, hostOptions);
     }
-    this.scanner = new Scanner(dir, this.host, { warn, watch: options.watch ?? true });
+    const scannerOptions: ConstructorParameters<typeof Scanner>[2] = { warn, watch: options.watch ?? true };
+    if (options.onChecked !== undefined) scannerOptions.onChecked = options.onChecked;
+    this.scanner = new Scanner(dir, this.host, scannerOptions);
   }
 
   start(): void {

@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, killPid, spawnTracked, type Tracked } from './procs.js';
+import { isAlive, killPid } from './procs.js';
 import { waitFor } from './wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
@@ -48,6 +49,17 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
+/** The descendants of `root` whose command line starts with `argv0` (e.g. `sleep`, `runsv`). */
+export function descendantsNamed(root: number, argv0: string): number[] {
+  return descendants(root).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`${argv0}\0`);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The first line of real sv's status for a service directory (absolute path). */
 export function svStatus(serviceDir: string, sv = '/usr/bin/sv'): string {
   try {
@@ -66,11 +78,23 @@ export function svRun(args: string[], sv = '/usr/bin/sv'): string {
 }
 
 export async function waitRunning(serviceDir: string, timeout = 15_000): Promise<number> {
-  const line = await waitFor(`${serviceDir} to run`, () => /^run: [^:]+: \(pid (\d+)\)/.exec(svStatus(serviceDir)), {
+  const line = await waitFor(`${serviceDir} to run`, () => /^run: [^:]+: \(pid (\d+)\)/.exec(svStatus(serviceDir)) ?? undefined, {
     timeout,
     interval: 50,
   });
   return Number(line[1]);
+}
+
+export interface Tree {
+  child: ChildProcess;
+  pid: number;
+  stderr(): string;
+  /** Resolves when the runsvdir process itself exits ('exit', not 'close': runsv keeps its pipes). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Signals runsvdir (HUP: it TERMs its runsv), then KILLs any process that was below it. */
+  stopTree(signal?: NodeJS.Signals): Promise<void>;
+  /** Every pid ever seen below runsvdir. */
+  known: Set<number>;
 }
 
 /**
@@ -82,30 +106,51 @@ export function startTree(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): Tracked & { stopTree(signal?: NodeJS.Signals): Promise<void> } {
-  const tracked = spawnTracked(t, command, args, { env });
+  removeAfter?: string,
+): Tree {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  const pid = child.pid;
+  let err = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const known = new Set<number>();
   const remember = (): void => {
-    for (const pid of descendants(tracked.pid)) known.add(pid);
+    for (const below of descendants(pid)) known.add(below);
   };
-  const timer = setInterval(remember, 200);
+  const timer = setInterval(remember, 100);
+  timer.unref();
+  let isStopped = false;
   const stopTree = async (signal: NodeJS.Signals = 'SIGHUP'): Promise<void> => {
-    clearInterval(timer);
+    if (isStopped) return;
+    isStopped = true;
     remember();
-    if (isAlive(tracked.pid)) killPid(tracked.pid, signal);
-    await Promise.race([tracked.exited, sleep(10_000)]);
-    const deadline = Date.now() + 10_000;
+    clearInterval(timer);
+    if (child.exitCode === null && child.signalCode === null) killPid(pid, signal);
+    await Promise.race([exited, sleep(15_000)]);
+    killPid(pid);
+    const deadline = Date.now() + 15_000;
     while ([...known].some(isAlive) && Date.now() < deadline) {
-      for (const pid of known) for (const below of descendants(pid)) known.add(below);
+      for (const alive of known) for (const below of descendants(alive)) known.add(below);
       await sleep(50);
     }
-    for (const pid of known) {
-      for (const below of descendants(pid)) killPid(below);
-      killPid(pid);
+    for (const alive of known) {
+      for (const below of descendants(alive)) killPid(below);
+      killPid(alive);
     }
+    child.stderr?.destroy();
+    // Only now: a supervisor still running would keep writing into the directory.
+    if (removeAfter !== undefined) rmSync(removeAfter, { recursive: true, force: true });
   };
   t.after(() => stopTree());
-  return { ...tracked, stopTree };
+  return { child, pid, stderr: () => err, exited, stopTree, known };
+}
+
+/** A fresh directory that the tree started on it removes once everything below it has stopped. */
+export function makeTreeRoot(): string {
+  return mkdtempSync(join(tmpdir(), 'node-runit-tree-'));
 }
 
 /** PATH with real runit's programs first, or ours first. */
