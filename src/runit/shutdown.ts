@@ -47,7 +47,8 @@ export async function stopDescendants(graceMillis: number): Promise<number> {
   const deadline = Date.now() + graceMillis;
   while (Date.now() < deadline) {
     reapOrphans();
-    if (liveDescendants().length === 0) return 0;
+    // Done once every one is gone, zombies included: stage 3 must not see them in /proc.
+    if (descendantPids().length === 0) return 0;
     await sleep(20);
   }
   const left = liveDescendants();
