@@ -180,6 +180,8 @@ export class Scanner {
       const known = this.#known.get(entry.key);
       if (known !== undefined) {
         known.isGone = false;
+        // runit keeps no names: a restart uses the entry's current name (after a rename).
+        known.name = entry.name;
         if (known.service === undefined) this.#startKnown(known, entry);
         continue;
       }

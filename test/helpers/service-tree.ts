@@ -49,6 +49,15 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
+function readParent(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
 /** The descendants of `root` whose command line starts with `argv0` (e.g. `sleep`, `runsv`). */
 export function descendantsNamed(root: number, argv0: string): number[] {
   return descendants(root).filter((pid) => {
@@ -117,8 +126,10 @@ export function startTree(
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const known = new Set<number>();
+  const direct = new Set<number>();
   const remember = (): void => {
     for (const below of descendants(pid)) known.add(below);
+    for (const child of descendants(pid).filter((below) => readParent(below) === pid)) direct.add(child);
   };
   const timer = setInterval(remember, 100);
   timer.unref();
@@ -129,7 +140,9 @@ export function startTree(
     remember();
     clearInterval(timer);
     if (child.exitCode === null && child.signalCode === null) killPid(pid, signal);
-    await Promise.race([exited, sleep(15_000)]);
+    await Promise.race([exited, sleep(15_000, undefined, { ref: false })]);
+    // A runsvdir that exited on TERM left its runsv running: TERM them as its HUP would have.
+    for (const child of direct) if (isAlive(child)) killPid(child, 'SIGTERM');
     killPid(pid);
     const deadline = Date.now() + 15_000;
     while ([...known].some(isAlive) && Date.now() < deadline) {

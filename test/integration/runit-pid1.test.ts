@@ -36,7 +36,7 @@ async function startInit(t: TestContext, args: readonly string[]): Promise<Init>
   // KILLing the namespace's init makes the kernel KILL everything inside it.
   t.after(async () => {
     for (const pid of descendants(child.pid!)) killPid(pid);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   });
   const pid = await waitFor('the init to start', () => {
     const first = descendants(child.pid!)[0];

@@ -117,6 +117,24 @@ for (const mode of MODES) {
   });
 }
 
+describe('runsvdir --in-process: signals', { skip: NEEDS_RUNIT }, () => {
+  for (const [signal, code] of [['SIGTERM', 0], ['SIGHUP', 111]] as const) {
+    test(`${signal}: each service stops, its finish runs, then its log writes the last line; exit ${code}`, async (t) => {
+      const root = makeTreeRoot();
+      const dir = join(root, 'sv');
+      const svc = makeService(dir, 'web', `echo started\ntrap 'echo last line; exit 0' TERM\nwhile :; do sleep 0.1; done`);
+      writeScript(join(svc, 'finish'), 'echo finish ran');
+      mkdirSync(join(svc, 'log'));
+      writeScript(join(svc, 'log', 'run'), `cat > ${root}/web.log; echo log eof >> ${root}/web.log`);
+      const tree = startTree(t, process.execPath, [ourBin('runsvdir'), '--in-process', dir], process.env, root);
+      await waitFor('the first line in the log', () => readIfExists(join(root, 'web.log')) === 'started\n');
+      process.kill(tree.pid, signal);
+      assert.equal((await tree.exited).code, code);
+      assert.equal(readIfExists(join(root, 'web.log')), 'started\nlast line\nfinish ran\nlog eof\n');
+    });
+  }
+});
+
 function readIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
