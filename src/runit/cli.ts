@@ -95,14 +95,18 @@ export async function main(args: readonly string[]): Promise<void> {
   if (stage1 !== undefined && stopSignal === undefined && isStageOneFailed(stage1.result)) isStageFailed = true;
   killedCount += stage1?.killed ?? 0;
   if (!isStageFailed && stopSignal === undefined) {
-    const result = await runStageTwo(options, stopRequested);
+    const result = await runStageTwo(options, stopRequested, () => stopSignal !== undefined);
     if (result === undefined) process.exit(EXIT_FATAL);
     killedCount += result;
   }
-  killedCount += await stopDescendants(options.graceMillis);
+  // A hosted tree is down by now: stop the stragglers before stage 3. A stage-2 script's services
+  // are still up, and stage 3 is where runit expects them to be stopped (sv force-stop ...).
+  const isTree = options.serviceDir !== undefined;
+  if (isTree) killedCount += await stopDescendants(options.graceMillis);
   const stage3 = await runOnceStage(stagePath(options.stageDir, 3), undefined, options.graceMillis);
-  if (stage3 !== undefined && (stage3.result.code !== 0 || stage3.killed > 0)) isStageFailed = true;
-  await stopDescendants(1000);
+  if (stage3 !== undefined && stage3.result.code !== 0) isStageFailed = true;
+  const left = await stopDescendants(isTree ? 1000 : options.graceMillis);
+  if (!isTree) killedCount += left;
   say(`exit: ${stopSignal === undefined ? 'stage 2 ended' : `received ${stopSignal}`}.`);
   process.exit(isStageFailed ? EXIT_STAGE_FAILED : killedCount > 0 ? EXIT_KILLED : EXIT_CLEAN);
 }
@@ -132,9 +136,13 @@ async function runOnceStage(
 }
 
 /** Stage 2 until a stop request: returns how many services were KILLed, undefined if fatal. */
-async function runStageTwo(options: InitOptions, stopRequested: Promise<NodeJS.Signals>): Promise<number | undefined> {
+async function runStageTwo(
+  options: InitOptions,
+  stopRequested: Promise<NodeJS.Signals>,
+  isStopping: () => boolean,
+): Promise<number | undefined> {
   const dir = options.serviceDir;
-  if (dir === undefined) return runStageTwoScript(options, stopRequested);
+  if (dir === undefined) return runStageTwoScript(options, stopRequested, isStopping);
   try {
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
   } catch (error) {
@@ -158,13 +166,17 @@ async function runStageTwo(options: InitOptions, stopRequested: Promise<NodeJS.S
 }
 
 /** runit's classic stage 2: the script, run again when it exits 111 or crashes. */
-async function runStageTwoScript(options: InitOptions, stopRequested: Promise<NodeJS.Signals>): Promise<number> {
+async function runStageTwoScript(
+  options: InitOptions,
+  stopRequested: Promise<NodeJS.Signals>,
+  isStopping: () => boolean,
+): Promise<number> {
   const path = stagePath(options.stageDir, 2);
   for (;;) {
     const outcome = await runOnceStage(path, stopRequested, options.graceMillis);
     if (outcome === undefined) return 0;
-    const isStopping = await Promise.race([stopRequested.then(() => true), Promise.resolve(false)]);
-    if (isStopping || !isStageTwoRestarted(outcome.result)) return outcome.killed;
+    if (isStopping() || !isStageTwoRestarted(outcome.result)) return outcome.killed;
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (isStopping()) return 0;
   }
 }
