@@ -133,6 +133,19 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
     assert.equal(readText(join(root, 'left')), '');
   });
 
+  test('without DIR: runit\'s stage 2 script (real runsvdir), stage 3 stops the services with sv', async (t) => {
+    const { root, svc, stages } = makeRoot(t);
+    makeLoggedService(svc, root, 'web');
+    writeScript(join(stages, '2'), `exec /usr/bin/runsvdir -P ${svc}`);
+    writeScript(join(stages, '3'), `/usr/bin/sv -w 5 force-stop ${svc}/*\n/usr/bin/sv exit ${svc}/*\nwhile pgrep -x runsv >/dev/null; do sleep 0.1; done\necho done > ${root}/stage3`);
+    const init = await startInit(t, ['-s', stages, '-g', '5']);
+    await waitFor('web to log', () => readText(join(root, 'web.log')).includes('started'));
+    process.kill(init.pid, 'SIGTERM');
+    assert.equal(await init.exited, 0, init.stderr());
+    assert.equal(readText(join(root, 'stage3')), 'done\n');
+    assert.equal(readText(join(root, 'web.log')), 'web started\nweb last line\nweb finish ran\nweb log eof\n');
+  });
+
   test('1000 orphans leave 0 zombies, and the supervised service is still ours', async (t) => {
     const { root, svc } = makeRoot(t);
     mkdirSync(join(svc, 'spawner'));
