@@ -47,11 +47,14 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
     test(`${impl.label}: the log argument scrolls stderr through the process title (RSD-3, IMP-7)`, async (t) => {
       const { dir } = treeWithOneService();
       symlinkSync('nowhere', join(dir, 'dang'));
+      // A service's stderr is runsvdir's fd 2, the pipe into the title.
+      makeService(dir, 'talker', 'echo talker-says-hi >&2; exec sleep 1000');
       const log = `log: ${'x'.repeat(120)}`;
       const tree = startTree(t, impl.command, [...impl.prefix, dir, log], ENV, dirname(dir));
       const title = await waitFor('the warning in the title', () => {
         const text = readFileSync(`/proc/${tree.pid}/cmdline`, 'latin1');
-        return text.includes('warning: unable to stat dang: file does not exist\n') ? text : undefined;
+        const isBoth = text.includes('warning: unable to stat dang: file does not exist\n') && text.includes('talker-says-hi\n');
+        return isBoth ? text : undefined;
       });
       // The log argument keeps its length: 5 fixed characters and a window that scrolled.
       const shown = title.slice(title.indexOf(dir) + dir.length + 1).split('\0')[0]!;
@@ -83,18 +86,20 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
       const tree = startTree(t, impl.command, [...impl.prefix, dir], ENV, dirname(dir));
       const servicePid = await waitRunning(svc);
       const runsv = descendantsNamed(tree.pid, 'runsv');
-      assert.equal(runsv.length, 1);
+      assert.equal(runsv.length, 1, `runsv processes: ${JSON.stringify(runsv)}; stderr: ${tree.stderr()}`);
       process.kill(tree.pid, 'SIGTERM');
-      assert.deepEqual(await tree.exited, { code: 0, signal: null });
+      assert.deepEqual(await tree.exited, { code: 0, signal: null }, tree.stderr());
       assert.equal(isAlive(runsv[0]!), true, 'runsv must survive');
       assert.equal(isAlive(servicePid), true, 'the service must survive');
     });
 
-    test(`${impl.label}: HUP TERMs every runsv and exits 111 (RSD-7)`, async (t) => {
+    test(`${impl.label}: -P puts each runsv in its own session; HUP TERMs every runsv and exits 111 (RSD-6, RSD-7)`, async (t) => {
       const { dir, svc } = treeWithOneService();
-      const tree = startTree(t, impl.command, [...impl.prefix, dir], ENV, dirname(dir));
+      const tree = startTree(t, impl.command, [...impl.prefix, '-P', dir], ENV, dirname(dir));
       const servicePid = await waitRunning(svc);
       const runsv = descendantsNamed(tree.pid, 'runsv');
+      assert.equal(runsv.length, 1);
+      assert.equal(sessionOf(runsv[0]!), runsv[0], 'runsv leads its own session');
       process.kill(tree.pid, 'SIGHUP');
       assert.deepEqual(await tree.exited, { code: 111, signal: null });
       await waitFor('runsv and its service to stop', () => !isAlive(runsv[0]!) && !isAlive(servicePid));
@@ -115,3 +120,8 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
     await waitFor('our runsv to stop on TERM', () => runsv.every((pid) => !isAlive(pid)), { timeout: 15_000 });
   });
 });
+
+function sessionOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}

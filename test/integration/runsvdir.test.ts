@@ -111,6 +111,9 @@ for (const mode of MODES) {
       assert.equal(lines.filter((line) => line.startsWith('run: ')).length, 200);
       const pids = descendantsNamed(tree.pid, 'sleep');
       assert.equal(pids.length, 200);
+      const rss = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1] ?? 0);
+      const supervisors = mode.extra.length > 0 ? [tree.pid] : [tree.pid, ...descendantsNamed(tree.pid, 'runsv')];
+      t.diagnostic(`RSS of runsvdir + supervisors for 200 services: ${supervisors.reduce((sum, pid) => sum + rss(pid), 0)} kB`);
       await tree.stopTree(mode.extra.length > 0 ? 'SIGTERM' : 'SIGHUP');
       await waitFor('every service to be stopped', () => pids.every((pid) => !isAlive(pid)), { timeout: 20_000 });
     });
