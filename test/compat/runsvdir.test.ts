@@ -33,11 +33,15 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
   });
 
   for (const impl of IMPLEMENTATIONS) {
-    test(`${impl.label}: warnings for a dangling symlink and a short log (RSD-2, RSD-3)`, async (t) => {
+    test(`${impl.label}: warnings for a dangling symlink, a short log, no runsv on PATH (RSD-2, RSD-3, RSD-6)`, async (t) => {
       const { dir } = treeWithOneService();
       symlinkSync('nowhere', join(dir, 'dang'));
-      const tree = startTree(t, impl.command, [...impl.prefix, dir, 'short'], ENV, dirname(dir));
-      await waitFor('the stat warning', () => tree.stderr().includes('dang'));
+      // No runsv on PATH: the start failure is reported and retried (RSD-6).
+      const tree = startTree(t, impl.command, [...impl.prefix, dir, 'short'], { ...ENV, PATH: '/nonexistent' }, dirname(dir));
+      const fatal = `runsvdir ${dir}: fatal: unable to start runsv a: file does not exist`;
+      await waitFor('the stat warning and two start failures', () =>
+        tree.stderr().includes('dang') && tree.stderr().split(fatal).length > 2,
+      );
       const lines = tree.stderr().split('\n');
       assert.equal(lines[0], `runsvdir ${dir}: warning: log must have at least seven characters.`);
       assert.equal(lines[1], `runsvdir ${dir}: warning: log service disabled.`);

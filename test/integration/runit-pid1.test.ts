@@ -26,9 +26,10 @@ interface Init {
   stderr(): string;
 }
 
-async function startInit(t: TestContext, args: readonly string[]): Promise<Init> {
+async function startInit(t: TestContext, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Init> {
   const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ourBin('runit'), ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
@@ -112,6 +113,17 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
     }
     assert.equal(readText(join(root, 'stage3')), 'checked\n');
     assert.equal(readText(join(root, 'left')), '', 'processes still running at stage 3');
+  });
+
+  test('-p (one runsv per service, real runsv): TERM stops service, finish, then log; exit 0', async (t) => {
+    const { root, svc } = makeRoot(t);
+    makeLoggedService(svc, root, 'web');
+    const init = await startInit(t, ['-p', '-g', '5', svc], { PATH: `/usr/bin:${process.env['PATH'] ?? '/bin'}` });
+    await waitFor('web to log', () => readText(join(root, 'web.log')).includes('started'));
+    assert.equal(descendants(init.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'runsv\0web\0').length, 1);
+    process.kill(init.pid, 'SIGTERM');
+    assert.equal(await init.exited, 0, init.stderr());
+    assert.equal(readText(join(root, 'web.log')), 'web started\nweb last line\nweb finish ran\nweb log eof\n');
   });
 
   test('a service that ignores TERM is KILLed at the grace period; exit 1', async (t) => {
