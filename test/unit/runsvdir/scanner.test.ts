@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { RunningSupervisor } from '../../../src/runsv/index.js';
 import { SupervisorStartError } from '../../../src/runsv/index.js';
 import { InProcessHost } from '../../../src/runsvdir/host-inprocess.js';
-import { Scanner, type HostedService, type ServiceHost } from '../../../src/runsvdir/scanner.js';
+import { MAX_SERVICES, Scanner, type HostedService, type ServiceHost } from '../../../src/runsvdir/scanner.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -78,6 +78,20 @@ test('a dir without run is started once run appears, or once it has been still f
   assert.equal(host.started.includes('late'), false);
   writeFileSync(join(dir, 'late', 'run'), '#!/bin/sh\n');
   await waitFor('late to be started', () => host.started.includes('late'), { timeout: 15_000 });
+});
+
+test('at most 1000 services, with one warning per scan for the rest (RSD-2)', async (t) => {
+  const dir = makeTempDir(t);
+  for (let i = 0; i <= MAX_SERVICES; i++) service(dir, `s${String(i).padStart(4, '0')}`);
+  const warnings: string[] = [];
+  const host = new FakeHost();
+  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch: false });
+  t.after(() => scanner.close());
+  scanner.start();
+  await waitFor('the first scan', () => host.started.length > 0);
+  assert.equal(host.started.length, MAX_SERVICES);
+  assert.equal(warnings.filter((text) => text.endsWith(': too many services.')).length, 1);
+  assert.match(warnings[0]!, /^unable to start runsv s\d{4}: too many services\.$/);
 });
 
 test('in process: a Supervisor that throws or fails to start never stops the others', async (t) => {
