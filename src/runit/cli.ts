@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { errorText } from '../errors.js';
-import { loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
+import { installFaultWall, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
 import { startReaper } from './reaper.js';
 import { EXIT_CLEAN, EXIT_FATAL, EXIT_KILLED, EXIT_STAGE_FAILED, EXIT_USAGE, stopDescendants } from './shutdown.js';
@@ -76,6 +76,7 @@ export async function main(args: readonly string[]): Promise<void> {
       warn(`unable to become a subreaper: ${errorText(error)}`);
     }
   }
+  installFaultWall(warn);
   startReaper();
   // PID 1 ignores every signal it has no handler for: these are the ways to stop the init.
   let requestStop: (signal: NodeJS.Signals) => void = () => {};

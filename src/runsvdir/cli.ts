@@ -3,6 +3,7 @@
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
 import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
 import { ServiceTree } from './tree.js';
@@ -78,6 +79,7 @@ export async function main(args: readonly string[]): Promise<void> {
     writeDiagnostic: say,
     onChecked: () => log?.startDots(),
   });
+  if (tree.isInProcess) installFaultWall(warn);
   installSignals(tree);
   tree.start();
 }

@@ -8,3 +8,4 @@ export { ProcessHost, type ProcessHostOptions, type RunsvProcess } from './host-
 export { InProcessHost, type InProcessHostOptions, type InProcessService, type StartSupervisor } from './host-inprocess.js';
 export { ServiceTree, type TreeOptions, type ShutdownResult } from './tree.js';
 export { loadStartSupervisor } from './load-supervisor.js';
+export { installFaultWall } from './fault-wall.js';
