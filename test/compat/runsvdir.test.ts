@@ -75,7 +75,8 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
       const path = join(dir, '.forced-rescan');
       const text = await waitFor('.forced-rescan', () => {
         try {
-          return readFileSync(path, 'latin1');
+          // Trunc-open then write, as Debian does: an empty read is the moment in between.
+          return readFileSync(path, 'latin1') || undefined;
         } catch {
           return undefined;
         }

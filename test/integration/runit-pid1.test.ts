@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ourBin } from '../helpers/binaries.js';
 import { isAlive, killPid } from '../helpers/procs.js';
-import { descendants, writeScript } from '../helpers/service-tree.js';
+import { descendants, svStatus, writeScript } from '../helpers/service-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
@@ -103,6 +103,8 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
     );
     await waitFor('the double-forked daemon', () => existsSync(join(root, 'forked')));
     assert.equal(readText(join(root, 'stage1')), 'once\n');
+    // The in-process Supervisors speak runit's files: real sv sees service and log running.
+    assert.match(svStatus(join(svc, 'web')), /^run: [^;]+; run: log: /);
     process.kill(init.pid, 'SIGTERM');
     assert.equal(await init.exited, 0, init.stderr());
     for (const name of ['web', 'worker']) {
