@@ -122,7 +122,8 @@ async function runCase(twins: Twins, item: Case): Promise<void> {
       const startup = await compareSv(twins, ['status', 'nonexist'], options);
       const realWait = real.millis - startup.real.millis;
       const ourWait = ours.millis - startup.ours.millis;
-      assert.ok(Math.abs(realWait - ourWait) < 300, `sv ${step.join(' ')} waited ${ourWait} ms, real ${realWait} ms`);
+      // Within one 420 ms poll pass (SV-10) plus scheduling noise.
+      assert.ok(Math.abs(realWait - ourWait) < 650, `sv ${step.join(' ')} waited ${ourWait} ms, real ${realWait} ms`);
     }
   }
 }
