@@ -1,0 +1,4 @@
+/** node-runit's public face (DESIGN.md): the client library and its errors. */
+export * from './client/index.js';
+export { OpError, RunitError, SysError, errorText, type RunitErrorCode } from './errors.js';
+export { unpackStatus, unpackStatusInto, emptyStatusRecord, packStatus, type StatusRecord } from './protocol/status.js';
