@@ -21,9 +21,11 @@ export function parseArgs(args: readonly string[], known: readonly string[]): Be
       if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds wants a positive integer\n${USAGE}`);
       options.rounds = rounds;
     } else if (arg === '--out') options.out = value();
+    else if (arg === '--worker') options.worker = { name: value(), result: options.worker?.result ?? '' };
+    else if (arg === '--result') options.worker = { name: options.worker?.name ?? '', result: value() };
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  const unknown = options.only?.find((name) => !known.includes(name));
+  const unknown = [...(options.only ?? []), ...(options.worker === undefined ? [] : [options.worker.name])].find((name) => !known.includes(name));
   if (unknown !== undefined) throw new Error(`unknown scenario ${unknown}; scenarios: ${known.join(', ')}`);
   return options;
 }

@@ -10,6 +10,8 @@ export interface BenchOptions {
   only: string[] | undefined;
   /** Where the JSON goes; a .md table is written next to it. */
   out: string;
+  /** Internal: this process is the worker for one scenario and writes its result there. */
+  worker?: { name: string; result: string };
 }
 
 /** A goal from the issue, checked against the medians. */
