@@ -112,9 +112,10 @@ export function machineLine(m: MachineFacts): string {
 
 /** Notes of metrics that have samples (a metric without any shows its note in the table). */
 function notes(report: BenchReport): string[] {
-  return report.scenarios.flatMap((s) =>
-    s.metrics.filter((r) => r.note !== null && (r.ours !== null || r.runit !== null)).map((r) => `- ${s.name}, ${r.name}: ${r.note}`),
+  const lines = report.scenarios.flatMap((s) =>
+    s.metrics.filter((r) => r.note !== null && (r.ours !== null || r.runit !== null)).map((r) => `- ${s.name}: ${r.note}`),
   );
+  return [...new Set(lines)];
 }
 
 export function formatText(report: BenchReport): string {
