@@ -26,6 +26,7 @@ async function runAll(options: BenchOptions): Promise<number> {
     scenarios: [],
   };
   const scratch = mkdtempSync(join(tmpdir(), 'node-runit-bench-results-'));
+  process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
   try {
     for (const scenario of SCENARIOS) {
       if (options.only !== undefined && !options.only.includes(scenario.name)) continue;

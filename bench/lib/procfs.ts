@@ -1,5 +1,5 @@
 /** What /proc says about the processes a scenario started: their tree, memory and CPU time. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 function readOr(path: string, fallback: string): string {
   try {
@@ -65,4 +65,24 @@ export function cpuNs(pid: number): number {
   let total = 0;
   for (const task of tasks) total += Number(readOr(`/proc/${pid}/task/${task}/schedstat`, '0').split(' ')[0]);
   return total;
+}
+
+/**
+ * Processes whose working directory is `dir` or below it. For a fresh temp dir of the bench these
+ * are ours by construction: a service runs in its service directory, its supervisor in the parent.
+ */
+export function pidsWithin(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue;
+    }
+    if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(pid);
+  }
+  return found;
 }

@@ -4,7 +4,10 @@
  * is interrupted. The scope has node:test's `after` shape so the test helpers work unchanged.
  */
 import { defer } from '../../test/helpers/cleanup.js';
+import { killPid } from '../../test/helpers/procs.js';
 import { makeTempDir } from '../../test/helpers/temp-dir.js';
+import { pidsWithin } from './procfs.js';
+import { reapPids } from './supervise.js';
 
 const open = new Set<Scope>();
 
@@ -31,9 +34,19 @@ export class Scope {
     }
   }
 
-  /** A fresh directory, removed at close after everything started inside it has stopped. */
+  /**
+   * A fresh directory, removed at close after everything started inside it has stopped. As the
+   * last net before removal, any process still working in it (a service whose supervisor was
+   * interrupted mid-start-up) is KILLed: nothing else can have its cwd in a dir we just made.
+   */
   tempDir(label: string): string {
-    return makeTempDir(this, `node-runit-bench-${label}-`);
+    const dir = makeTempDir(this, `node-runit-bench-${label}-`);
+    this.defer(async () => {
+      const strays = pidsWithin(dir);
+      for (const pid of strays) killPid(pid, 'SIGKILL');
+      await reapPids(strays, 5000);
+    });
+    return dir;
   }
 
   defer(cleanup: () => void | Promise<void>): void {

@@ -29,7 +29,8 @@ export async function reapPids(pids: readonly number[], graceMs: number): Promis
  * gets `x` (TERM as the fallback) and its service is gone too.
  */
 export async function startRunsv(scope: Scope, impl: Impl, parent: string, name: string): Promise<Tracked> {
-  const proc = spawnTracked(scope, impl.bin('runsv'), [name], { cwd: parent, env: impl.env });
+  // Its own process group, as in tree.ts: a Ctrl-C reaches the bench, which stops it with `x`.
+  const proc = spawnTracked(scope, impl.bin('runsv'), [name], { cwd: parent, env: impl.env, detached: true });
   const dir = join(parent, name);
   scope.defer(async () => {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;

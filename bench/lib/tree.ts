@@ -49,7 +49,9 @@ function servicePids(scanDir: string): Set<number> {
  */
 export function startTree(scope: Scope, impl: Impl, scanDir: string, mode: TreeMode): Tree {
   const roots: Tracked[] = [];
-  const spawnOptions: SpawnOptions = { env: impl.env, stdio: ['ignore', 'ignore', 'pipe'] };
+  // Own process groups: a Ctrl-C at the terminal reaches the bench, which stops the tree in order,
+  // not runsvdir itself (it would die and leave its runsv children running).
+  const spawnOptions: SpawnOptions = { env: impl.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true };
   if (mode === 'runsv-loop') {
     for (const name of readdirSync(scanDir)) roots.push(spawnTracked(scope, impl.bin('runsv'), [name], { ...spawnOptions, cwd: scanDir }));
   } else {
