@@ -1,0 +1,66 @@
+/**
+ * Writes a rendered service directory atomically: everything goes into a dot-named temp dir
+ * beside the target (runsvdir and svscan skip dot names), which is then renamed into place, so a
+ * running scanner sees no service or a whole one, never half of one.
+ */
+import { chmod, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { RunitError } from '../errors.js';
+import type { ServiceFiles } from './builder-render.js';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+function alreadyThere(target: string, cause?: unknown): RunitError {
+  return new RunitError('ERR_EXISTS', `${target} already exists; the builder never overwrites a service`, { cause });
+}
+
+/** Writes `<dir>/config` by rename too, since a running svlogd may re-read it (HUP). */
+async function writeExternalLogDir(dir: string, config: string | undefined): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if (config === undefined) return;
+  const temp = join(dir, 'config.new');
+  await writeFile(temp, config, { mode: 0o644 });
+  await rename(temp, join(dir, 'config'));
+}
+
+async function fillDir(root: string, files: ServiceFiles): Promise<void> {
+  for (const dir of files.dirs) await mkdir(join(root, dir), { mode: 0o755 });
+  for (const file of files.files) {
+    const path = join(root, file.path);
+    await writeFile(path, file.data, { mode: file.mode, flag: 'wx' });
+    await chmod(path, file.mode); // the mode given to open is filtered by the umask
+  }
+}
+
+/** Creates `target` with `files`; throws ERR_EXISTS when it is already there. Returns target. */
+export async function writeServiceDir(target: string, files: ServiceFiles): Promise<string> {
+  const parent = dirname(target);
+  await mkdir(parent, { recursive: true });
+  if (await exists(target)) throw alreadyThere(target);
+  const temp = await mkdtemp(join(parent, `.${basename(target)}.building-`));
+  try {
+    await chmod(temp, 0o755);
+    await fillDir(temp, files);
+    if (files.externalLogDir !== undefined) await writeExternalLogDir(files.externalLogDir.dir, files.externalLogDir.config);
+    // rename(2) would silently replace an empty directory that appeared meanwhile; check again.
+    if (await exists(target)) throw alreadyThere(target);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw code === 'ENOTEMPTY' || code === 'EEXIST' ? alreadyThere(target, error) : error;
+    }
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return target;
+}
