@@ -70,6 +70,8 @@ function chainWrapper(spec: ServiceSpec, tools: FlavourTools, envDir: Word | und
 
 /** The words that change process state before the program: chpst, or envdir/setuidgid/... */
 export function processWrapper(spec: ServiceSpec, envDir: Word | undefined): Word[] {
+  // daemontools 0.76's supervise never runs ./finish (daemontools-encore does).
+  if (spec.flavour === 'daemontools' && spec.finish !== undefined) invalid('daemontools runs no ./finish');
   if (spec.flavour === 'runit') return runitWrapper(spec, envDir, spec.process);
   return chainWrapper(spec, TOOLS[spec.flavour], envDir, spec.process);
 }

@@ -124,9 +124,9 @@ export class ServiceBuilder {
     return this;
   }
 
-  /** A `./finish` that runs this command (with the same env, cwd, umask and account). */
-  finish(argv: readonly string[]): this {
-    this.spec.finish = [...argv];
+  /** A `./finish` that runs this command (with the same env, cwd, umask and account); undefined removes it. */
+  finish(argv: readonly string[] | undefined): this {
+    this.spec.finish = argv === undefined ? undefined : [...argv];
     return this;
   }
 

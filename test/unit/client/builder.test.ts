@@ -52,6 +52,7 @@ test('flavours refuse what their tools cannot do', () => {
     assert.throws(() => builder.user('a', 'b').render(), isInvalid, 'group');
   }
   assert.throws(() => daemontools().process({ root: '/jail' }).render(), isInvalid);
+  assert.throws(() => daemontools().finish(['true']).render(), isInvalid, 'supervise 0.76 runs no finish');
   assert.throws(() => daemontools().log({ timestamps: 'iso' }).render(), isInvalid);
   assert.throws(() => daemontools().log({ size: 100 }).render(), isInvalid, 'multilog minimum size');
   assert.throws(() => daemontools().log({ count: 1 }).render(), isInvalid);
