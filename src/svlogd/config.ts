@@ -1,164 +1,161 @@
 /**
- * A log directory's `config` file (SVL-4), parsed from its raw bytes. The first byte of a line
- * decides; nothing is trimmed; numbers are runit's scan_ulong (leading digits, none = 0); a
- * NUL byte ends a line's text as it does in C.
+ * A log directory's `config` file (SVL-4), parsed exactly as runit walks it: one line per `\n`,
+ * the first byte decides, nothing is trimmed, a lone final byte without `\n` is ignored, and a
+ * NUL inside a line ends it for every setting except the pattern list.
  */
-import type { Instruction } from './pattern.js';
 
-export interface UdpTarget {
-  /** Dotted quad; each part was taken modulo 256 as runit stores it in a byte. */
-  address: string;
-  port: number;
+/** One pattern instruction: `op` is `+`, `-`, `e` or `E` (as a byte). */
+export interface PatternRule {
+  op: number;
+  pattern: Buffer;
 }
 
-export interface LogDirConfig {
-  /** `s`: rotate when `current` reaches this many bytes; 0 = never by size. */
+export interface DirConfig {
+  /** Max size of `current` in bytes; 0 = never rotate by size. */
   sizeMax: number;
-  /** `n`: old files kept; 0 = unlimited. */
-  filesMax: number;
-  /** `N`: old files kept when the disk is full. */
-  filesMin: number;
-  /** `t`: seconds between rotations of a non-empty `current`; 0 = off. */
+  /** Max number of old files (0 = unlimited). */
+  countMax: number;
+  /** Min number kept when the disk is full. */
+  countMin: number;
+  /** Rotate every N seconds (0 = off). */
   rotateSeconds: number;
-  /** `!`: the processor's shell command. */
   processor: string | undefined;
-  /** `u`/`U`: where selected lines are also sent; undefined = no UDP. */
-  udp: UdpTarget | undefined;
-  /** `U`: lines go by UDP only, never into the directory. */
-  isUdpOnly: boolean;
-  /** `p`: written after the stamp before every line (file, stderr and UDP). */
-  prefix: Uint8Array;
-  /** `+ - e E` lines in file order. */
-  instructions: Instruction[];
+  /** The 4 address bytes; used when `udpPort` is not 0. */
+  udpAddress: Uint8Array;
+  /** The port as the 16-bit value runit stores (0 = no UDP). */
+  udpPort: number;
+  udpOnly: boolean;
+  prefix: Buffer;
+  rules: PatternRule[];
 }
 
-export interface ParsedConfig {
-  config: LogDirConfig;
-  /** Texts for `svlogd: warning: ` lines, in file order. */
-  warnings: string[];
-}
-
-export function defaultConfig(): LogDirConfig {
+export function defaultConfig(): DirConfig {
   return {
-    sizeMax: 1_000_000,
-    filesMax: 10,
-    filesMin: 10,
+    sizeMax: 1000000,
+    countMax: 10,
+    countMin: 10,
     rotateSeconds: 0,
     processor: undefined,
-    udp: undefined,
-    isUdpOnly: false,
-    prefix: new Uint8Array(0),
-    instructions: [],
+    udpAddress: new Uint8Array(4),
+    udpPort: 0,
+    udpOnly: false,
+    prefix: Buffer.alloc(0),
+    rules: [],
   };
 }
 
-/** runit's scan_ulong: the value of the leading decimal digits and how many there were. */
-export function scanUlong(text: Uint8Array, from: number): { value: number; length: number } {
+/** djb's scan_ulong: the decimal digits at `at` (none = 0) and how many there were. */
+export function scanNumber(text: Uint8Array, at: number): { value: number; length: number } {
   let value = 0;
-  let at = from;
-  while (at < text.length && text[at]! >= 0x30 && text[at]! <= 0x39) value = value * 10 + text[at++]! - 0x30;
-  return { value, length: at - from };
+  let i = at;
+  while (i < text.length && text[i]! >= 0x30 && text[i]! <= 0x39) {
+    value = value * 10 + (text[i]! - 0x30);
+    i++;
+  }
+  return { value, length: i - at };
 }
 
-function textOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-}
-
-function cString(bytes: Uint8Array): Uint8Array {
-  const nul = bytes.indexOf(0);
-  return nul === -1 ? bytes : bytes.subarray(0, nul);
-}
-
-/** Parses `u`/`U` text after the letter: four dotted numbers, then an optional `:PORT`. */
-function parseUdp(text: Uint8Array, state: { address: string; port: number }): string | undefined {
-  const parts: number[] = [];
+/** ip4_scan: four dotted numbers, each kept modulo 256; bytes are stored as they are read. */
+function scanAddress(text: Uint8Array, address: Uint8Array): number {
   let at = 0;
-  for (let i = 0; i < 4; i++) {
-    if (i > 0) {
-      if (text[at] !== 0x2e) return `unable to scan ip address: ${textOf(text)}`;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (text[at] !== 0x2e) return 0;
       at++;
     }
-    const { value, length } = scanUlong(text, at);
-    if (length === 0) return `unable to scan ip address: ${textOf(text)}`;
-    parts.push(value % 256);
+    const { value, length } = scanNumber(text, at);
+    if (length === 0) return 0;
+    address[part] = value % 256;
     at += length;
   }
-  // The address is stored before the port is checked, so a bad port keeps the old one.
-  state.address = parts.join('.');
-  let port = 514;
-  if (text[at] === 0x3a) {
-    port = scanUlong(text, at + 1).value;
-    if (port === 0) return `unable to scan port number: ${textOf(text.subarray(at + 1))}`;
-  }
-  state.port = port % 65536;
-  return undefined;
+  return at;
 }
 
-export function parseConfig(bytes: Uint8Array): ParsedConfig {
+/** Only the byte right after the digits counts as a unit. */
+const SIZE_UNITS: ReadonlyMap<number, number> = new Map([[0x6b, 1024], [0x6d, 1048576]]);
+const TIME_UNITS: ReadonlyMap<number, number> = new Map([[0x6d, 60], [0x68, 3600]]);
+
+function scanWithUnit(text: Uint8Array, units: ReadonlyMap<number, number>): number {
+  const { value, length } = scanNumber(text, 0);
+  return value * (units.get(text[length] ?? -1) ?? 1);
+}
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+
+/**
+ * Parses `config`. `warn(m0, m1)` receives runit's two-part warnings for bad UDP lines
+ * (`unable to scan ip address`, `unable to scan port number`).
+ */
+export function parseConfig(data: Uint8Array, warn: (m0: string, m1: string) => void): DirConfig {
   const config = defaultConfig();
-  const warnings: string[] = [];
-  const udp = { address: '0.0.0.0', port: 0 };
-  let rotateSeconds = 0;
-  // runit's loop stops when fewer than two bytes are left, so a final lone byte is ignored.
-  for (let start = 0; start + 1 < bytes.length; ) {
-    const newline = bytes.indexOf(0x0a, start);
-    const end = newline === -1 ? bytes.length : newline;
-    const line = bytes.subarray(start, end);
-    const rest = cString(line.subarray(1));
-    switch (line[0]) {
-      case 0x2b: // +
-      case 0x2d: // -
-      case 0x65: // e
-      case 0x45: // E
-        // A NUL inside a pattern line starts another instruction in runit's list.
-        for (let piece = 0; piece < line.length; ) {
-          const nul = line.indexOf(0, piece);
-          const text = line.subarray(piece, nul === -1 ? line.length : nul);
-          const kind = String.fromCharCode(text[0] ?? 0);
-          if (kind === '+' || kind === '-' || kind === 'e' || kind === 'E') {
-            config.instructions.push({ kind, pattern: Uint8Array.from(text.subarray(1)) });
-          }
-          piece = nul === -1 ? line.length : nul + 1;
-        }
-        break;
-      case 0x73: {
-        // s
-        const { value, length } = scanUlong(rest, 0);
-        const unit = rest[length];
-        config.sizeMax = unit === 0x6d ? value * 1048576 : unit === 0x6b ? value * 1024 : value;
-        break;
-      }
-      case 0x6e: // n
-        config.filesMax = scanUlong(rest, 0).value;
-        break;
-      case 0x4e: // N
-        config.filesMin = scanUlong(rest, 0).value;
-        break;
-      case 0x74: {
-        // t
-        const { value, length } = scanUlong(rest, 0);
-        const unit = rest[length];
-        rotateSeconds = unit === 0x68 ? value * 3600 : unit === 0x6d ? value * 60 : value;
-        break;
-      }
-      case 0x21: // !
-        if (line.length > 1) config.processor = textOf(rest);
-        break;
-      case 0x55: // U: a u line that also keeps lines out of the directory (even if it fails)
-      case 0x75: {
-        // u
-        if (line[0] === 0x55) config.isUdpOnly = true;
-        const warning = parseUdp(rest, udp);
-        if (warning !== undefined) warnings.push(warning);
-        break;
-      }
-      case 0x70: // p
-        if (line.length > 1) config.prefix = Uint8Array.from(rest);
-        break;
-    }
-    start = end + 1;
+  for (let i = 0; i + 1 < data.length; i++) {
+    let end = data.indexOf(0x0a, i);
+    if (end === -1) end = data.length;
+    const raw = data.subarray(i, end);
+    const nul = raw.indexOf(0);
+    const line = nul === -1 ? raw : raw.subarray(0, nul);
+    applyLine(config, raw, line, warn);
+    i = end;
   }
-  config.rotateSeconds = rotateSeconds;
-  config.udp = udp.port === 0 ? undefined : { address: udp.address, port: udp.port };
-  return { config, warnings };
+  return config;
+}
+
+function applyLine(config: DirConfig, raw: Uint8Array, line: Uint8Array, warn: (m0: string, m1: string) => void): void {
+  const rest = line.subarray(1);
+  switch (String.fromCharCode(raw[0] ?? 0)) {
+    case '+':
+    case '-':
+    case 'e':
+    case 'E':
+      // runit stores the raw line NUL-terminated and walks the list by NULs: an embedded NUL
+      // starts a new instruction.
+      for (const piece of Buffer.from(raw).toString('latin1').split('\0')) {
+        const op = piece.charCodeAt(0);
+        if (op === 0x2b || op === 0x2d || op === 0x65 || op === 0x45) {
+          config.rules.push({ op, pattern: Buffer.from(piece.slice(1), 'latin1') });
+        }
+      }
+      break;
+    case 's':
+      config.sizeMax = scanWithUnit(rest, SIZE_UNITS);
+      break;
+    case 'n':
+      config.countMax = scanNumber(rest, 0).value;
+      break;
+    case 'N':
+      config.countMin = scanNumber(rest, 0).value;
+      break;
+    case 't':
+      config.rotateSeconds = scanWithUnit(rest, TIME_UNITS);
+      break;
+    case '!':
+      if (raw.length > 1) config.processor = latin1(rest);
+      break;
+    case 'U':
+    case 'u':
+      if (raw[0] === 0x55) config.udpOnly = true;
+      applyUdp(config, rest, warn);
+      break;
+    case 'p':
+      if (raw.length > 1) config.prefix = Buffer.from(rest);
+      break;
+  }
+}
+
+function applyUdp(config: DirConfig, rest: Uint8Array, warn: (m0: string, m1: string) => void): void {
+  const scanned = scanAddress(rest, config.udpAddress);
+  if (scanned === 0) {
+    warn('unable to scan ip address', latin1(rest));
+    return;
+  }
+  let port = 514;
+  if (rest[scanned] === 0x3a) {
+    port = scanNumber(rest, scanned + 1).value;
+    if (port === 0) {
+      warn('unable to scan port number', latin1(rest.subarray(scanned + 1)));
+      return;
+    }
+  }
+  // runit stores htons(port): only the low 16 bits survive.
+  config.udpPort = port % 65536;
 }

@@ -1,238 +1,268 @@
 /**
- * The svlogd engine: reads input, splits lines, writes them to every log directory, and rotates
- * on size, time and ALRM. The loop follows runit's: before each read it flushes, acts on the
- * signals received (SVL-12), rotates the directories whose time is up, then waits for input.
+ * The svlogd engine: reads lines from one fd and logs them to one or more directories. It keeps
+ * no process-global state (no chdir, no signal handlers): the cli maps HUP, ALRM and TERM to
+ * `reopen()`, `rotateAll()` and `terminate()`, and an in-process host can do the same.
+ *
+ * Work runs in runit's order. Input is processed a read chunk at a time; output is written
+ * synchronously after each chunk (so memory is bounded and a line read is a line on disk);
+ * "idle point" actions — ALRM rotation, exit, HUP, timed rotation — run between chunks, as
+ * runit runs them before each read. A job that must wait (a pause after a failed write, a
+ * running processor) stops the input until it is done: the pipe provides the back-pressure.
  */
-import type { Clock } from '../clock.js';
-import { systemClock } from '../clock.js';
-import { writeAll } from '../cli/output.js';
-import { errorText } from '../errors.js';
-import { info, realFs, warn, type LogFs, type SvlogdContext } from './context.js';
-import { DirBuffer } from './dir-buffer.js';
-import { LineEmitter } from './emit.js';
-import type { InputSource } from './input.js';
-import { LineSplitter, replacementTable } from './line-splitter.js';
-import { closeLogDir, LogDir, openLogDir } from './logdir.js';
-import { stopProcessor } from './processor.js';
-import { prune, rotate, writeCurrent } from './rotate.js';
-import type { StampMode } from './stamp.js';
-import { UdpSender } from './udp.js';
+import { resolve } from 'node:path';
+import { systemClock, type Clock } from '../clock.js';
+import { openInput, type Input } from './input.js';
+import { JobQueue, type Job } from './jobs.js';
+import { LineRouter } from './router.js';
+import { LineSplitter, makeReplaceTable } from './line-splitter.js';
+import { LogDir } from './logdir.js';
+import { reapProcessor } from './processor.js';
+import { closeAll, flushAll, openAll, rotateNow } from './dir-jobs.js';
+import { Stamper } from './stamp.js';
+import { makeDirContext, type SvlogdOptions } from './engine-options.js';
 
-const noTimer = (): void => undefined;
+const BYTE_RETRY_MILLIS = 10;
 
-/** runit ignores failed writes to stderr; a closed or broken stderr must not stop the logging. */
-function writeStderrQuietly(data: string | Uint8Array): void {
-  try {
-    writeAll(2, data);
-  } catch {
-    // nowhere left to say it
-  }
-}
-
-export interface SvlogdOptions {
-  /** Log directories, as given on the command line. */
-  dirs: readonly string[];
-  /** `-t` count, 0..3. */
-  stampMode?: StampMode;
-  /** `-r`/`-R`: the replacement byte and the extra bytes to replace; undefined = no replacement. */
-  replace?: { byte: number; extra: Uint8Array } | undefined;
-  /** `-l`, default 1000. */
-  lineMax?: number;
-  /** `-b`, default 1024; must be greater than lineMax. */
-  bufferSize?: number;
-  /** `-v`. */
-  isVerbose?: boolean;
-  clock?: Clock;
-  /** Base of relative directory names; defaults to process.cwd(). */
-  cwd?: string;
-  /** The processor's environment; defaults to process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** Where diagnostics and `e`-selected lines go; defaults to fd 2. */
-  writeStderr?: (data: string | Uint8Array) => void;
-  /** File-system calls, for fault injection in tests. */
-  fs?: LogFs;
-}
-
-/** Runs one svlogd over `input` until the end of input or terminate(); resolves with the exit code. */
-export class Svlogd {
-  private readonly ctx: SvlogdContext;
+export class SvlogdEngine {
+  /** Resolves with the exit code (0) after EOF or terminate(); rejects with SvlogdFatalError. */
+  readonly exited: Promise<number>;
+  private resolveExit!: (code: number) => void;
+  private rejectExit!: (error: unknown) => void;
+  private readonly clock: Clock;
   private readonly dirs: LogDir[];
-  private readonly splitter: LineSplitter;
-  private readonly emitter: LineEmitter;
-  private readonly udp = new UdpSender();
-  private isExitWanted = false;
-  private isRotateWanted = false;
-  private isReopenWanted = false;
-  /** Whether the last byte read ended a line (runit's linecomplete). */
-  private isLineComplete = true;
-  private wakeUp: (() => void) | undefined;
-  private isWakePending = false;
-  private cancelTimer: () => void = noTimer;
-  /** The read under way; kept across wake-ups so no input is lost to a signal. */
-  private pendingRead: Promise<Uint8Array | null> | undefined;
-  private readonly input: InputSource;
+  private readonly router: LineRouter;
+  private readonly splitter: LineSplitter<Buffer>;
+  private readonly stamper: Stamper;
+  private input: Input | undefined;
+  private readonly chunks: { data: Buffer; stamp: Buffer }[] = [];
+  private readonly jobs: JobQueue = new JobQueue(
+    () => this.pump(),
+    (error) => this.end(111, error),
+  );
+  private isPumping = false;
+  private isStarted = false;
+  private isFinished = false;
+  private isFinishing = false;
+  private isEof = false;
+  private isInputStopped = false;
+  private wantRotate = false;
+  private wantReopen = false;
+  private wantExit = false;
+  private cancelTimer: (() => void) | undefined;
 
-  constructor(input: InputSource, options: SvlogdOptions) {
-    this.input = input;
-    const clock = options.clock ?? systemClock;
+  constructor(options: SvlogdOptions) {
+    this.clock = options.clock ?? systemClock;
     const lineMax = options.lineMax ?? 1000;
-    this.ctx = {
-      fs: options.fs ?? realFs,
-      clock,
-      isVerbose: options.isVerbose ?? false,
-      lineMax,
-      bufferSize: options.bufferSize ?? 1024,
-      cwd: options.cwd ?? process.cwd(),
-      env: options.env ?? process.env,
-      writeStderr: options.writeStderr ?? writeStderrQuietly,
-      onProcessorExit: () => this.wake(),
-    };
-    this.dirs = options.dirs.map((name) => {
-      const dir: LogDir = new LogDir(
-        name,
-        new DirBuffer(this.ctx.bufferSize, (bytes) => writeCurrent(this.ctx, dir, bytes)),
-      );
-      return dir;
+    const message = options.message ?? (() => {});
+    const ctx = makeDirContext(options, this.clock, (dir, run) => {
+      this.jobs.pushFront(reapProcessor(dir, run));
+      this.pump();
     });
-    const { replace } = options;
-    const stampMode = options.stampMode ?? 0;
-    this.splitter = new LineSplitter({
-      lineMax,
-      replace: replace === undefined ? undefined : { byte: replace.byte, table: replacementTable(replace.extra) },
-      stamp: stampMode === 0 ? undefined : () => clock.now(),
+    const cwd = options.cwd ?? process.cwd();
+    this.dirs = options.dirs.map((name) => new LogDir(name, resolve(cwd, name), ctx));
+    this.stamper = new Stamper(options.stamp ?? 'none');
+    this.router = new LineRouter(this.dirs, lineMax, options.stderrCopy ?? (() => {}), message);
+    const table =
+      options.replaceChar === undefined ? undefined : makeReplaceTable(options.replaceChar, options.replaceExtra ?? new Uint8Array(0));
+    this.splitter = new LineSplitter(lineMax, table, this.router);
+    this.exited = new Promise((resolveExit, rejectExit) => {
+      this.resolveExit = resolveExit;
+      this.rejectExit = rejectExit;
     });
-    this.emitter = new LineEmitter(this.ctx, this.dirs, stampMode, this.udp);
   }
 
-  /** TERM: finish the line being read, then stop (SVL-20). */
-  terminate(): void {
-    info(this.ctx, 'sigterm received.');
-    this.isExitWanted = true;
-    this.wake();
-  }
-
-  /** ALRM: rotate every directory with a non-empty `current`. */
-  rotateAll(): void {
-    info(this.ctx, 'sigalarm received.');
-    this.isRotateWanted = true;
-    this.wake();
+  /** Opens the directories, then reads `fd` until EOF or terminate(). */
+  start(fd: number): Promise<number> {
+    if (this.isStarted) return this.exited;
+    this.isStarted = true;
+    const self = this;
+    this.jobs.push(
+      (function* () {
+        yield* self.openAll();
+        const handlers = {
+          chunk: (data: Buffer): boolean => self.onChunk(data),
+          end: () => self.onEnd(),
+          error: (error: unknown) => self.onReadError(error),
+        };
+        try {
+          self.input = openInput(fd, handlers);
+        } catch (error) {
+          // runit's read fails the same way on a closed fd: a warning, then the end of input.
+          self.input = { pause() {}, resume() {}, stop: () => [], readByte: () => 'eof' };
+          self.onReadError(error);
+        }
+      })(),
+    );
+    this.pump();
+    return this.exited;
   }
 
   /** HUP: close and reopen every directory, re-reading `config` (SVL-19). */
   reopen(): void {
-    info(this.ctx, 'sighangup received.');
-    this.isReopenWanted = true;
-    this.wake();
+    this.wantReopen = true;
+    this.pump();
   }
 
-  async run(): Promise<number> {
+  /** ALRM: rotate every directory with a non-empty `current` (SVL-14). */
+  rotateAll(): void {
+    this.wantRotate = true;
+    this.pump();
+  }
+
+  /** TERM: finish the line being read, write what was read, wait for processors, exit 0. */
+  terminate(): void {
+    this.wantExit = true;
+    this.pump();
+  }
+
+  /** Processes `data` at once if possible; what must wait is copied, and reading pauses. */
+  private onChunk(data: Buffer): boolean {
+    this.chunks.push({ data, stamp: this.stamper.stamp(this.clock.now()) });
+    this.pump();
+    this.splitter.detach(data);
+    for (const chunk of this.chunks) if (chunk.data === data) chunk.data = Buffer.from(data);
+    return !this.jobs.isWaiting && this.chunks.length === 0;
+  }
+
+  private onEnd(): void {
+    this.isEof = true;
+    this.pump();
+  }
+
+  private onReadError(error: unknown): void {
+    this.router.warnRead(error);
+    this.onEnd();
+  }
+
+  private *openAll(): Job {
+    yield* openAll(this.dirs);
+    this.router.refresh();
+  }
+
+  private *finishAll(): Job {
+    yield* closeAll(this.dirs);
+    this.end(0);
+  }
+
+  private end(code: number, error?: unknown): void {
+    if (this.isFinished) return;
+    this.isFinished = true;
+    this.cancelTimer?.();
+    this.jobs.clear();
+    if (!this.isInputStopped) this.input?.stop();
+    this.isInputStopped = true;
+    if (error === undefined) this.resolveExit(code);
+    else this.rejectExit(error);
+  }
+
+  /** Runs queued jobs, then input, then idle-point actions, until something must wait. */
+  private pump(): void {
+    if (this.isPumping || this.isFinished) return;
+    this.isPumping = true;
     try {
-      if (!(await this.reopenAll())) return this.noFunctionalDirs();
-      for (;;) {
-        for (const dir of this.dirs) if (dir.isOpen) await dir.buffer.flush();
-        await this.finishExitedProcessors();
-        if (this.isRotateWanted) {
-          this.isRotateWanted = false;
-          for (const dir of this.dirs) await rotate(this.ctx, dir);
-        }
-        if (this.isExitWanted && this.isLineComplete) break;
-        if (this.isReopenWanted) {
-          this.isReopenWanted = false;
-          if (!(await this.reopenAll())) return this.noFunctionalDirs();
-        }
-        this.armTimer(await this.rotateExpired());
-        const chunk = await this.waitForInput(this.isExitWanted ? 1 : this.ctx.bufferSize);
-        if (chunk === 'woken') continue;
-        if (chunk === null) {
-          if (this.input.error !== undefined) {
-            warn(this.ctx, `unable to read standard input: ${errorText(this.input.error)}`);
-          }
-          const last = this.splitter.end();
-          if (last !== undefined) await this.emitter.emit(last);
+      while (!this.isFinished) {
+        this.jobs.run();
+        if (this.jobs.isWaiting) break;
+        if (this.splitter.hasInput) {
+          this.splitter.run();
+          this.jobs.push(flushAll(this.router.openDirs));
+        } else if (this.chunks.length > 0) {
+          const { data, stamp } = this.chunks.shift()!;
+          this.splitter.feed(data, stamp);
+        } else if (!this.idlePoint()) {
           break;
         }
-        this.isLineComplete = chunk[chunk.length - 1] === 0x0a;
-        this.splitter.feed(chunk);
-        for (let event = this.splitter.next(); event !== undefined; event = this.splitter.next()) {
-          await this.emitter.emit(event);
-        }
       }
-      for (const dir of this.dirs) {
-        while (dir.processor !== undefined && !(await stopProcessor(this.ctx, dir)));
-        await closeLogDir(this.ctx, dir);
-      }
-      return 0;
+    } catch (error) {
+      this.end(111, error);
     } finally {
-      this.cancelTimer();
-      this.input.close();
-      this.udp.close();
+      this.isPumping = false;
     }
+    this.updateFlow();
   }
 
-  private noFunctionalDirs(): number {
-    this.ctx.writeStderr('svlogd: fatal: no functional log directories.\n');
-    return 111;
+  private updateFlow(): void {
+    if (this.isInputStopped || this.input === undefined) return;
+    if (this.jobs.isWaiting || this.chunks.length > 0 || this.isFinishing) this.input.pause();
+    else this.input.resume();
   }
 
-  private async reopenAll(): Promise<boolean> {
-    let isAnyOpen = false;
+  /** runit's work before each read (SVL-12); true when it queued something to do. */
+  private idlePoint(): boolean {
+    if (this.input === undefined || this.isFinishing) return false;
+    if (this.wantRotate) {
+      this.wantRotate = false;
+      for (const dir of this.dirs) this.jobs.push(rotateNow(dir));
+      return true;
+    }
+    if (this.wantExit || this.isEof) return this.exitPoint();
+    if (this.wantReopen) {
+      this.wantReopen = false;
+      this.jobs.push(this.openAll());
+      return true;
+    }
+    return this.timedRotations();
+  }
+
+  private exitPoint(): boolean {
+    if (!this.isInputStopped) {
+      this.isInputStopped = true;
+      const stamp = this.stamper.stamp(this.clock.now());
+      for (const data of this.input!.stop()) this.chunks.push({ data, stamp });
+      return true;
+    }
+    if (!this.isEof && !this.splitter.isLineComplete) return this.readRestOfLine();
+    this.splitter.end();
+    this.isFinishing = true;
+    this.jobs.push(this.finishAll());
+    return true;
+  }
+
+  /** At TERM inside a line: read byte by byte up to its `\n`, leaving the rest in the pipe. */
+  private readRestOfLine(): boolean {
+    const bytes: number[] = [];
+    for (;;) {
+      const byte = this.input!.readByte();
+      if (byte === 'eof') {
+        this.isEof = true;
+        break;
+      }
+      if (byte === 'again') break;
+      bytes.push(byte);
+      if (byte === 10) break;
+    }
+    if (bytes.length > 0 || this.isEof) {
+      this.chunks.push({ data: Buffer.from(bytes), stamp: this.stamper.stamp(this.clock.now()) });
+      return true;
+    }
+    this.armTimer(BYTE_RETRY_MILLIS);
+    return false;
+  }
+
+  private timedRotations(): boolean {
+    const now = this.clock.monotonicMillis();
+    let next = Infinity;
+    let isQueued = false;
     for (const dir of this.dirs) {
-      await closeLogDir(this.ctx, dir);
-      if (await openLogDir(this.ctx, dir, (d) => prune(this.ctx, d))) isAnyOpen = true;
+      if (dir.rotateAt === 0) continue;
+      if (dir.rotateAt <= now) {
+        this.jobs.push(rotateNow(dir));
+        isQueued = true;
+      } else {
+        next = Math.min(next, dir.rotateAt);
+      }
     }
-    return isAnyOpen;
+    if (isQueued) return true;
+    // runit wakes at least every 2744 s; a shorter cap keeps setTimeout in range.
+    if (next !== Infinity) this.armTimer(Math.min(next - now, 2744_000));
+    return false;
   }
 
-  /** A processor's exit is handled between reads, where runit takes SIGCHLD. */
-  private async finishExitedProcessors(): Promise<void> {
-    for (const dir of this.dirs) {
-      if (dir.processor?.hasExited === true) await stopProcessor(this.ctx, dir);
-    }
-  }
-
-  /**
-   * Rotates directories whose `t` time is up; returns when the loop must wake next, or
-   * undefined when no directory has a time limit.
-   */
-  private async rotateExpired(): Promise<number | undefined> {
-    const now = this.ctx.clock.monotonicMillis();
-    let wakeAt: number | undefined;
-    for (const dir of this.dirs) {
-      if (dir.config.rotateSeconds === 0) continue;
-      if (dir.deadline < now) await rotate(this.ctx, dir);
-      if (dir.config.rotateSeconds > 0) wakeAt = Math.min(wakeAt ?? dir.deadline, dir.deadline);
-    }
-    // runit never waits longer than 2744 s in one go; it also keeps a huge `t` within timer range.
-    return wakeAt === undefined ? undefined : Math.min(wakeAt, now + 2744_000);
-  }
-
-  private armTimer(wakeAt: number | undefined): void {
-    this.cancelTimer();
-    this.cancelTimer = noTimer;
-    if (wakeAt === undefined) return;
-    const delay = wakeAt - this.ctx.clock.monotonicMillis();
-    // One millisecond late, so the deadline has passed when the loop looks again.
-    this.cancelTimer = this.ctx.clock.setTimer(Math.max(0, delay) + 1, () => this.wake());
-  }
-
-  private wake(): void {
-    const wakeUp = this.wakeUp;
-    this.wakeUp = undefined;
-    if (wakeUp === undefined) this.isWakePending = true;
-    else wakeUp();
-  }
-
-  private async waitForInput(max: number): Promise<Uint8Array | null | 'woken'> {
-    if (this.pendingRead === undefined) this.pendingRead = this.input.read(max);
-    else this.input.setMax(max);
-    if (this.isWakePending) {
-      this.isWakePending = false;
-      return 'woken';
-    }
-    const woken = new Promise<'woken'>((resolve) => (this.wakeUp = () => resolve('woken')));
-    const result = await Promise.race([this.pendingRead, woken]);
-    this.wakeUp = undefined;
-    if (result !== 'woken') this.pendingRead = undefined;
-    return result;
+  private armTimer(millis: number): void {
+    this.cancelTimer?.();
+    this.cancelTimer = this.clock.setTimer(millis, () => {
+      this.cancelTimer = undefined;
+      this.pump();
+    });
   }
 }

@@ -1,126 +1,163 @@
 /**
- * Cuts input into svlogd's lines (SVL-6, SVL-7). A line's first part holds at most `lineMax`
- * bytes, with replacement applied; what follows in a longer line is passed on as raw `rest`
- * bytes. Events are produced on demand, so a line's stamp is taken when its first byte is
- * consumed, as runit takes it.
+ * Splits input into svlogd lines (SVL-6, SVL-7, SVL-11). A line's "first part" is at most
+ * `lineMax` bytes; a line that reaches `lineMax` bytes is long and its remainder is passed on
+ * as it arrives, unreplaced. Works on whole read chunks with Buffer.indexOf, and copies only a
+ * line that straddles two chunks.
  */
-import type { Tai64n } from '../protocol/tai64n.js';
 
-export type LineEvent =
-  /** The first part of a line. `isComplete`: its newline came within `lineMax` bytes. */
-  | { kind: 'head'; text: Uint8Array; stamp: Tai64n | undefined; isComplete: boolean }
-  /** More bytes of a long line (never replaced, newline excluded). */
-  | { kind: 'rest'; bytes: Uint8Array }
-  /** A long line's newline (or the end of input in its middle). */
-  | { kind: 'eol' };
+export interface LineSink<S> {
+  /**
+   * A first part is complete: `buf[start, end)`, already replaced. `isWhole`: a short line and
+   * `buf[end]` is its `\n`; otherwise a long line whose remainder follows through `rest`.
+   */
+  line(buf: Buffer, start: number, end: number, isWhole: boolean, stamp: S): void;
+  /** More of a long line's remainder (no `\n` inside). */
+  rest(buf: Buffer, start: number, end: number): void;
+  /** The `\n` that ends a long line (or end of input inside one). */
+  restEnd(): void;
+  /** Asked before each new line: true stops `run()` until it is called again. */
+  isFull(): boolean;
+}
 
-const NEWLINE = 0x0a;
+const START = 0;
+const FIRST = 1;
+const REST = 2;
 
-/** Which bytes `-r`/`-R` replace: everything outside 32..126, plus the `-R` characters. */
-export function replacementTable(extra: Uint8Array): Uint8Array {
-  const table = new Uint8Array(256);
-  for (let byte = 0; byte < 256; byte++) table[byte] = byte < 32 || byte > 126 ? 1 : 0;
-  for (const byte of extra) table[byte] = 1;
+/** A 256-entry table: the replacement byte, or -1 to keep the byte (SVL-7). */
+export function makeReplaceTable(replacement: number, extra: Uint8Array): Int16Array {
+  const table = new Int16Array(256).fill(-1);
+  for (let b = 0; b < 256; b++) if (b < 32 || b > 126) table[b] = replacement;
+  for (const b of extra) table[b] = replacement;
   return table;
 }
 
-export interface SplitterOptions {
-  lineMax: number;
-  /** The replacement byte and the table of bytes it replaces; undefined = no replacement. */
-  replace: { byte: number; table: Uint8Array } | undefined;
-  /** Called when a line's first byte is consumed; undefined = no stamps wanted. */
-  stamp: (() => Tai64n) | undefined;
-}
+export class LineSplitter<S> {
+  private mode = START;
+  private readonly carry: Buffer;
+  private carryLength = 0;
+  private carryStamp: S | undefined;
+  private chunk: Buffer = Buffer.alloc(0);
+  private stamp: S | undefined;
+  private pos = 0;
 
-export class LineSplitter {
-  private readonly head: Uint8Array;
-  private headLength = 0;
-  private isLineStarted = false;
-  private isInRest = false;
-  private lineStamp: Tai64n | undefined;
-  private chunk: Uint8Array = new Uint8Array(0);
-  private at = 0;
-  private readonly options: SplitterOptions;
+  private readonly lineMax: number;
+  private readonly replace: Int16Array | undefined;
+  private readonly sink: LineSink<S>;
 
-  constructor(options: SplitterOptions) {
-    this.options = options;
-    this.head = new Uint8Array(options.lineMax);
+  constructor(lineMax: number, replace: Int16Array | undefined, sink: LineSink<S>) {
+    this.lineMax = lineMax;
+    this.replace = replace;
+    this.sink = sink;
+    // One byte more than a first part, for the `\n` of a short straddling line.
+    this.carry = Buffer.alloc(lineMax + 1);
   }
 
-  /** The next chunk of input. The previous one must have been drained by `next()`. */
-  feed(chunk: Uint8Array): void {
+  /** True when no line is half read (runit's "linecomplete"). */
+  get isLineComplete(): boolean {
+    return this.mode === START;
+  }
+
+  /** True while part of the fed chunk is still to be processed. */
+  get hasInput(): boolean {
+    return this.pos < this.chunk.length;
+  }
+
+  /** Hands over the next chunk; `stamp` is the time it was read. */
+  feed(chunk: Buffer, stamp: S): void {
     this.chunk = chunk;
-    this.at = 0;
+    this.pos = 0;
+    this.stamp = stamp;
   }
 
-  /** Whether a long line's first part went out and its newline has not come yet. */
-  get isInLongLine(): boolean {
-    return this.isInRest;
-  }
-
-  /**
-   * The next event from the fed chunk, or undefined once it is used up. Event bytes are views
-   * that stay valid only until the following call.
-   */
-  next(): LineEvent | undefined {
-    const { chunk } = this;
-    if (this.isInRest) {
-      if (this.at >= chunk.length) return undefined;
-      const newline = chunk.indexOf(NEWLINE, this.at);
-      if (newline === this.at) {
-        this.at++;
-        this.isInRest = false;
-        return { kind: 'eol' };
-      }
-      const end = newline === -1 ? chunk.length : newline;
-      const bytes = chunk.subarray(this.at, end);
-      this.at = end;
-      return { kind: 'rest', bytes };
+  /** Keeps the unprocessed rest of `chunk` in a buffer of its own (the reader reuses it). */
+  detach(chunk: Buffer): void {
+    if (this.chunk === chunk && this.pos < chunk.length) {
+      this.chunk = Buffer.from(chunk.subarray(this.pos));
+      this.pos = 0;
     }
-    while (this.at < chunk.length) {
-      if (!this.isLineStarted) {
-        this.isLineStarted = true;
-        this.lineStamp = this.options.stamp?.();
-      }
-      const room = this.options.lineMax - this.headLength;
-      const limit = Math.min(chunk.length, this.at + room);
-      let newline = chunk.indexOf(NEWLINE, this.at);
-      if (newline >= limit) newline = -1;
-      const end = newline === -1 ? limit : newline;
-      this.copyIntoHead(chunk.subarray(this.at, end));
-      this.at = newline === -1 ? end : end + 1;
-      if (newline !== -1) return this.takeHead(true);
-      if (this.headLength === this.options.lineMax) {
-        this.isInRest = true;
-        return this.takeHead(false);
+  }
+
+  /** Processes the fed chunk; false if the sink asked to stop first. */
+  run(): boolean {
+    const chunk = this.chunk;
+    const size = chunk.length;
+    const lineMax = this.lineMax;
+    const sink = this.sink;
+    while (this.pos < size) {
+      const pos = this.pos;
+      if (this.mode === REST) {
+        const nl = chunk.indexOf(10, pos);
+        if (nl === -1) {
+          sink.rest(chunk, pos, size);
+          this.pos = size;
+          break;
+        }
+        if (nl > pos) sink.rest(chunk, pos, nl);
+        this.pos = nl + 1;
+        this.mode = START;
+        sink.restEnd();
+      } else if (this.mode === START) {
+        if (sink.isFull()) return false;
+        const nl = chunk.indexOf(10, pos);
+        const available = (nl === -1 ? size : nl) - pos;
+        if (available >= lineMax) {
+          this.replaceRange(chunk, pos, pos + lineMax);
+          this.pos = pos + lineMax;
+          this.mode = REST;
+          sink.line(chunk, pos, pos + lineMax, false, this.stamp as S);
+        } else if (nl === -1) {
+          chunk.copy(this.carry, 0, pos, size);
+          this.carryLength = available;
+          this.carryStamp = this.stamp;
+          this.mode = FIRST;
+          this.pos = size;
+        } else {
+          this.replaceRange(chunk, pos, nl);
+          this.pos = nl + 1;
+          sink.line(chunk, pos, nl, true, this.stamp as S);
+        }
+      } else {
+        this.continueFirst(chunk, pos, size);
       }
     }
-    return undefined;
+    return true;
   }
 
-  /** End of input: a short unfinished line is dropped; a long one is ended (SVL-11). */
-  end(): LineEvent | undefined {
-    this.headLength = 0;
-    this.isLineStarted = false;
-    if (!this.isInRest) return undefined;
-    this.isInRest = false;
-    return { kind: 'eol' };
-  }
-
-  private copyIntoHead(bytes: Uint8Array): void {
-    const { replace } = this.options;
-    if (replace === undefined) {
-      this.head.set(bytes, this.headLength);
-      this.headLength += bytes.length;
-      return;
+  /** A first part that began in an earlier chunk. */
+  private continueFirst(chunk: Buffer, pos: number, size: number): void {
+    const need = this.lineMax - this.carryLength;
+    const nl = chunk.indexOf(10, pos);
+    const available = (nl === -1 ? size : nl) - pos;
+    const take = Math.min(available, need);
+    chunk.copy(this.carry, this.carryLength, pos, pos + take);
+    this.carryLength += take;
+    this.pos = pos + take;
+    if (take === need) {
+      this.replaceRange(this.carry, 0, this.lineMax);
+      this.mode = REST;
+      this.sink.line(this.carry, 0, this.lineMax, false, this.carryStamp as S);
+    } else if (nl !== -1) {
+      this.carry[this.carryLength] = 10;
+      this.replaceRange(this.carry, 0, this.carryLength);
+      this.pos = nl + 1;
+      this.mode = START;
+      this.sink.line(this.carry, 0, this.carryLength, true, this.carryStamp as S);
     }
-    for (const byte of bytes) this.head[this.headLength++] = replace.table[byte] === 1 ? replace.byte : byte;
   }
 
-  private takeHead(isComplete: boolean): LineEvent {
-    const text = this.head.subarray(0, this.headLength);
-    this.headLength = 0;
-    this.isLineStarted = false;
-    return { kind: 'head', text, stamp: this.lineStamp, isComplete };
+  /** End of input: a long line's remainder ends; an unfinished short line is dropped (SVL-11). */
+  end(): void {
+    if (this.mode === REST) this.sink.restEnd();
+    this.mode = START;
+    this.carryLength = 0;
+  }
+
+  private replaceRange(buf: Buffer, start: number, end: number): void {
+    const table = this.replace;
+    if (table === undefined) return;
+    for (let i = start; i < end; i++) {
+      const r = table[buf[i]!]!;
+      if (r >= 0) buf[i] = r;
+    }
   }
 }

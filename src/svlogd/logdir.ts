@@ -1,162 +1,241 @@
 /**
- * One log directory: opening it (SVL-3), closing it (SVL-19). Paths are resolved against the
- * start-up directory when the directory is opened, where runit keeps a descriptor and fchdir()s:
- * the engine never changes the process's working directory, so it can share a process.
+ * One log directory (SVL-3, SVL-5, SVL-19): lock, config, `current`, and the writer that
+ * puts the planned output on disk. Paths are absolute (no chdir: the engine may share its
+ * process with other services); messages name the directory as the user gave it.
  */
-import { constants } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { formatTai64n } from '../protocol/tai64n.js';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import { errorText } from '../errors.js';
 import { flock, LOCK_EX, LOCK_NB } from '../sys/index.js';
-import { defaultConfig, parseConfig, type LogDirConfig } from './config.js';
-import { closeQuietly, codeOf, errorMessage, info, retry, warn, type SvlogdContext } from './context.js';
-import { DirBuffer } from './dir-buffer.js';
-import type { RunningProcessor } from './processor.js';
+import { defaultConfig, parseConfig, type DirConfig } from './config.js';
+import { DirOutput } from './dir-output.js';
+import { INFO, pauseFor, WARNING, withError, type Job, type MessageSink, type Wait } from './jobs.js';
+import type { ProcessorRun } from './processor.js';
+import { freeSpace, newLogName, prune, rotate } from './rotate.js';
 
-const { O_WRONLY, O_RDONLY, O_NONBLOCK, O_APPEND, O_CREAT, O_TRUNC } = constants;
-/** GEN-6 append-open (lock, current) and trunc-open (state, newstate, .t). */
-export const APPEND_OPEN = O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT;
-export const TRUNC_OPEN = O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT;
-export const READ_OPEN = O_RDONLY | O_NONBLOCK;
+const { O_RDONLY, O_WRONLY, O_NONBLOCK, O_APPEND, O_CREAT } = constants;
+export const APPEND_FLAGS = O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT;
+export const READ_FLAGS = O_RDONLY | O_NONBLOCK;
 
-const OWNER_EXECUTE = 0o100;
+/** What every directory shares with the engine. */
+export interface DirContext {
+  clock: Clock;
+  verbose: boolean;
+  lineMax: number;
+  message: MessageSink;
+  /** The processors' fd 2 (svlogd's stderr). */
+  processorStderr: number;
+  environment: NodeJS.ProcessEnv;
+  /** Called when a processor of this directory has exited. */
+  processorExited(dir: LogDir, run: ProcessorRun): void;
+}
 
 export class LogDir {
-  /** As given on the command line; every message names the directory this way. */
-  readonly name: string;
-  path = '';
+  config: DirConfig = defaultConfig();
   isOpen = false;
-  config: LogDirConfig = defaultConfig();
-  /** Bytes in `current`. */
+  fdCurrent = -1;
+  private fdLock = -1;
+  /** Bytes in `current` on disk. */
   size = 0;
-  currentFd = -1;
-  lockFd = -1;
-  /** Monotonic deadline of the next timed rotation (`t`), when one is configured. */
-  deadline = 0;
-  processor: RunningProcessor | undefined;
-  /** The pattern verdict for the line being written (a long line's rest follows its first part). */
-  isSelected = true;
-  buffer: DirBuffer;
+  readonly output = new DirOutput();
+  processor: ProcessorRun | undefined;
+  /** Monotonic deadline of the next timed rotation (0 = none). */
+  rotateAt = 0;
+  /** The stderr selection of the last line; runit keeps it even when the patterns go away. */
+  matchErr = 0;
+  /** Whether the line being read goes to this directory (for a long line's remainder). */
+  selected = false;
 
-  constructor(name: string, buffer: DirBuffer) {
+  readonly name: string;
+  readonly path: string;
+  readonly ctx: DirContext;
+
+  constructor(name: string, path: string, ctx: DirContext) {
     this.name = name;
-    this.buffer = buffer;
+    this.path = path;
+    this.ctx = ctx;
   }
 
   file(name: string): string {
     return join(this.path, name);
   }
-}
 
-/** A fresh `@<TAI64N>.<suffix>` name not yet used in the directory (the time is taken again). */
-export function unusedName(ctx: SvlogdContext, dir: LogDir, suffix: 's' | 'u'): string {
-  for (;;) {
-    const name = `${formatTai64n(ctx.clock.now())}.${suffix}`;
+  warn(text: string): void {
+    this.ctx.message(`${WARNING}${text}\n`);
+  }
+
+  info(text: string): void {
+    if (this.ctx.verbose) this.ctx.message(`${INFO}${text}\n`);
+  }
+
+  pause(m0: string, error: unknown): Wait {
+    return pauseFor(this.ctx.clock, this.ctx.message, withError(m0, this.name, error));
+  }
+
+  /** logdir_open: false when the directory is skipped (a warning says why). */
+  *open(): Job<boolean> {
+    this.processor = undefined;
     try {
-      ctx.fs.statSync(dir.file(name));
-    } catch {
-      // Unused (ENOENT). runit spins on other stat errors; the rename that follows reports them.
-      return name;
+      const fd = openSync(this.path, READ_FLAGS);
+      const isDir = fstatSync(fd).isDirectory();
+      closeSync(fd);
+      if (!isDir) {
+        this.warn(`unable to change directory: ${this.name}: ${errorText({ code: 'ENOTDIR' })}`);
+        return false;
+      }
+    } catch (error) {
+      this.warn(withError('unable to open log directory', this.name, error));
+      return false;
+    }
+    try {
+      this.fdLock = openSync(this.file('lock'), APPEND_FLAGS, 0o600);
+      flock(this.fdLock, LOCK_EX | LOCK_NB);
+    } catch (error) {
+      this.closeLock();
+      this.warn(withError('unable to lock directory', this.name, error));
+      return false;
+    }
+    this.readConfig();
+    return yield* this.openCurrent();
+  }
+
+  private readConfig(): void {
+    this.config = defaultConfig();
+    this.rotateAt = 0;
+    let data: Buffer;
+    try {
+      data = readFileSync(this.file('config'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.warn(withError('unable to read config', this.name, error));
+      }
+      return;
+    }
+    this.info(`read: ${this.name}/config`);
+    this.config = parseConfig(data, (m0, m1) => this.warn(`${m0}: ${m1}`));
+    if (this.config.rotateSeconds > 0) {
+      this.rotateAt = this.ctx.clock.monotonicMillis() + this.config.rotateSeconds * 1000;
     }
   }
-}
 
-/** Opens the directory for logging; false (after a warning) if it cannot be used. */
-export async function openLogDir(
-  ctx: SvlogdContext,
-  dir: LogDir,
-  prune: (dir: LogDir) => Promise<void>,
-): Promise<boolean> {
-  dir.path = resolve(ctx.cwd, dir.name);
-  const failed = (m0: string, error: unknown): boolean => {
-    info(ctx, `close: ${dir.name}`);
-    warn(ctx, errorMessage(m0, dir.name, error));
-    return false;
-  };
-  try {
-    closeQuietly(ctx, ctx.fs.openSync(dir.path, READ_OPEN));
-  } catch (error) {
-    warn(ctx, errorMessage('unable to open log directory', dir.name, error));
-    return false;
-  }
-  let isDirectory: boolean;
-  try {
-    isDirectory = ctx.fs.statSync(dir.path).isDirectory();
-  } catch (error) {
-    return failed('unable to change directory', error);
-  }
-  // What runit's fchdir() into an opened non-directory reports.
-  if (!isDirectory) return failed('unable to change directory', { code: 'ENOTDIR' });
-  let lockFd = -1;
-  try {
-    lockFd = ctx.fs.openSync(dir.file('lock'), APPEND_OPEN, 0o600);
-    flock(lockFd, LOCK_EX | LOCK_NB);
-  } catch (error) {
-    if (lockFd !== -1) closeQuietly(ctx, lockFd);
-    return failed('unable to lock directory', error);
-  }
-  dir.lockFd = lockFd;
-  dir.size = 0;
-  dir.processor = undefined;
-  dir.isSelected = true;
-  dir.config = readConfig(ctx, dir);
-  if (dir.config.rotateSeconds > 0) dir.deadline = ctx.clock.monotonicMillis() + dir.config.rotateSeconds * 1000;
-
-  let isAppending = false;
-  try {
-    const stat = ctx.fs.statSync(dir.file('current'));
-    if (stat.size > 0 && (stat.mode & OWNER_EXECUTE) === 0) {
-      // Not closed cleanly: keep it as an unprocessed file and start a new current.
-      const name = unusedName(ctx, dir, 'u');
-      await retry(ctx, 'unable to rename current', dir.name, () =>
-        ctx.fs.renameSync(dir.file('current'), dir.file(name)),
-      );
-      await prune(dir);
-    } else {
-      dir.size = stat.size;
-      isAppending = true;
+  private *openCurrent(): Job<boolean> {
+    let isNew = true;
+    this.size = 0;
+    try {
+      const st = statSync(this.file('current'));
+      if (st.size > 0 && (st.mode & 0o100) === 0) {
+        // Not closed cleanly: keep it as an unprocessed file and start afresh (SVL-3 step 5).
+        const name = newLogName(this, '.u');
+        for (;;) {
+          try {
+            renameSync(this.file('current'), this.file(name));
+            break;
+          } catch (error) {
+            yield this.pause('unable to rename current', error);
+          }
+        }
+        yield* prune(this);
+      } else {
+        this.size = st.size;
+        isNew = false;
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.closeLock();
+        this.warn(withError('unable to stat current', this.name, error));
+        return false;
+      }
     }
-  } catch (error) {
-    if (codeOf(error) !== 'ENOENT') {
-      closeQuietly(ctx, lockFd);
-      dir.lockFd = -1;
-      return failed('unable to stat current', error);
+    this.fdCurrent = yield* this.createCurrent('unable to open current');
+    this.output.reset(this.config.sizeMax, this.ctx.lineMax, this.size);
+    this.isOpen = true;
+    this.info(`${isNew ? 'new' : 'append'}: ${this.name}/current`);
+    return true;
+  }
+
+  /** append-open `current`, then mode 0644 (it becomes 0744 only when closed cleanly). */
+  *createCurrent(m0: string): Job<number> {
+    let fd: number;
+    for (;;) {
+      try {
+        fd = openSync(this.file('current'), APPEND_FLAGS, 0o600);
+        break;
+      } catch (error) {
+        yield this.pause(m0, error);
+      }
+    }
+    yield* this.retry(() => fchmodSync(fd, 0o644), 'unable to set mode of current');
+    return fd;
+  }
+
+  /** Runs `op` until it succeeds, pausing 3 s after each failure with `m0: DIR: ERR`. */
+  *retry<T>(op: () => T, m0: string): Job<T> {
+    for (;;) {
+      try {
+        return op();
+      } catch (error) {
+        yield this.pause(m0, error);
+      }
     }
   }
-  dir.currentFd = await retry(ctx, 'unable to open current', dir.name, () =>
-    ctx.fs.openSync(dir.file('current'), APPEND_OPEN, 0o600),
-  );
-  await retry(ctx, 'unable to set mode of current', dir.name, () => ctx.fs.fchmodSync(dir.currentFd, 0o644));
-  dir.isOpen = true;
-  info(ctx, `${isAppending ? 'append' : 'new'}: ${dir.name}/current`);
-  return true;
-}
 
-function readConfig(ctx: SvlogdContext, dir: LogDir): LogDirConfig {
-  let bytes: Uint8Array;
-  try {
-    bytes = ctx.fs.readFileSync(dir.file('config'));
-  } catch (error) {
-    if (codeOf(error) === 'ENOENT') return defaultConfig();
-    warn(ctx, errorMessage('unable to read config', dir.name, error));
-    bytes = new Uint8Array(0);
+  /** fsync, mark clean (0744), close: what rotation and close do to `current`. */
+  *sealCurrent(): Job {
+    const fd = this.fdCurrent;
+    yield* this.retry(() => fsyncSync(fd), 'unable to fsync current logfile');
+    yield* this.retry(() => fchmodSync(fd, 0o744), 'unable to set mode of current');
+    closeSync(fd);
+    this.fdCurrent = -1;
   }
-  info(ctx, `read: ${dir.name}/config`);
-  const { config, warnings } = parseConfig(bytes);
-  for (const text of warnings) warn(ctx, text);
-  return config;
-}
 
-/** Flushes, syncs and marks `current` as cleanly closed (mode 0744), then lets go of the lock. */
-export async function closeLogDir(ctx: SvlogdContext, dir: LogDir): Promise<void> {
-  if (!dir.isOpen) return;
-  info(ctx, `close: ${dir.name}`);
-  dir.isOpen = false;
-  await dir.buffer.flush();
-  await retry(ctx, 'unable to fsync current logfile', dir.name, () => ctx.fs.fsyncSync(dir.currentFd));
-  await retry(ctx, 'unable to set mode of current', dir.name, () => ctx.fs.fchmodSync(dir.currentFd, 0o744));
-  closeQuietly(ctx, dir.currentFd);
-  dir.currentFd = -1;
-  closeQuietly(ctx, dir.lockFd);
-  dir.lockFd = -1;
-  dir.config.processor = undefined;
+  /** logdir_close (SVL-19). */
+  *close(): Job {
+    if (!this.isOpen) return;
+    this.info(`close: ${this.name}`);
+    yield* this.flush();
+    this.isOpen = false;
+    yield* this.sealCurrent();
+    this.closeLock();
+    this.config.processor = undefined;
+    this.rotateAt = 0;
+  }
+
+  private closeLock(): void {
+    if (this.fdLock !== -1) closeSync(this.fdLock);
+    this.fdLock = -1;
+  }
+
+  /** Writes the planned output, rotating at the planned points (SVL-13). */
+  *flush(): Job {
+    const out = this.output;
+    let written = 0;
+    let mark = 0;
+    while (written < out.length || mark < out.marks.length) {
+      const stop = mark < out.marks.length ? out.marks[mark]! : out.length;
+      if (written < stop) {
+        written += yield* this.write(out.buf, written, stop);
+      } else {
+        mark++;
+        yield* rotate(this);
+      }
+    }
+    out.clear();
+  }
+
+  /** One write(2) to `current`; on failure, frees space (SVL-16) or pauses and retries. */
+  private *write(buf: Buffer, from: number, to: number): Job<number> {
+    for (;;) {
+      try {
+        const count = writeSync(this.fdCurrent, buf, from, to - from);
+        this.size += count;
+        return count;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EINTR' || code === 'EAGAIN') continue;
+        if (code === 'ENOSPC' && this.config.countMin < this.config.countMax && freeSpace(this)) continue;
+        yield this.pause('unable to write to current', error);
+      }
+    }
+  }
 }

@@ -1,62 +1,45 @@
 /**
- * svlogd's pattern language and line selection (SVL-8). Patterns match the whole (replaced)
- * first part of a line, byte for byte: `*c` skips to the first `c`, a final `*` matches the
- * rest, `+c` matches a run of `c`s. There are no other metacharacters.
+ * svlogd's pattern language (SVL-8), matched against the whole first part of a line: an ordinary
+ * byte matches itself; `*c` skips up to the first `c`; a final `*` matches the rest; `+c`
+ * matches one or more `c`. runit's quirk is kept: once a `+c` run eats the end of the line, the
+ * pattern matches whatever follows the run.
  */
-
-/** One `+`/`-`/`e`/`E` line of a config file: its kind and the pattern bytes after it. */
-export interface Instruction {
-  kind: '+' | '-' | 'e' | 'E';
-  pattern: Uint8Array;
-}
-
 const STAR = 0x2a;
 const PLUS = 0x2b;
 
-/** Whether `pattern` matches all of `line`. */
-export function matchPattern(pattern: Uint8Array, line: Uint8Array): boolean {
+/** Whether `pattern` matches `line[start, start + length)`. */
+export function matchPattern(pattern: Uint8Array, line: Uint8Array, start: number, length: number): boolean {
   let p = 0;
-  let s = 0;
+  let s = start;
+  let left = length;
   for (;;) {
-    if (p === pattern.length) return s === line.length;
-    const c = pattern[p++]!;
+    const c = p < pattern.length ? pattern[p++]! : 0;
+    if (c === 0) return left === 0;
     if (c === STAR) {
-      if (p === pattern.length) return true;
-      // The character after `*` stays in the pattern: it is matched next as an ordinary one.
-      const stop = pattern[p]!;
-      const found = line.indexOf(stop, s);
-      if (found === -1) return false;
-      s = found;
-    } else if (c === PLUS) {
-      if (p === pattern.length || s === line.length || line[s] !== pattern[p]) return false;
-      const run = pattern[p++]!;
-      while (s < line.length && line[s] === run) s++;
-      // runit declares a match once the line is used up, whatever the pattern still holds.
-      if (s === line.length) return true;
-    } else {
-      if (s === line.length || line[s] !== c) return false;
-      s++;
+      const until = p < pattern.length ? pattern[p]! : 0;
+      if (until === 0) return true;
+      for (;;) {
+        if (left === 0) return false;
+        if (line[s] === until) break;
+        s++;
+        left--;
+      }
+      continue;
     }
-  }
-}
-
-export interface Selection {
-  /** Whether the line goes to the directory (and its UDP target). */
-  isForDir: boolean;
-  /** Whether the line is also copied to standard error. */
-  isForStderr: boolean;
-}
-
-/** Applies every instruction in file order; the last match of each pair wins. */
-export function selectLine(instructions: readonly Instruction[], line: Uint8Array): Selection {
-  let isForDir = true;
-  let isForStderr = false;
-  for (const { kind, pattern } of instructions) {
-    if (kind === '+' || kind === '-') {
-      if (matchPattern(pattern, line)) isForDir = kind === '+';
-    } else if (matchPattern(pattern, line)) {
-      isForStderr = kind === 'e';
+    if (c === PLUS) {
+      const repeated = p < pattern.length ? pattern[p++]! : 0;
+      // runit compares one byte past the line here; we treat the end of the line as no match.
+      if (left === 0 || line[s] !== repeated) return false;
+      for (;;) {
+        if (left === 0) return true;
+        if (line[s] !== repeated) break;
+        s++;
+        left--;
+      }
+      continue;
     }
+    if (left === 0 || line[s] !== c) return false;
+    s++;
+    left--;
   }
-  return { isForDir, isForStderr };
 }

@@ -1,152 +1,136 @@
 /**
- * The processor (SVL-17, SVL-18): after a rotation to `@X.u`, `/bin/sh -c CMD` runs in the log
- * directory with `@X.u` on fd 0, `@X.t` on fd 1, `state` on fd 4 and `newstate` on fd 5. When it
- * succeeds `@X.t` becomes `@X.s`; when it fails it runs again on the same input.
+ * The processor (SVL-17, SVL-18): `/bin/sh -c CMD` in the log directory with fd 0 = `@X.u`,
+ * fd 1 = `@X.t`, fd 4 = `state`, fd 5 = `newstate`. Success (exit 0, or death by a signal, as
+ * runit reads the wait status) turns `@X.t` into `@X.s`; failure starts it again on the same
+ * file. The fds are opened here before the spawn; runit opens them in the child, so a failure
+ * prints the same fatal message and counts as a failed run (exit 111).
  */
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, closeSync, constants, openSync, renameSync, unlinkSync } from 'node:fs';
 import { spawnTracked } from '../sys/spawned.js';
-import {
-  closeQuietly,
-  codeOf,
-  errorMessage,
-  info,
-  PAUSE_MILLIS,
-  retry,
-  warn,
-  type SvlogdContext,
-} from './context.js';
-import { READ_OPEN, TRUNC_OPEN, type LogDir } from './logdir.js';
+import { FATAL, withError, type Job } from './jobs.js';
+import { READ_FLAGS, type LogDir } from './logdir.js';
 
-export interface RunningProcessor {
-  /** The `@X.u` file being processed. */
-  readonly input: string;
-  /** Resolves with the exit code; death by a signal counts as 0, as runit's wait_exitcode gives. */
-  readonly exited: Promise<number>;
-  hasExited: boolean;
+const TRUNC_FLAGS = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
+
+export interface ProcessorRun {
+  /** The `@X.u` being processed. */
+  readonly name: string;
+  child: ChildProcess | undefined;
+  isDone: boolean;
+  isSuccess: boolean;
+  /** Set by a job that waits for this run. */
+  waiter: (() => void) | undefined;
 }
-
-/** runit's exit code for a processor whose set-up failed in the child. */
-const SETUP_FAILED = 111;
 
 function withSuffix(name: string, suffix: string): string {
-  return `${name.slice(0, 26)}${suffix}`;
+  return name.slice(0, 26) + suffix;
 }
 
-/** Opens the processor's descriptors; on failure says so in runit's words and returns undefined. */
-function openProcessorFds(ctx: SvlogdContext, dir: LogDir, input: string): number[] | undefined {
-  const opened: number[] = [];
-  const step = (m0: string, open: () => number): boolean => {
+/** Opens the processor's four fds, or says which step failed (runit's child messages). */
+function openProcessorFds(dir: LogDir, name: string): number[] {
+  const fds: number[] = [];
+  const step = (text: string, open: () => number): void => {
     try {
-      opened.push(open());
-      return true;
+      fds.push(open());
     } catch (error) {
-      ctx.writeStderr(`svlogd: fatal: ${errorMessage(m0, dir.name, error)}\n`);
-      for (const fd of opened) closeQuietly(ctx, fd);
-      return false;
+      for (const fd of fds) closeSync(fd);
+      throw new Error(withError(text, dir.name, error));
     }
   };
-  const openState = (): number => {
+  step('unable to open input for processor', () => openSync(dir.file(name), READ_FLAGS));
+  step('unable to open output for processor', () => openSync(dir.file(withSuffix(name, 't')), TRUNC_FLAGS, 0o644));
+  step('unable to open state for processor', () => {
     try {
-      return ctx.fs.openSync(dir.file('state'), READ_OPEN);
+      return openSync(dir.file('state'), READ_FLAGS);
     } catch (error) {
-      if (codeOf(error) !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      closeSync(openSync(dir.file('state'), TRUNC_FLAGS, 0o644));
+      return openSync(dir.file('state'), READ_FLAGS);
     }
-    ctx.fs.closeSync(ctx.fs.openSync(dir.file('state'), TRUNC_OPEN, 0o644));
-    return ctx.fs.openSync(dir.file('state'), READ_OPEN);
-  };
-  const ok =
-    step('unable to open input for processor', () => ctx.fs.openSync(dir.file(input), READ_OPEN)) &&
-    step('unable to open output for processor', () =>
-      ctx.fs.openSync(dir.file(withSuffix(input, 't')), TRUNC_OPEN, 0o644),
-    ) &&
-    step('unable to open state for processor', openState) &&
-    step('unable to open newstate for processor', () => ctx.fs.openSync(dir.file('newstate'), TRUNC_OPEN, 0o644));
-  return ok ? opened : undefined;
+  });
+  step('unable to open newstate for processor', () => openSync(dir.file('newstate'), TRUNC_FLAGS, 0o644));
+  return fds;
 }
 
-/** Starts the processor on `input` (an `@X.u` name) if one is configured and none is running. */
-export function startProcessor(ctx: SvlogdContext, dir: LogDir, input: string): void {
+/** processorstart: nothing without a processor; one run per directory at a time. */
+export function* startProcessor(dir: LogDir, name: string): Job {
   const command = dir.config.processor;
   if (command === undefined) return;
   if (dir.processor !== undefined) {
-    warn(ctx, `processor already running: ${dir.name}`);
+    dir.warn(`processor already running: ${dir.name}`);
     return;
   }
-  info(ctx, `processing: ${dir.name}/${input}`);
-  const running: RunningProcessor = {
-    input,
-    hasExited: false,
-    exited: launch(ctx, dir, command, input).then((code) => {
-      running.hasExited = true;
-      info(ctx, 'sigchild received.');
-      ctx.onProcessorExit();
-      return code;
-    }),
+  const run: ProcessorRun = { name, child: undefined, isDone: false, isSuccess: false, waiter: undefined };
+  dir.processor = run;
+  dir.info(`processing: ${dir.name}/${name}`);
+  const finish = (isSuccess: boolean): void => {
+    run.isDone = true;
+    run.isSuccess = isSuccess;
+    dir.ctx.processorExited(dir, run);
   };
-  dir.processor = running;
-}
-
-function launch(ctx: SvlogdContext, dir: LogDir, command: string, input: string): Promise<number> {
-  const fds = openProcessorFds(ctx, dir, input);
-  // A set-up failure is a failed processor, as it is in runit's child (which exits 111).
-  if (fds === undefined) return new Promise((resolve) => setImmediate(() => resolve(SETUP_FAILED)));
-  return new Promise((resolve) => {
-    let child: ReturnType<typeof spawnTracked>;
-    try {
-      child = spawnTracked('/bin/sh', ['-c', command], {
-        argv0: 'sh',
-        cwd: dir.path,
-        env: ctx.env,
-        stdio: [fds[0], fds[1], 'inherit', 'ignore', fds[2], fds[3]],
-      });
-    } catch (error) {
-      // runit pauses and forks again; a failed start that ends after the pause does the same.
-      ctx.writeStderr(`svlogd: pausing: ${errorMessage('unable to fork for processor', dir.name, error)}\n`);
-      ctx.clock.setTimer(PAUSE_MILLIS, () => resolve(SETUP_FAILED));
-      return;
-    } finally {
-      for (const fd of fds) closeQuietly(ctx, fd);
-    }
-    child.once('error', (error) => {
-      ctx.writeStderr(`svlogd: fatal: ${errorMessage('unable to run processor', dir.name, error)}\n`);
-      resolve(SETUP_FAILED);
+  let fds: number[];
+  try {
+    fds = openProcessorFds(dir, name);
+  } catch (error) {
+    dir.ctx.message(`${FATAL}${(error as Error).message}\n`);
+    setImmediate(() => finish(false));
+    return;
+  }
+  for (;;) {
+    const child = spawnTracked('/bin/sh', ['-c', command], {
+      cwd: dir.path,
+      env: dir.ctx.environment,
+      stdio: [fds[0]!, fds[1]!, dir.ctx.processorStderr, 'ignore', fds[2]!, fds[3]!],
     });
-    child.once('exit', (code) => resolve(code ?? 0));
-  });
+    if (child.pid !== undefined) {
+      run.child = child;
+      child.on('exit', (code) => finish(code === 0 || code === null));
+      break;
+    }
+    yield (wake) =>
+      child.once('error', (error) => dir.pause('unable to fork for processor', error)(wake));
+  }
+  for (const fd of fds) closeSync(fd);
 }
 
-/**
- * Waits for the directory's processor and finishes its work. False when it failed and was
- * started again, so the caller waits once more (runit's processorstop).
- */
-export async function stopProcessor(ctx: SvlogdContext, dir: LogDir): Promise<boolean> {
-  const running = dir.processor;
-  if (running === undefined) return true;
-  const code = await running.exited;
+/** processorstop: waits for the run, then finishes it; false when it had to be restarted. */
+function* stopProcessor(dir: LogDir): Job<boolean> {
+  const run = dir.processor;
+  if (run === undefined) return true;
+  if (!run.isDone) yield (wake) => (run.waiter = wake);
   dir.processor = undefined;
   if (!dir.isOpen) return true;
-  const { input } = running;
-  const output = withSuffix(input, 't');
-  if (code !== 0) {
-    warn(ctx, `processor failed, restart: ${dir.name}`);
+  const t = withSuffix(run.name, 't');
+  if (!run.isSuccess) {
+    dir.warn(`processor failed, restart: ${dir.name}`);
     try {
-      ctx.fs.unlinkSync(dir.file(output));
+      unlinkSync(dir.file(t));
     } catch {
-      // runit ignores this unlink's result too
+      // runit ignores this unlink's result
     }
-    startProcessor(ctx, dir, input);
+    yield* startProcessor(dir, run.name);
     return dir.config.processor === undefined;
   }
-  const done = withSuffix(input, 's');
-  await retry(ctx, 'unable to rename processed', dir.name, () => ctx.fs.renameSync(dir.file(output), dir.file(done)));
-  await retry(ctx, 'unable to set mode of processed', dir.name, () => ctx.fs.chmodSync(dir.file(done), 0o744));
+  const s = withSuffix(run.name, 's');
+  yield* dir.retry(() => renameSync(dir.file(t), dir.file(s)), 'unable to rename processed');
+  yield* dir.retry(() => chmodSync(dir.file(s), 0o744), 'unable to set mode of processed');
   try {
-    ctx.fs.unlinkSync(dir.file(input));
+    unlinkSync(dir.file(run.name));
   } catch {
-    warn(ctx, `unable to unlink: ${dir.name}/${input}`);
+    dir.warn(`unable to unlink: ${dir.name}/${run.name}`);
   }
-  await retry(ctx, 'unable to rename state', dir.name, () =>
-    ctx.fs.renameSync(dir.file('newstate'), dir.file('state')),
-  );
-  info(ctx, `processed: ${dir.name}/${done}`);
+  yield* dir.retry(() => renameSync(dir.file('newstate'), dir.file('state')), 'unable to rename state');
+  dir.info(`processed: ${dir.name}/${s}`);
   return true;
+}
+
+/** Waits until the directory's processor has succeeded (restarting it as often as it fails). */
+export function* waitProcessor(dir: LogDir): Job {
+  while (!(yield* stopProcessor(dir)));
+}
+
+/** The SIGCHLD path: a run ended while nobody waited for it. */
+export function* reapProcessor(dir: LogDir, run: ProcessorRun): Job {
+  if (dir.processor === run) yield* stopProcessor(dir);
 }

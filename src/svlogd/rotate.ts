@@ -1,134 +1,112 @@
 /**
- * Writing to `current` under the size limit (SVL-13, SVL-16), rotation (SVL-14) and pruning of
- * old files (SVL-15).
+ * Rotation and pruning (SVL-14, SVL-15, SVL-16): `current` becomes `@TAI64N.s` (or `.u` when a
+ * processor will read it), the oldest files go when there are more than `n`, and a full disk
+ * may cost the oldest file when `N` < `n`.
  */
-import { APPEND_OPEN, unusedName, type LogDir } from './logdir.js';
-import { closeQuietly, codeOf, errorMessage, info, pause, retry, warn, type SvlogdContext } from './context.js';
-import { startProcessor, stopProcessor } from './processor.js';
+import { readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { formatTai64n } from '../protocol/tai64n.js';
+import { errorText } from '../errors.js';
+import type { LogDir } from './logdir.js';
+import type { Job } from './jobs.js';
+import { startProcessor, waitProcessor } from './processor.js';
 
-/** Rotated and processor files are `@` + 24 hex digits + `.` + one letter. */
-const ROTATED_NAME_LENGTH = 27;
-
-function isRotatedName(name: string): boolean {
-  return name.length === ROTATED_NAME_LENGTH && name.startsWith('@');
-}
-
-async function listDir(ctx: SvlogdContext, dir: LogDir, want: string): Promise<string[]> {
-  return retry(ctx, `unable to open directory, want ${want}`, dir.name, () =>
-    ctx.fs.readdirSync(dir.path, { encoding: 'utf8' }),
-  );
-}
-
-/** Deletes processor leftovers (`.t`) and, over the `n` limit, the oldest rotated file. */
-export async function prune(ctx: SvlogdContext, dir: LogDir): Promise<void> {
-  let count = 0;
-  let oldest: string | undefined;
-  for (const name of await listDir(ctx, dir, 'rotate')) {
-    if (!isRotatedName(name)) continue;
-    if (name[26] === 't') {
-      try {
-        ctx.fs.unlinkSync(dir.file(name));
-      } catch (error) {
-        warn(ctx, errorMessage('unable to unlink processor leftover', name, error));
-      }
-      continue;
+/** A fresh `@<now>` name with `suffix`, taking the time again while the name exists. */
+export function newLogName(dir: LogDir, suffix: string): string {
+  for (;;) {
+    const name = formatTai64n(dir.ctx.clock.now()) + suffix;
+    try {
+      statSync(dir.file(name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return name;
     }
-    count++;
-    if (oldest === undefined || name < oldest) oldest = name;
-  }
-  if (dir.config.filesMax === 0 || count <= dir.config.filesMax || oldest === undefined) return;
-  info(ctx, `delete: ${dir.name}/${oldest}`);
-  try {
-    ctx.fs.unlinkSync(dir.file(oldest));
-  } catch (error) {
-    warn(ctx, errorMessage('unable to unlink oldest logfile', dir.name, error));
   }
 }
 
-/** Disk full: deletes the oldest `@` file if more than `N` exist; true if one was deleted. */
-async function makeRoom(ctx: SvlogdContext, dir: LogDir): Promise<boolean> {
-  let count = 0;
-  let oldest: string | undefined;
-  for (const name of await listDir(ctx, dir, 'remove old logfile')) {
-    if (!isRotatedName(name)) continue;
-    count++;
-    if (oldest === undefined || name < oldest) oldest = name;
-  }
-  if (count <= dir.config.filesMin || oldest === undefined) return false;
-  warn(ctx, `out of disk space, delete: ${dir.name}/${oldest}`);
-  try {
-    ctx.fs.unlinkSync(dir.file(oldest));
-    return true;
-  } catch (error) {
-    warn(ctx, errorMessage('unable to unlink oldest logfile', dir.name, error));
-    return false;
-  }
+/** Rotated files and processor leftovers: names of 27 bytes starting with `@`. */
+function listLogFiles(dir: LogDir): string[] {
+  return readdirSync(dir.path, { encoding: 'latin1' }).filter((n) => n.length === 27 && n[0] === '@');
 }
 
-/** Rotates a non-empty `current` (and re-arms an expired timer). False if the directory is closed. */
-export async function rotate(ctx: SvlogdContext, dir: LogDir): Promise<boolean> {
-  if (!dir.isOpen) {
-    dir.config.rotateSeconds = 0;
-    return false;
-  }
-  while (dir.processor !== undefined && !(await stopProcessor(ctx, dir)));
-  const name = unusedName(ctx, dir, dir.config.processor === undefined ? 's' : 'u');
-  const now = ctx.clock.monotonicMillis();
-  if (dir.config.rotateSeconds > 0 && dir.deadline < now) dir.deadline = now + dir.config.rotateSeconds * 1000;
-  if (dir.size === 0) return true;
-
-  await dir.buffer.flush();
-  const fd = dir.currentFd;
-  await retry(ctx, 'unable to fsync current logfile', dir.name, () => ctx.fs.fsyncSync(fd));
-  await retry(ctx, 'unable to set mode of current', dir.name, () => ctx.fs.fchmodSync(fd, 0o744));
-  closeQuietly(ctx, fd);
-  info(ctx, `rename: ${dir.name}/current ${name} ${dir.size}`);
-  await retry(ctx, 'unable to rename current', dir.name, () => ctx.fs.renameSync(dir.file('current'), dir.file(name)));
-  dir.currentFd = await retry(ctx, 'unable to create new current', dir.name, () =>
-    ctx.fs.openSync(dir.file('current'), APPEND_OPEN, 0o600),
-  );
-  dir.size = 0;
-  await retry(ctx, 'unable to set mode of current', dir.name, () => ctx.fs.fchmodSync(dir.currentFd, 0o644));
-  await prune(ctx, dir);
-  startProcessor(ctx, dir, name);
-  return true;
+function pathOf(dir: LogDir, name: string): Buffer {
+  return Buffer.concat([Buffer.from(dir.path + '/'), Buffer.from(name, 'latin1')]);
 }
 
-/**
- * Writes a prefix of `bytes` to `current` and returns its length (runit's buffer_pwrite): a full
- * `current` is rotated first, a write never passes the size limit, and a write that ends a line
- * close to the limit rotates at once. Write errors pause and retry; nothing is dropped.
- */
-export async function writeCurrent(ctx: SvlogdContext, dir: LogDir, bytes: Uint8Array): Promise<number> {
-  const { sizeMax } = dir.config;
-  let length = bytes.length;
-  if (sizeMax > 0) {
-    if (dir.size >= sizeMax) await rotate(ctx, dir);
-    // A closed directory cannot rotate; write rather than loop on an empty piece.
-    if (sizeMax > dir.size) length = Math.min(length, sizeMax - dir.size);
-  }
-  let written: number;
+/** rmoldest: deletes processor leftovers, and the oldest file when more than `n` are kept. */
+export function* prune(dir: LogDir): Job {
+  let names: string[];
   for (;;) {
     try {
-      written = ctx.fs.writeSync(dir.currentFd, bytes, 0, length);
+      names = listLogFiles(dir);
       break;
     } catch (error) {
-      if (codeOf(error) === 'ENOSPC' && dir.config.filesMin < dir.config.filesMax && (await makeRoom(ctx, dir))) {
-        continue;
-      }
-      await pause(ctx, 'unable to write to current', dir.name, error);
+      yield dir.pause('unable to open directory, want rotate', error);
     }
   }
-  dir.size += written;
-  if (written > 0 && bytes[written - 1] === 0x0a && dir.size >= rotationMark(ctx, dir)) await rotate(ctx, dir);
-  return written;
+  let count = 0;
+  let oldest: string | undefined;
+  for (const name of names) {
+    if (name[26] === 't') {
+      try {
+        unlinkSync(pathOf(dir, name));
+      } catch (error) {
+        dir.warn(`unable to unlink processor leftover: ${name}: ${errorText(error)}`);
+      }
+    } else if (name[26] !== 'u') {
+      // Debian's 2.1.2 neither counts nor deletes `.u` files here (observed; the spec's SVL-15
+      // says otherwise, and real runit wins).
+      count++;
+      if (oldest === undefined || name < oldest) oldest = name;
+    }
+  }
+  if (dir.config.countMax !== 0 && count > dir.config.countMax && oldest !== undefined) {
+    dir.info(`delete: ${dir.name}/${oldest}`);
+    try {
+      unlinkSync(pathOf(dir, oldest));
+    } catch (error) {
+      dir.warn(`unable to unlink oldest logfile: ${dir.name}: ${errorText(error)}`);
+    }
+  }
 }
 
-/**
- * The size from which a write that ends a line rotates `current`: max - len. Infinity without
- * a size limit, and when max < len, since runit subtracts unsigned and the mark wraps around.
- */
-export function rotationMark(ctx: SvlogdContext, dir: LogDir): number {
-  const { sizeMax } = dir.config;
-  return sizeMax > 0 && sizeMax >= ctx.lineMax ? sizeMax - ctx.lineMax : Number.POSITIVE_INFINITY;
+/** On ENOSPC with N < n: deletes the oldest `@` file if more than N exist; true if one went. */
+export function freeSpace(dir: LogDir): boolean {
+  let names: string[];
+  try {
+    names = listLogFiles(dir);
+  } catch (error) {
+    dir.warn(`unable to read directory, want remove old logfile: ${dir.name}: ${errorText(error)}`);
+    return false;
+  }
+  if (names.length <= dir.config.countMin) return false;
+  const oldest = names.reduce((a, b) => (b < a ? b : a));
+  dir.warn(`out of disk space, delete: ${dir.name}/${oldest}`);
+  try {
+    unlinkSync(pathOf(dir, oldest));
+    return true;
+  } catch (error) {
+    dir.warn(`unable to unlink oldest logfile: ${dir.name}: ${errorText(error)}`);
+    return false;
+  }
+}
+
+/** rotate(): waits for a running processor first; renames only a non-empty `current`. */
+export function* rotate(dir: LogDir): Job {
+  if (!dir.isOpen) {
+    dir.rotateAt = 0;
+    return;
+  }
+  if (dir.processor !== undefined) yield* waitProcessor(dir);
+  const name = newLogName(dir, dir.config.processor === undefined ? '.s' : '.u');
+  const seconds = dir.config.rotateSeconds;
+  const now = dir.ctx.clock.monotonicMillis();
+  if (seconds > 0 && dir.rotateAt <= now) dir.rotateAt = now + seconds * 1000;
+  if (dir.size === 0) return;
+  const size = dir.size;
+  yield* dir.sealCurrent();
+  dir.info(`rename: ${dir.name}/current ${name} ${size}`);
+  yield* dir.retry(() => renameSync(dir.file('current'), dir.file(name)), 'unable to rename current');
+  dir.fdCurrent = yield* dir.createCurrent('unable to create new current');
+  dir.size = 0;
+  yield* prune(dir);
+  yield* startProcessor(dir, name);
 }

@@ -1,44 +1,32 @@
 /**
- * Copies of selected lines sent as UDP datagrams (SVL-10 step 4). One socket serves the whole
- * engine: runit opens a fresh one per line, which only changes the source port.
+ * UDP copies of selected lines (SVL-10), sent as runit does: a fresh non-blocking socket per
+ * line and a synchronous sendto, so a failure is known (and noted in the log) at once.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import type { UdpTarget } from './config.js';
+import { close, sendTo, udpSocket } from '../sys/index.js';
 
-export type UdpResult = 'sent' | 'failed' | 'no-socket';
+export type UdpResult = 'sent' | 'no-socket' | 'failed';
 
-export class UdpSender {
-  private socket: Socket | undefined;
+/** sockaddr_in for the address and port: family in host order, port big-endian. */
+export function makeSockaddr(address: Uint8Array, port: number): Buffer {
+  const addr = Buffer.alloc(16);
+  addr.writeUInt16LE(2, 0);
+  addr.writeUInt16BE(port, 2);
+  addr.set(address.subarray(0, 4), 4);
+  return addr;
+}
 
-  /** Sends one datagram and says how it went; never throws. */
-  send(target: UdpTarget, datagram: Uint8Array): Promise<UdpResult> {
-    const socket = this.open();
-    if (socket === undefined) return Promise.resolve('no-socket');
-    return new Promise((resolve) => {
-      try {
-        socket.send(datagram, target.port, target.address, (error) => resolve(error ? 'failed' : 'sent'));
-      } catch {
-        resolve('failed');
-      }
-    });
+export function sendDatagram(sockaddr: Uint8Array, datagram: Uint8Array): UdpResult {
+  let fd: number;
+  try {
+    fd = udpSocket();
+  } catch {
+    return 'no-socket';
   }
-
-  close(): void {
-    this.socket?.close();
-    this.socket = undefined;
-  }
-
-  private open(): Socket | undefined {
-    if (this.socket !== undefined) return this.socket;
-    try {
-      const socket = createSocket('udp4');
-      socket.unref();
-      // Errors reach us through send callbacks; this keeps a stray one from crashing the host.
-      socket.on('error', () => undefined);
-      this.socket = socket;
-    } catch {
-      // No socket this time (e.g. out of descriptors); the next line tries again, as runit does.
-    }
-    return this.socket;
+  try {
+    return sendTo(fd, datagram, sockaddr) === datagram.length ? 'sent' : 'failed';
+  } catch {
+    return 'failed';
+  } finally {
+    close(fd);
   }
 }

@@ -3,7 +3,7 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
-import { c, chpstC, decodeGroup, decodePasswd, lastErrno, resetErrno } from './libc.js';
+import { c, chpstC, decodeGroup, decodePasswd, inet, lastErrno, resetErrno } from './libc.js';
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
@@ -313,4 +313,26 @@ export function getgrnamErrno(name: string): { gid: number | undefined; errno: n
   resetErrno();
   const entry = c.getgrnam(name);
   return entry === null ? { gid: undefined, errno: lastErrno() } : { gid: decodeGroup(entry).gr_gid, errno: 0 };
+}
+
+const F_DUPFD_CLOEXEC = 1030;
+
+/** A close-on-exec duplicate of `fd`, so a stream may own (and close) the copy. */
+export function dupCloexec(fd: number): number {
+  return check(c.fcntl(fd, F_DUPFD_CLOEXEC, 'int', 0) as number, 'fcntl');
+}
+
+const AF_INET = 2;
+const SOCK_DGRAM = 2;
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+
+/** A non-blocking IPv4 datagram socket. */
+export function udpSocket(): number {
+  return check(inet.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number, 'socket');
+}
+
+/** sendto(2) with a 16-byte sockaddr_in; returns the bytes sent. */
+export function sendTo(fd: number, data: Uint8Array, sockaddr: Uint8Array): number {
+  return check(Number(inet.sendto(fd, data, data.length, 0, sockaddr, sockaddr.length)), 'sendto');
 }

@@ -93,3 +93,10 @@ export const chpstC = {
   signal: libc.func('void *signal(int sig, void *handler)'),
   _exit: libc.func('void _exit(int status)'),
 };
+
+// svlogd's UDP copies (SVL-10): a synchronous sendto on a fresh socket, as runit does, so a
+// failed send is known before the next line is written.
+export const inet = {
+  socket: libc.func('int socket(int domain, int type, int protocol)'),
+  sendto: libc.func('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
+};

@@ -1,65 +1,65 @@
-// The config file as runit 2.1.2 reads it (SVL-4).
+// config lines and their defaults (SVL-4), parsed byte by byte as runit does.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultConfig, parseConfig } from '../../../src/svlogd/config.js';
 
-const parse = (text: string) => parseConfig(Buffer.from(text, 'latin1'));
+const parse = (text: string, warnings: string[] = []) =>
+  parseConfig(Buffer.from(text, 'latin1'), (m0, m1) => warnings.push(`${m0}: ${m1}`));
 
-test('defaults: 1000000 bytes, 10 files, no timer, processor, UDP or prefix', () => {
-  assert.deepEqual(parse('').config, defaultConfig());
-  assert.deepEqual(parse('').warnings, []);
-  assert.equal(defaultConfig().sizeMax, 1_000_000);
-  assert.equal(defaultConfig().filesMax, 10);
-  assert.equal(defaultConfig().filesMin, 10);
+test('defaults: s1000000 n10 N10 t0, no processor, prefix, patterns or UDP', () => {
+  const c = parse('');
+  assert.deepEqual(c, defaultConfig());
+  assert.equal(c.sizeMax, 1000000);
+  assert.equal(c.countMax, 10);
+  assert.equal(c.countMin, 10);
+  assert.equal(c.rotateSeconds, 0);
+  assert.equal(c.udpPort, 0);
 });
 
-test('sizes and times take a unit right after the digits; no digits is 0; nothing is trimmed', () => {
-  assert.equal(parse('s300\n').config.sizeMax, 300);
-  assert.equal(parse('s3k\n').config.sizeMax, 3072);
-  assert.equal(parse('s2m\n').config.sizeMax, 2 * 1048576);
-  assert.equal(parse('s2x\n').config.sizeMax, 2);
-  assert.equal(parse('s 100\n').config.sizeMax, 0);
-  assert.equal(parse('t30\n').config.rotateSeconds, 30);
-  assert.equal(parse('t2m\n').config.rotateSeconds, 120);
-  assert.equal(parse('t2h\n').config.rotateSeconds, 7200);
-  assert.deepEqual([parse('n5\nN2\n').config.filesMax, parse('n5\nN2\n').config.filesMin], [5, 2]);
+test('sizes with k and m, times with m and h, counts', () => {
+  assert.equal(parse('s5k\n').sizeMax, 5120);
+  assert.equal(parse('s2m\n').sizeMax, 2097152);
+  assert.equal(parse('s7x\n').sizeMax, 7);
+  assert.equal(parse('s 100\n').sizeMax, 0, 'no whitespace is skipped');
+  assert.equal(parse('t3m\n').rotateSeconds, 180);
+  assert.equal(parse('t2h\n').rotateSeconds, 7200);
+  assert.equal(parse('t9\n').rotateSeconds, 9);
+  const c = parse('n3\nN1\n');
+  assert.equal(c.countMax, 3);
+  assert.equal(c.countMin, 1);
 });
 
-test('a final single byte without newline is ignored; a longer one is read', () => {
-  assert.equal(parse('s5\nn').config.filesMax, 10);
-  assert.equal(parse('s5\nn7').config.filesMax, 7);
+test('comments, empty lines, unknown letters and a lone final byte are ignored', () => {
+  assert.equal(parse('# s5\n\nxs5\ns9\ns').sizeMax, 9);
+  assert.equal(parse('s12').sizeMax, 12, 'a final line without newline counts when longer than one byte');
 });
 
-test('processor and prefix need text; the last one wins; a NUL ends the text', () => {
-  const { config } = parse('!first\n!\n!gzip\npPRE\x00IGNORED\n');
-  assert.equal(config.processor, 'gzip');
-  assert.equal(Buffer.from(config.prefix).toString(), 'PRE');
-  assert.equal(parse('p\n').config.prefix.length, 0);
+test('processor and prefix: the rest of the line, last one wins, a bare letter changes nothing', () => {
+  const c = parse('!gzip\n!cat -u\n!\npA: \np\n');
+  assert.equal(c.processor, 'cat -u');
+  assert.equal(c.prefix.toString(), 'A: ');
 });
 
-test('pattern lines keep file order; a NUL inside one can start another', () => {
-  const { instructions } = parse('+a*\n-b\ne*err*\nEx\n#+no\n+p\x00-q\n').config;
+test('patterns keep their order; a NUL in a pattern line starts another instruction', () => {
+  const c = parse('+a*\n-b\nec\nEd\nx\n-one\0+two\n');
   assert.deepEqual(
-    instructions.map((i) => [i.kind, Buffer.from(i.pattern).toString()]),
-    [['+', 'a*'], ['-', 'b'], ['e', '*err*'], ['E', 'x'], ['+', 'p'], ['-', 'q']],
+    c.rules.map((r) => String.fromCharCode(r.op) + r.pattern.toString('latin1')),
+    ['+a*', '-b', 'ec', 'Ed', '-one', '+two'],
   );
 });
 
-test('UDP: dotted quad modulo 256, port 514 by default, warnings for bad lines', () => {
-  assert.deepEqual(parse('u10.0.0.1\n').config.udp, { address: '10.0.0.1', port: 514 });
-  assert.deepEqual(parse('u300.1.2.3:5514junk\n').config.udp, { address: '44.1.2.3', port: 5514 });
-  assert.equal(parse('u10.0.0.1\n').config.isUdpOnly, false);
-  const bad = parse('u1.2.3\nu1.2.3.4:0\nu1.2.3.4:x\n');
-  assert.equal(bad.config.udp, undefined);
-  assert.deepEqual(bad.warnings, [
-    'unable to scan ip address: 1.2.3',
-    'unable to scan port number: 0',
-    'unable to scan port number: x',
-  ]);
-  // U turns the directory off even when its address fails.
-  const udpOnly = parse('Ubad\n');
-  assert.equal(udpOnly.config.isUdpOnly, true);
-  assert.equal(udpOnly.config.udp, undefined);
-  // A bad port keeps the earlier port but takes the new address, as runit's sockaddr does.
-  assert.deepEqual(parse('u1.1.1.1:99\nu2.2.2.2:0\n').config.udp, { address: '2.2.2.2', port: 99 });
+test('UDP: address modulo 256, default port 514, U means UDP only, warnings for bad lines', () => {
+  const c = parse('u10.0.0.1\n');
+  assert.deepEqual([...c.udpAddress], [10, 0, 0, 1]);
+  assert.equal(c.udpPort, 514);
+  assert.equal(c.udpOnly, false);
+  const d = parse('U300.1.2.3:5140xyz\n');
+  assert.deepEqual([...d.udpAddress], [44, 1, 2, 3]);
+  assert.equal(d.udpPort, 5140);
+  assert.equal(d.udpOnly, true);
+  const warnings: string[] = [];
+  const e = parse('u1.2.3\nU1.2.3.4:0\nu1.2.3.4:70000\n', warnings);
+  assert.deepEqual(warnings, ['unable to scan ip address: 1.2.3', 'unable to scan port number: 0']);
+  assert.equal(e.udpOnly, true, 'U sets UDP-only even when its address fails');
+  assert.equal(e.udpPort, 70000 % 65536, 'only 16 bits of the port survive');
 });
