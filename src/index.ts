@@ -1,7 +1,6 @@
 /** node-runit's public face (DESIGN.md). */
 export { ServiceBuilder, quoteShellWord, quoteShellCommand } from './client/builder.js';
 export type {
-  Flavour,
   LogOptions,
   ProcessOptions,
   ServiceLimits,
@@ -10,4 +9,5 @@ export type {
   ServiceFile,
   ServiceFiles,
 } from './client/builder.js';
+export { DevTree, type DevTreeOptions, type DevServiceStatus, type StopOptions } from './client/dev-tree.js';
 export { RunitError, OpError, SysError, type RunitErrorCode } from './errors.js';
