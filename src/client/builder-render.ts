@@ -37,8 +37,11 @@ function safeDir(dir: string): string {
   return dir.startsWith('-') ? `./${dir}` : dir;
 }
 
-/** run and finish share the set-up: stderr, umask, cwd and the process wrapper. */
-function programScript(spec: ServiceSpec, what: string, command: readonly string[]): string {
+/**
+ * run and finish share the set-up: stderr, umask, cwd and the process wrapper. finish passes on
+ * the arguments the supervisor gives it (exit code and signal of ./run).
+ */
+function programScript(spec: ServiceSpec, what: string, command: readonly string[], passArgs = false): string {
   const lines: string[] = [];
   if (spec.stderr === 'stdout') lines.push('exec 2>&1');
   else if (typeof spec.stderr === 'object') lines.push(`exec 2>>${quoteShellWord(spec.stderr.file)}`);
@@ -53,7 +56,8 @@ function programScript(spec: ServiceSpec, what: string, command: readonly string
     }
     lines.push(`cd ${quoteShellWord(safeDir(spec.cwd))} || exit 111`);
   }
-  lines.push(`exec ${renderWords([...processWrapper(spec, envDir), ...command])}`);
+  const args: Word[] = passArgs ? [{ raw: '"$@"' }] : [];
+  lines.push(`exec ${renderWords([...processWrapper(spec, envDir), ...command, ...args])}`);
   return script(spec.flavour, what, lines);
 }
 
@@ -68,7 +72,7 @@ function envFile(value: string): Uint8Array {
 export function renderService(spec: ServiceSpec): ServiceFiles {
   const result: ServiceFiles = { dirs: [], files: [] };
   result.files.push({ path: 'run', data: programScript(spec, 'run', spec.command), mode: SCRIPT_MODE });
-  if (spec.finish !== undefined) result.files.push({ path: 'finish', data: programScript(spec, 'finish', spec.finish), mode: SCRIPT_MODE });
+  if (spec.finish !== undefined) result.files.push({ path: 'finish', data: programScript(spec, 'finish', spec.finish, true), mode: SCRIPT_MODE });
   if (spec.isDown) result.files.push({ path: 'down', data: '', mode: 0o644 });
   if (spec.env.size > 0) {
     result.dirs.push('env');

@@ -124,7 +124,10 @@ export class ServiceBuilder {
     return this;
   }
 
-  /** A `./finish` that runs this command (with the same env, cwd, umask and account); undefined removes it. */
+  /**
+   * A `./finish` that runs this command (with the same env, cwd, umask and account), followed by
+   * the supervisor's arguments (runsv: ./run's exit code and signal); undefined removes it.
+   */
   finish(argv: readonly string[] | undefined): this {
     this.spec.finish = argv === undefined ? undefined : [...argv];
     return this;

@@ -42,7 +42,7 @@ async function buildTree(t: TestContext, flavour: Flavour, tools: Record<string,
     .env('GREETING', "hello 'world'")
     .cwd(work)
     .log({ timestamps: 'tai64n', size: 4096, count: 20, ...(flavour === 'runit' ? { prefix: 'web: ' } : {}) })
-    .finish(flavour === 'daemontools' ? undefined : ['/bin/sh', '-c', 'echo finished >> "$1"', 'finish', finished])
+    .finish(flavour === 'daemontools' ? undefined : ['/bin/sh', '-c', 'echo "finished $2 $3" >> "$1"', 'finish', finished])
     .build();
   const idle = await withTools(new ServiceBuilder('idle', scan, flavour)).command(['sleep', '1000']).down().build();
   return { web, idle, work, finished };
@@ -86,6 +86,7 @@ async function checkUnderRunit(built: Built): Promise<void> {
   await checkLogged(built, /^@[0-9a-f]{24} web: /);
   execFileSync(realBin('sv'), ['down', built.web]);
   await waitFor('./finish to run', () => existsSync(built.finished), { timeout: 20_000 });
+  assert.match(readFileSync(built.finished, 'utf8'), /^finished -?\d+ \d+\n/, 'finish got exit code and signal');
 }
 
 const RUNIT_TOOLS = { chpst: realBin('chpst'), svlogd: realBin('svlogd') };
@@ -142,4 +143,5 @@ test('s6 flavour under s6-svscan (s6-envdir, s6-log)', async (t) => {
   await checkLogged(built, /^@[0-9a-f]{24} /);
   execFileSync('s6-svc', ['-d', built.web]);
   await waitFor('./finish to run', () => existsSync(built.finished), { timeout: 20_000 });
+  assert.match(readFileSync(built.finished, 'utf8'), /^finished -?\d+ \d+\n/, 'finish got exit code and signal');
 });

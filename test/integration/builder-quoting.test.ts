@@ -61,11 +61,11 @@ test('arguments, env values and cwd reach the program exactly, in every flavour'
   }
 });
 
-test('a finish command is quoted the same way', async (t) => {
+test('a finish command is quoted the same way and gets the supervisor\'s arguments', async (t) => {
   const root = makeTempDir(t);
   const out = join(root, 'finish.json');
   const dir = await ServiceBuilder.runit('svc', root).command(['true']).finish([process.execPath, '-e', REPORT, out, ...NASTY]).build();
   const result = spawnSync('./finish', ['0', '0'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as Received).args, NASTY);
+  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as Received).args, [...NASTY, '0', '0']);
 });
