@@ -9,7 +9,7 @@
  *   <base>/runsvdir.pid      the detached runsvdir's pid
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,7 @@ async function isPresent(path: string): Promise<boolean> {
 export class DevTree {
   readonly base: string;
   private readonly options: DevTreeOptions;
+  private starting: Promise<number> | undefined;
 
   constructor(base: string, options: DevTreeOptions = {}) {
     this.base = resolve(base);
@@ -125,14 +126,32 @@ export class DevTree {
       return undefined;
     }
     const pid = Number.parseInt(text, 10);
-    return Number.isSafeInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
+    return Number.isSafeInteger(pid) && pid > 0 && isProcessAlive(pid) && this.isOurScanner(pid) ? pid : undefined;
+  }
+
+  /**
+   * A stale pidfile's pid may have been reused: the process must be scanning our enabled/. (A
+   * scanner may rewrite its argv as a process title, so the path is looked for in the whole text.)
+   */
+  private isOurScanner(pid: number): boolean {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(this.enabledDir);
+    } catch {
+      return false;
+    }
   }
 
   /**
    * Starts runsvdir on enabled/, detached from this process (it keeps running when we exit),
    * its output appended to log/runsvdir.log. Idempotent: resolves with the running one's pid.
    */
-  async startRunsvdir(): Promise<number> {
+  startRunsvdir(): Promise<number> {
+    // Two calls at once from this process start one runsvdir.
+    this.starting ??= this.spawnRunsvdir().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async spawnRunsvdir(): Promise<number> {
     const running = await this.runsvdirPid();
     if (running !== undefined) return running;
     await this.ensure();

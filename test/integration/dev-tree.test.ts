@@ -41,8 +41,10 @@ for (const [what, runsvdir, skip] of VARIANTS) {
     await tree.enable('web');
     await assert.rejects(tree.enable('missing'), { code: 'ERR_INVALID' });
 
-    const pid = await tree.startRunsvdir();
-    assert.equal(await tree.startRunsvdir(), pid, 'a second start finds the running one');
+    const [pid, again] = await Promise.all([tree.startRunsvdir(), tree.startRunsvdir()]);
+    assert.equal(again, pid, 'two starts at once start one runsvdir');
+    assert.equal(await tree.startRunsvdir(), pid, 'a later start finds the running one');
+    assert.equal(await new DevTree(tree.base).runsvdirPid(), pid, 'another DevTree on the same base finds it through the pidfile');
     await waitFor('web supervised and running', async () => running(await tree.status(), 'web'), { timeout: 20_000 });
     const before = await tree.status();
     assert.deepEqual(
