@@ -19,6 +19,10 @@ export interface ServiceFiles {
   files: ServiceFile[];
   /** A log directory outside the service (absolute) and its svlogd config text, if any. */
   externalLogDir?: { dir: string; config: string | undefined };
+  /** The log directory: relative (inside the service) or absolute; undefined without a log. */
+  logDir?: string;
+  /** The account the logger runs as, which must own the log directory. */
+  logOwner?: string;
 }
 
 const SCRIPT_MODE = 0o755;
@@ -87,6 +91,8 @@ export function renderService(spec: ServiceSpec): ServiceFiles {
   result.dirs.push('log');
   result.files.push({ path: 'log/run', data: logRun, mode: SCRIPT_MODE });
   const config = spec.flavour === 'runit' ? svlogdConfig(log) : undefined;
+  result.logDir = log.dir ?? 'log/main';
+  if (log.user !== undefined) result.logOwner = log.user;
   if (log.dir !== undefined) {
     result.externalLogDir = { dir: log.dir, config };
   } else {

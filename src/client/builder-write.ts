@@ -3,8 +3,8 @@
  * beside the target (runsvdir and svscan skip dot names), which is then renamed into place, so a
  * running scanner sees no service or a whole one, never half of one.
  */
-import { chmod, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { RunitError } from '../errors.js';
 import type { ServiceFiles } from './builder-render.js';
 
@@ -40,8 +40,26 @@ async function fillDir(root: string, files: ServiceFiles): Promise<void> {
   }
 }
 
+/**
+ * The logger drops to its account, so as root the log directory is given to it. The libc layer is
+ * loaded only here: most users of the library never need it.
+ */
+async function logOwnerIds(files: ServiceFiles): Promise<{ uid: number; gid: number } | undefined> {
+  if (files.logOwner === undefined || process.getuid?.() !== 0) return undefined;
+  const { getpwnam } = await import('../sys/index.js');
+  const entry = getpwnam(files.logOwner);
+  if (entry === undefined) throw new RunitError('ERR_INVALID', `no such user for the logger: ${files.logOwner}`);
+  return entry;
+}
+
+async function chownLogDir(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+  await chown(dir, owner.uid, owner.gid);
+  for (const name of await readdir(dir)) await chown(join(dir, name), owner.uid, owner.gid);
+}
+
 /** Creates `target` with `files`; throws ERR_EXISTS when it is already there. Returns target. */
 export async function writeServiceDir(target: string, files: ServiceFiles): Promise<string> {
+  const owner = await logOwnerIds(files);
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
   if (await exists(target)) throw alreadyThere(target);
@@ -50,6 +68,9 @@ export async function writeServiceDir(target: string, files: ServiceFiles): Prom
     await chmod(temp, 0o755);
     await fillDir(temp, files);
     if (files.externalLogDir !== undefined) await writeExternalLogDir(files.externalLogDir.dir, files.externalLogDir.config);
+    if (owner !== undefined && files.logDir !== undefined) {
+      await chownLogDir(isAbsolute(files.logDir) ? files.logDir : join(temp, files.logDir), owner);
+    }
     // rename(2) would silently replace an empty directory that appeared meanwhile; check again.
     if (await exists(target)) throw alreadyThere(target);
     try {

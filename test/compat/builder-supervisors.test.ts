@@ -4,7 +4,7 @@
 // at a small size proves them applied), the down file, and finish.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ServiceBuilder } from '../../src/index.js';
@@ -29,6 +29,9 @@ interface Built {
 
 async function buildTree(t: TestContext, flavour: Flavour, tools: Record<string, string> = {}): Promise<Built> {
   const root = makeTempDir(t);
+  // Our svlogd opens its directory by absolute path (README, SVL-3), so the logger's account
+  // must be able to pass through the temp dir; runit's svlogd, working from its cwd, need not.
+  chmodSync(root, 0o755);
   const scan = join(root, 'service');
   const work = join(root, 'work dir');
   mkdirSync(work);
@@ -41,7 +44,8 @@ async function buildTree(t: TestContext, flavour: Flavour, tools: Record<string,
     .command(['/bin/sh', '-c', CHATTER])
     .env('GREETING', "hello 'world'")
     .cwd(work)
-    .log({ timestamps: 'tai64n', size: 4096, count: 20, ...(flavour === 'runit' ? { prefix: 'web: ' } : {}) })
+    // The logger runs as nobody: as root, build() gives it the log directory.
+    .log({ timestamps: 'tai64n', size: 4096, count: 20, user: 'nobody', ...(flavour === 'runit' ? { prefix: 'web: ' } : {}) })
     .finish(flavour === 'daemontools' ? undefined : ['/bin/sh', '-c', 'echo "finished $2 $3" >> "$1"', 'finish', finished])
     .build();
   const idle = await withTools(new ServiceBuilder('idle', scan, flavour)).command(['sleep', '1000']).down().build();
@@ -84,6 +88,7 @@ async function checkUnderRunit(built: Built): Promise<void> {
   await waitFor('web and its log to run', () => /^run: .*; run: log: /.test(svStatus(built.web)), { timeout: 20_000 });
   await waitFor('idle to be supervised, down', () => /^down: [^,]*: \d+s\n$/.test(svStatus(built.idle)), { timeout: 20_000 });
   await checkLogged(built, /^@[0-9a-f]{24} web: /);
+  if (process.getuid?.() === 0) assert.equal(statSync(join(built.web, 'log/main/current')).uid, 65534, 'written by nobody');
   execFileSync(realBin('sv'), ['down', built.web]);
   await waitFor('./finish to run', () => existsSync(built.finished), { timeout: 20_000 });
   assert.match(readFileSync(built.finished, 'utf8'), /^finished -?\d+ \d+\n/, 'finish got exit code and signal');

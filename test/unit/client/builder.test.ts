@@ -132,3 +132,13 @@ test('an absolute log dir gets the config where svlogd will read it', async (t) 
   assert.equal(existsSync(join(dir, 'log/main')), false);
   assert.match(readFileSync(join(dir, 'log/run'), 'utf8'), new RegExp(`exec svlogd ${logDir.replaceAll('/', '\\/')}\\n$`));
 });
+
+test('as root, the log directory belongs to the logger\'s account; an unknown account is refused first', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async (t) => {
+  const parent = makeTempDir(t);
+  const dir = await ServiceBuilder.runit('svc', parent).command(['x']).log({ user: 'nobody', size: 5000 }).build();
+  assert.equal(statSync(join(dir, 'log/main')).uid, 65534);
+  assert.equal(statSync(join(dir, 'log/main/config')).uid, 65534);
+  assert.equal(statSync(join(dir, 'log')).uid, 0, 'log/ itself (and supervise/ in it) stay root\'s');
+  await assert.rejects(ServiceBuilder.runit('other', parent).command(['x']).log({ user: 'no-such-user-here' }).build(), isInvalid);
+  assert.deepEqual(readdirSync(parent), ['svc']);
+});
