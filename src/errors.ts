@@ -134,6 +134,8 @@ export type RunitErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_DECODE'
   | 'ERR_INVALID'
+  | 'ERR_UNSUPPORTED'
+  | 'ERR_ABORTED'
   | 'ERR_SYS';
 
 /** Base class of every error the library throws on purpose. Tests match `code`, not text. */

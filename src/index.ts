@@ -1,13 +1,4 @@
-/** node-runit's public face (DESIGN.md). */
-export { ServiceBuilder, quoteShellWord, quoteShellCommand } from './client/builder.js';
-export type {
-  LogOptions,
-  ProcessOptions,
-  ServiceLimits,
-  StderrTarget,
-  Timestamps,
-  ServiceFile,
-  ServiceFiles,
-} from './client/builder.js';
-export { DevTree, type DevTreeOptions, type DevServiceStatus, type StopOptions } from './client/dev-tree.js';
-export { RunitError, OpError, SysError, type RunitErrorCode } from './errors.js';
+/** node-runit's public face (DESIGN.md): the client library (Client, Manager, watch, Status, ServiceBuilder, DevTree) and its errors. */
+export * from './client/index.js';
+export { OpError, RunitError, SysError, errorText, type RunitErrorCode } from './errors.js';
+export { unpackStatus, unpackStatusInto, emptyStatusRecord, packStatus, type StatusRecord } from './protocol/status.js';

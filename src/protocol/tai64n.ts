@@ -31,10 +31,14 @@ export function packTai64(seconds: number, buffer: Uint8Array, offset: number): 
   view.setUint32(offset + 4, label - Math.floor(label / TWO_32) * TWO_32);
 }
 
-/** Reads an 8-byte TAI64 label as Unix seconds. */
+/**
+ * Reads an 8-byte TAI64 label as Unix seconds. Plain byte arithmetic rather than a DataView, so
+ * status decoding (unpackStatusInto) allocates nothing.
+ */
 export function unpackTai64(buffer: Uint8Array, offset: number): number {
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  return (view.getUint32(offset) - TAI_HIGH_BASE) * TWO_32 + view.getUint32(offset + 4) - TAI_OFFSET;
+  const high = ((buffer[offset]! << 24) | (buffer[offset + 1]! << 16) | (buffer[offset + 2]! << 8) | buffer[offset + 3]!) >>> 0;
+  const low = ((buffer[offset + 4]! << 24) | (buffer[offset + 5]! << 16) | (buffer[offset + 6]! << 8) | buffer[offset + 7]!) >>> 0;
+  return (high - TAI_HIGH_BASE) * TWO_32 + low - TAI_OFFSET;
 }
 
 /** Writes the 12-byte TAI64N form at `offset`. */

@@ -1,0 +1,120 @@
+/**
+ * Client: control and status of one supervised service, without running sv. Every failure is an
+ * OpError {op, service, cause} whose `code` is the cause's stable code.
+ */
+import { OpError, RunitError } from '../errors.js';
+import { sendControl, type RetryOptions } from './control.js';
+import { FLAVOURS, type Flavour, type Operation } from './flavours.js';
+import { StatusReader, type ServiceState, type Status } from './status.js';
+import { watchStatus } from './watch.js';
+
+export interface ClientOptions {
+  /** Which supervisor owns the directory (default 'runit'). */
+  flavour?: Flavour;
+  /** Backoff for a control FIFO that is not ready yet. */
+  retry?: RetryOptions;
+  /** Debounce of watch() and waitFor() in ms (default 25). */
+  watchDebounce?: number;
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+}
+
+export type StatusPredicate = (status: Status) => boolean;
+
+export class Client {
+  readonly serviceDir: string;
+  readonly flavour: Flavour;
+  private readonly retry: RetryOptions;
+  private readonly debounce: number;
+  private readonly reader: StatusReader;
+
+  constructor(serviceDir: string, options: ClientOptions = {}) {
+    this.serviceDir = serviceDir.length > 1 ? serviceDir.replace(/\/+$/, '') : serviceDir;
+    this.flavour = options.flavour ?? 'runit';
+    this.retry = options.retry ?? {};
+    this.debounce = options.watchDebounce ?? 25;
+    this.reader = new StatusReader(this.flavour);
+  }
+
+  up(): Promise<void> { return this.control('up'); }
+  down(): Promise<void> { return this.control('down'); }
+  once(): Promise<void> { return this.control('once'); }
+  pause(): Promise<void> { return this.control('pause'); }
+  cont(): Promise<void> { return this.control('cont'); }
+  hup(): Promise<void> { return this.control('hup'); }
+  alarm(): Promise<void> { return this.control('alarm'); }
+  interrupt(): Promise<void> { return this.control('interrupt'); }
+  quit(): Promise<void> { return this.control('quit'); }
+  usr1(): Promise<void> { return this.control('usr1'); }
+  usr2(): Promise<void> { return this.control('usr2'); }
+  term(): Promise<void> { return this.control('term'); }
+  kill(): Promise<void> { return this.control('kill'); }
+  /** Stops the service and makes its supervisor exit (runit `x`; s6 `dx`). */
+  exit(): Promise<void> { return this.control('exit'); }
+
+  /** Whether this flavour's supervisor understands `op` (daemontools has no quit/usr1/usr2). */
+  supports(op: Operation): boolean {
+    return FLAVOURS[this.flavour].controlBytes[op] !== undefined;
+  }
+
+  /** Sends the control byte(s) of `op`: one non-blocking write, retried while the FIFO is not ready. */
+  async control(op: Operation, signal?: AbortSignal): Promise<void> {
+    const bytes = FLAVOURS[this.flavour].controlBytes[op];
+    if (bytes === undefined) {
+      throw new OpError(op, this.serviceDir, new RunitError('ERR_UNSUPPORTED', `${this.flavour} has no ${op} command`));
+    }
+    try {
+      await sendControl(this.serviceDir, bytes, this.retry, signal);
+    } catch (error) {
+      throw new OpError(op, this.serviceDir, error);
+    }
+  }
+
+  /** Reads the status (and the log service's, when `log/` exists). Throws if no supervisor runs. */
+  async status(): Promise<Status> {
+    try {
+      return this.reader.read(this.serviceDir);
+    } catch (error) {
+      throw new OpError('status', this.serviceDir, error);
+    }
+  }
+
+  /** Status changes as they happen (see watch.ts); end with `break` or an AbortSignal. */
+  watch(options: { signal?: AbortSignal; initial?: boolean } = {}): AsyncGenerator<Status, void, undefined> {
+    return watchStatus(this.serviceDir, { ...options, flavour: this.flavour, debounce: this.debounce });
+  }
+
+  /**
+   * Resolves with the first status that satisfies `target` (a state name or a predicate); rejects
+   * with OpError code ERR_TIMEOUT after `timeout` ms (its `status` property holds the last seen).
+   */
+  async waitFor(target: ServiceState | StatusPredicate, timeout: number, options: WaitOptions = {}): Promise<Status> {
+    const accept: StatusPredicate = typeof target === 'function' ? target : (status) => status.state === target;
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    options.signal?.addEventListener('abort', onAbort);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    let last: Status | undefined;
+    try {
+      for await (const status of this.watch({ signal: controller.signal })) {
+        last = status;
+        if (accept(status)) return status;
+      }
+    } catch (error) {
+      throw new OpError('wait', this.serviceDir, error);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    const why = timedOut
+      ? new RunitError('ERR_TIMEOUT', `${this.serviceDir}: condition not met within ${timeout} ms`)
+      : new RunitError('ERR_ABORTED', `${this.serviceDir}: wait aborted`);
+    throw Object.assign(new OpError('wait', this.serviceDir, why), { status: last });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * PID 1's first duty: orphans re-parent to us and nobody else will wait for them. libuv reaps
+ * only the children it spawned, so on SIGCHLD we wait for every other zombie child, one pid at a
+ * time, never with waitpid(-1) (that would steal libuv's children and lose their `exit` events).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { isLibuvChild } from '../sys/spawned.js';
+import { WNOHANG, waitpid } from '../sys/index.js';
+
+/** Our direct children, from every thread's `children` list (procfs, CONFIG_PROC_CHILDREN). */
+export function childPids(pid: number | 'self' = 'self'): number[] {
+  const pids: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return pids;
+  }
+  for (const task of tasks) {
+    try {
+      for (const word of readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ')) {
+        if (word !== '') pids.push(Number(word));
+      }
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Whether a process is a zombie (state Z), read after the last `)` of its comm. */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for every zombie child that libuv does not own; returns how many were reaped. */
+export function reapOrphans(): number {
+  let reaped = 0;
+  for (const pid of childPids()) {
+    if (isLibuvChild(pid) || !isZombie(pid)) continue;
+    try {
+      if (waitpid(pid, WNOHANG).pid === pid) reaped += 1;
+    } catch {
+      // ECHILD: someone else got it first
+    }
+  }
+  return reaped;
+}
+
+export interface Reaper {
+  stop(): void;
+}
+
+/**
+ * Reaps on every SIGCHLD, and once a second as a safety net (signals coalesce, and a zombie
+ * re-parented between two reads would otherwise wait for the next child to die).
+ */
+export function startReaper(sweepMillis = 1000): Reaper {
+  const reap = (): void => {
+    reapOrphans();
+  };
+  process.on('SIGCHLD', reap);
+  const timer = setInterval(reap, sweepMillis);
+  timer.unref();
+  reap();
+  return {
+    stop() {
+      process.off('SIGCHLD', reap);
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The end of an init's life: after the services, whatever else still runs below us (daemons
+ * that double-forked, stragglers of stage scripts) is sent TERM, then KILL, and reaped, so a
+ * container stops with nothing left running.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { childPids, isZombie, reapOrphans } from './reaper.js';
+
+/** The init's exit codes (docs/runit.md). */
+export const EXIT_CLEAN = 0;
+export const EXIT_KILLED = 1;
+export const EXIT_STAGE_FAILED = 2;
+export const EXIT_USAGE = 100;
+export const EXIT_FATAL = 111;
+
+/** Every process below us, children first found by walking each one's children lists. */
+export function descendantPids(): number[] {
+  const found: number[] = [];
+  const queue = childPids();
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    found.push(pid);
+    queue.push(...childPids(pid));
+  }
+  return found;
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/**
+ * TERM (and CONT, for stopped ones) to every descendant, KILL at the deadline; returns how many
+ * had to be KILLed. Zombies are reaped on the way (libuv's own children reap themselves).
+ */
+export async function stopDescendants(graceMillis: number): Promise<number> {
+  const first = descendantPids();
+  if (first.length === 0) return 0;
+  signalAll(first, 'SIGTERM');
+  signalAll(first, 'SIGCONT');
+  const deadline = Date.now() + graceMillis;
+  while (Date.now() < deadline) {
+    reapOrphans();
+    // Done once every one is gone, zombies included: stage 3 must not see them in /proc.
+    if (descendantPids().length === 0) return 0;
+    await sleep(20);
+  }
+  const left = liveDescendants();
+  signalAll(left, 'SIGKILL');
+  const reapDeadline = Date.now() + 2000;
+  while (Date.now() < reapDeadline && descendantPids().length > 0) {
+    reapOrphans();
+    await sleep(20);
+  }
+  return left.length;
+}
+
+function liveDescendants(): number[] {
+  return descendantPids().filter((pid) => !isZombie(pid));
+}

@@ -1,0 +1,132 @@
+/**
+ * runsvdir [-P] [--in-process] dir [log]: argument parsing by hand (RSD-1), runit's messages
+ * and exit codes (RSD-9), signals (RSD-7, RSD-8).
+ */
+import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { installFaultWall } from './fault-wall.js';
+import { loadStartSupervisor } from './load-supervisor.js';
+import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
+import { ServiceTree } from './tree.js';
+
+export const EXIT_USAGE = 1;
+export const EXIT_TERM = 0;
+export const EXIT_HUP = 111;
+export const EXIT_FATAL = 100;
+const DEFAULT_GRACE_SECONDS = 7;
+
+export interface RunsvdirArgs {
+  isNewSession: boolean;
+  isInProcess: boolean;
+  dir: string | undefined;
+  log: string | undefined;
+  /** The arguments up to `log`, as the process title shows them. */
+  shown: string[];
+}
+
+/**
+ * runit looks at the first argument only: `-P` sets the flag, `--...` is dropped, any other `-x`
+ * is kept as the directory (RSD-1). Ours, `--in-process`, may come before or after it.
+ */
+export function parseArgs(args: readonly string[]): RunsvdirArgs {
+  let index = 0;
+  let isNewSession = false;
+  let isInProcess = false;
+  let isRunitFlagSeen = false;
+  for (;;) {
+    const arg = args[index];
+    if (arg === '--in-process') {
+      isInProcess = true;
+    } else if (!isRunitFlagSeen && arg !== undefined && arg.startsWith('-') && (arg[1] === 'P' || arg[1] === '-')) {
+      isRunitFlagSeen = true;
+      if (arg[1] === 'P') isNewSession = true;
+    } else {
+      break;
+    }
+    index += 1;
+  }
+  return { isNewSession, isInProcess, dir: args[index], log: args[index + 1], shown: args.slice(0, index + 1) };
+}
+
+export async function main(args: readonly string[]): Promise<void> {
+  const parsed = parseArgs(args);
+  const dir = parsed.dir;
+  if (dir === undefined) {
+    writeStderr(usageText(invokedAs(), '[-P] dir'));
+    process.exit(EXIT_USAGE);
+  }
+  const titlePrefix = ['runsvdir', ...parsed.shown].join(' ') + ' ';
+  process.title = titlePrefix.trimEnd();
+  let log: ProctitleLog | undefined;
+  // In log mode runsvdir's own lines go straight into the window, as they would through fd 2.
+  const say = (line: string): void => (log === undefined ? writeStderr(line) : log.append(line));
+  const warn = (text: string): void => say(`runsvdir ${dir}: warning: ${text}\n`);
+  const fatal = (text: string): void => say(`runsvdir ${dir}: fatal: ${text}\n`);
+  if (parsed.log !== undefined) log = setUpLog(titlePrefix, parsed.log, warn);
+
+  let startSupervisor;
+  if (parsed.isInProcess) {
+    startSupervisor = await loadStartSupervisor();
+    if (startSupervisor === undefined) {
+      fatal('in-process supervisors are not available in this build');
+      process.exit(EXIT_FATAL);
+    }
+  }
+  const tree = new ServiceTree(dir, {
+    startSupervisor,
+    isNewSession: parsed.isNewSession,
+    warn,
+    fatal,
+    writeDiagnostic: say,
+    onChecked: () => log?.startDots(),
+  });
+  if (tree.isInProcess) installFaultWall(warn);
+  installSignals(tree);
+  tree.start();
+}
+
+function setUpLog(titlePrefix: string, text: string, warn: (text: string) => void): ProctitleLog | undefined {
+  if (text.length < MIN_LOG_LENGTH) {
+    warn('log must have at least seven characters.');
+    warn('log service disabled.');
+    return undefined;
+  }
+  try {
+    return startProctitleLog(titlePrefix, text);
+  } catch (error) {
+    const isPipeStep = (error as { step?: string }).step !== 'dup2';
+    warn(isPipeStep ? 'unable to create pipe for log.' : 'unable to set filedescriptor for log.');
+    warn('log service disabled.');
+    return undefined;
+  }
+}
+
+function installSignals(tree: ServiceTree): void {
+  process.on('SIGALRM', () => tree.scanner.forceRescan());
+  if (!tree.isInProcess) {
+    // runit's topology: TERM leaves every runsv running; HUP TERMs them and does not wait.
+    process.on('SIGTERM', () => process.exit(EXIT_TERM));
+    process.on('SIGHUP', () => {
+      tree.hangup();
+      process.exit(EXIT_HUP);
+    });
+    return;
+  }
+  // One process cannot leave its supervisors running after it exits: TERM and HUP both stop the
+  // tree in order (services, then their logs) and KILL what is left at the grace period.
+  let isStopping = false;
+  const stop = (code: number): void => {
+    if (isStopping) return;
+    isStopping = true;
+    tree.shutdown(graceMillis()).then(
+      () => process.exit(code),
+      () => process.exit(code),
+    );
+  };
+  process.on('SIGTERM', () => stop(EXIT_TERM));
+  process.on('SIGHUP', () => stop(EXIT_HUP));
+}
+
+function graceMillis(): number {
+  const seconds = Number(process.env['RUNSVDIR_GRACE'] ?? DEFAULT_GRACE_SECONDS);
+  return (Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_GRACE_SECONDS) * 1000;
+}

@@ -1,0 +1,88 @@
+/**
+ * runit's own topology (RSD-6): one `runsv NAME` process per service, found through PATH (ours or
+ * real runit's, whichever comes first), started with the scanned directory as its cwd.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorText } from '../errors.js';
+import { spawnTracked } from '../sys/spawned.js';
+import type { HostedService, ServiceHost } from './scanner.js';
+
+export interface ProcessHostOptions {
+  /** `-P`: each runsv in a new session (RSD-6). */
+  isNewSession?: boolean;
+  /** runit's fatal line after `runsvdir DIR: fatal: `, printed by the child in runit (RSD-6). */
+  fatal?: (text: string) => void;
+  /** The program to start; `runsv` through PATH unless a test says otherwise. */
+  program?: string;
+}
+
+export interface RunsvProcess extends HostedService {
+  readonly child: ChildProcess;
+}
+
+export class ProcessHost implements ServiceHost {
+  readonly #dir: string;
+  readonly #options: ProcessHostOptions;
+  readonly #running = new Set<RunsvProcess>();
+
+  constructor(dir: string, options: ProcessHostOptions = {}) {
+    this.#dir = dir;
+    this.#options = options;
+  }
+
+  start(name: string, onEnded: () => void): RunsvProcess {
+    // stdin, stdout and stderr are runsvdir's own (stderr is the log pipe in log mode, RSD-3).
+    const child = spawnTracked(this.#options.program ?? 'runsv', [name], {
+      cwd: this.#dir,
+      stdio: 'inherit',
+      detached: this.#options.isNewSession === true,
+    });
+    let resolveEnded: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
+    const hosted: RunsvProcess = {
+      name,
+      child,
+      ended,
+      stop: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      },
+      kill: () => {
+        // runsv's children are not ours: their pids are in the supervise/ files runsv keeps.
+        for (const pidFile of ['supervise/pid', 'log/supervise/pid']) killFromPidFile(join(this.#dir, name, pidFile));
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    };
+    this.#running.add(hosted);
+    let hasEnded = false;
+    const end = (): void => {
+      if (hasEnded) return;
+      hasEnded = true;
+      this.#running.delete(hosted);
+      resolveEnded();
+      onEnded();
+    };
+    child.once('error', (error) => {
+      // runit's forked child prints this and exits 100; the next scan retries (RSD-6).
+      this.#options.fatal?.(`unable to start runsv ${name}: ${errorText(error)}`);
+      end();
+    });
+    child.once('exit', end);
+    return hosted;
+  }
+
+  /** The runsv processes still running. */
+  running(): RunsvProcess[] {
+    return [...this.#running];
+  }
+}
+
+function killFromPidFile(path: string): void {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'latin1'), 10);
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+  } catch {
+    // no such file or process: nothing left to kill
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * A supervised service tree: the scanner plus one host, and the orderly shutdown both runsvdir
+ * (--in-process) and the runit init use. Lives here so runit/ reaches it through
+ * runsvdir/index.ts without importing runsvdir's cli.
+ */
+import { InProcessHost, type StartSupervisor } from './host-inprocess.js';
+import { ProcessHost } from './host-process.js';
+import { Scanner, type HostedService, type ServiceHost } from './scanner.js';
+
+export interface TreeOptions {
+  /** Host every Supervisor in this process (needs `startSupervisor`); else one runsv per service. */
+  startSupervisor?: StartSupervisor | undefined;
+  /** `-P` for runsv processes. */
+  isNewSession?: boolean;
+  /** A warning's text after `runsvdir DIR: warning: `. */
+  warn?: (text: string) => void;
+  /** A fatal line's text after `runsvdir DIR: fatal: ` (a runsv that could not be started). */
+  fatal?: (text: string) => void;
+  /** In-process Supervisors' diagnostic lines. */
+  writeDiagnostic?: (line: string) => void;
+  /** fs.watch for instant pick-up (default on). */
+  watch?: boolean;
+  /** The program started per service in process mode (default `runsv` through PATH). */
+  program?: string;
+  /** See ScannerOptions.onChecked. */
+  onChecked?: () => void;
+}
+
+export interface ShutdownResult {
+  /** Services still running at the grace period, then KILLed. */
+  killed: string[];
+}
+
+export class ServiceTree {
+  readonly scanner: Scanner;
+  readonly host: ServiceHost & { running(): HostedService[] };
+  readonly isInProcess: boolean;
+
+  constructor(dir: string, options: TreeOptions = {}) {
+    const warn = options.warn ?? (() => {});
+    this.isInProcess = options.startSupervisor !== undefined;
+    if (options.startSupervisor !== undefined) {
+      const hostOptions: ConstructorParameters<typeof InProcessHost>[2] = { warn };
+      if (options.writeDiagnostic !== undefined) hostOptions.writeDiagnostic = options.writeDiagnostic;
+      this.host = new InProcessHost(dir, options.startSupervisor, hostOptions);
+    } else {
+      const hostOptions: ConstructorParameters<typeof ProcessHost>[1] = {
+        isNewSession: options.isNewSession === true,
+      };
+      if (options.fatal !== undefined) hostOptions.fatal = options.fatal;
+      if (options.program !== undefined) hostOptions.program = options.program;
+      this.host = new ProcessHost(dir, hostOptions);
+    }
+    const scannerOptions: ConstructorParameters<typeof Scanner>[2] = { warn, watch: options.watch ?? true };
+    if (options.onChecked !== undefined) scannerOptions.onChecked = options.onChecked;
+    this.scanner = new Scanner(dir, this.host, scannerOptions);
+  }
+
+  start(): void {
+    this.scanner.start();
+  }
+
+  /** runsvdir's HUP (RSD-7): stop looking, SIGTERM every supervisor, do not wait. */
+  hangup(): void {
+    this.scanner.close();
+    for (const service of this.host.running()) service.stop();
+  }
+
+  /**
+   * Orderly stop: no more scans; every supervisor gets runsv's TERM (the service is sent TERM
+   * and CONT, its finish runs, then its log service sees end-of-file and writes its last lines);
+   * whatever is still running after `graceMs` is KILLed.
+   */
+  async shutdown(graceMs: number): Promise<ShutdownResult> {
+    this.scanner.close();
+    const running = this.host.running();
+    for (const service of running) service.stop();
+    const isAllEnded = await settleWithin(Promise.all(running.map((service) => service.ended)), graceMs);
+    const killed: string[] = [];
+    if (!isAllEnded) {
+      for (const service of this.host.running()) {
+        killed.push(service.name);
+        service.kill();
+      }
+      // After KILL the supervisors see their children reaped and finish their exit sequence.
+      await settleWithin(Promise.all(running.map((service) => service.ended)), 5000);
+    }
+    return { killed };
+  }
+}
+
+async function settleWithin(promise: Promise<unknown>, millis: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), millis)));
+  const result = await Promise.race([promise.then(() => true), timeout]);
+  clearTimeout(timer);
+  return result;
+}

@@ -1,0 +1,57 @@
+/**
+ * Our extension, `sv -j status …`: one JSON object per service on stdout instead of sv's line,
+ * built from the client's typed Status. Exit codes count failures as in SV-15.
+ */
+import { StatusReader, type Status } from '../client/status.js';
+import { RunitError } from '../errors.js';
+import type { SvContext } from './context.js';
+
+interface JsonStatus {
+  service: string;
+  state?: string;
+  pid?: number;
+  seconds?: number;
+  since?: string;
+  paused?: boolean;
+  want?: string;
+  gotTerm?: boolean;
+  normallyUp?: boolean;
+  log?: JsonStatus | { error: { code: string; message: string } } | null;
+  error?: { code: string; message: string };
+}
+
+function fields(service: string, status: Status): JsonStatus {
+  return {
+    service,
+    state: status.state,
+    pid: status.pid,
+    seconds: status.uptime,
+    since: status.since.toISOString(),
+    paused: status.paused,
+    want: status.want,
+    gotTerm: status.gotTerm,
+    normallyUp: status.normallyUp,
+  };
+}
+
+function errorOf(error: unknown): { code: string; message: string } {
+  return error instanceof RunitError
+    ? { code: error.code, message: error.message }
+    : { code: 'ERR_SYS', message: String(error) };
+}
+
+/** Runs with the service directory as cwd. */
+export function statusJson(sv: SvContext): void {
+  let line: JsonStatus;
+  try {
+    const status = new StatusReader('runit').read('.', { nowMillis: sv.nowMillis });
+    line = fields(sv.service, status);
+    if (status.log !== undefined) line.log = fields('log', status.log);
+    else if (status.logError !== undefined) line.log = { error: errorOf(status.logError) };
+    else line.log = null;
+  } catch (error) {
+    sv.rc++;
+    line = { service: sv.service, error: errorOf(error) };
+  }
+  sv.flush(`${JSON.stringify(line)}\n`);
+}

@@ -1,0 +1,145 @@
+// Our sv and real /usr/bin/sv side by side on twin trees: every command (SV-3), sending and
+// duplicate suppression (SV-8, SV-9), waiting and its conditions (SV-10, SV-11), timeout and
+// kill lines (SV-12), check scripts (SV-13), exit codes (SV-15).
+import assert from 'node:assert/strict';
+import { chmodSync, closeSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { NEEDS_RUNIT } from '../helpers/binaries.js';
+import { packStatus } from '../../src/protocol/status.js';
+import { fakeSupervise, SCRIPT, SUPERVISORS, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { compareSv, startTwins, type Twins } from './sv-harness.js';
+
+/** Ignores every signal sv can send except TERM/KILL/STOP/CONT, so signals never restart it. */
+const STUBBORN = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n";
+
+interface Case {
+  name: string;
+  services: Record<string, ServiceSpec>;
+  /** Run on each twin before the steps. */
+  prepare?: (tree: Tree) => Promise<void> | void;
+  /** Compared in order; `status` steps check the effect. */
+  steps: string[][];
+  env?: (root: string) => Record<string, string | undefined>;
+  cwd?: (root: string) => string;
+  /** The two runs must take about as long (waiting rules, SV-10). */
+  sameDuration?: boolean;
+}
+
+/** The service's start second is behind sv's, so `t`/`k` conditions wait for the restart. */
+async function agedOneSecond(tree: Tree): Promise<void> {
+  await waitFor('service older than 1 s', () => {
+    const bytes = statSync(join(tree.root, 'a', 'supervise', 'status')).mtimeMs;
+    return Date.now() - bytes > 1100;
+  }, { timeout: 15_000, interval: 50 });
+}
+
+/** Descriptors of fake supervisors, closed when the file's tests end. */
+const held: number[] = [];
+after(() => {
+  for (const fd of held.splice(0)) closeSync(fd);
+});
+
+const single = (extra: ServiceSpec = {}): Record<string, ServiceSpec> => ({ a: { run: STUBBORN, ...extra } });
+
+const CASES: Case[] = [
+  { name: 'up on a down service, -v', services: single({ down: true }), steps: [['-v', 'up', 'a'], ['status', 'a']] },
+  { name: 'up when want is up sends nothing', services: single(), steps: [['up', 'a'], ['-v', 'u', 'a']] },
+  { name: 'down, -v', services: single(), steps: [['-v', 'down', 'a'], ['status', 'a'], ['d', 'a']] },
+  { name: 'once, -v', services: single({ down: true }), prepare: agedOneSecond, steps: [['-v', 'once', 'a'], ['status', 'a']] },
+  { name: 'pause and cont, -v', services: single(), steps: [['-v', 'pause', 'a'], ['status', 'a'], ['-v', 'cont', 'a'], ['status', 'a']] },
+  { name: 'pause and cont without -v print nothing', services: single(), steps: [['p', 'a'], ['-w', '5', 'p', 'a'], ['c', 'a'], ['-v', 'c', 'a']] },
+  { name: 'signals hup alarm interrupt quit 1 2, -v', services: single(), steps: [['-v', 'hup', 'a'], ['-v', 'alarm', 'a'], ['-v', 'interrupt', 'a'], ['-v', 'quit', 'a'], ['-v', '1', 'a'], ['-v', '2', 'a'], ['h', 'a'], ['a', 'a'], ['i', 'a'], ['q', 'a'], ['1', 'a'], ['2', 'a']] },
+  { name: 'term waits for the restart, -v', services: single(), prepare: agedOneSecond, steps: [['-v', 'term', 'a'], ['status', 'a']] },
+  { name: 'kill waits for the restart, -v', services: single(), prepare: agedOneSecond, steps: [['-v', 'kill', 'a'], ['status', 'a']] },
+  { name: 'exit, -v, then again on a dead runsv', services: single(), steps: [['-v', 'exit', 'a'], ['exit', 'a'], ['-v', 'e', 'a'], ['up', 'a'], ['status', 'a'], ['-v', 'down', 'a']] },
+  { name: 'exit without -v', services: single(), steps: [['xyz', 'a']] },
+  { name: 'start stop reload', services: single({ down: true }), steps: [['start', 'a'], ['reload', 'a'], ['stop', 'a'], ['status', 'a']] },
+  { name: 'restart and try-restart', services: single(), prepare: agedOneSecond, steps: [['restart', 'a'], ['status', 'a']] },
+  { name: 'try-restart', services: single(), prepare: agedOneSecond, steps: [['try-restart', 'a']] },
+  { name: 'shutdown', services: single(), steps: [['shutdown', 'a'], ['status', 'a']] },
+  { name: 'force-stop, force-reload, force-restart on a willing service', services: single(), prepare: agedOneSecond, steps: [['force-reload', 'a'], ['force-restart', 'a'], ['force-stop', 'a'], ['status', 'a']] },
+  { name: 'force-shutdown', services: single(), steps: [['force-shutdown', 'a'], ['status', 'a']] },
+  { name: 'X E D T words', services: { a: {}, b: {} }, prepare: agedOneSecond, steps: [['Terminate', 'a'], ['Down', 'a'], ['E', 'b'], ['Xit', 'a', 'b']] },
+  { name: 'timeout: TERM ignored, -w 1 down (SV-12)', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w', '1', 'down', 'a'], ['status', 'a']], sameDuration: true },
+  { name: 'limit is "greater than": -w 0 (SV-10)', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w0', 'd', 'a']], sameDuration: true },
+  { name: 'SVWAIT sets the limit, -w overrides it', services: single({ run: SCRIPT.ignoreTerm }), env: (root) => ({ SVDIR: root, SVWAIT: '1' }), steps: [['stop', 'a'], ['-w', '0', 'stop', 'a']], sameDuration: true },
+  { name: 'kill: force-stop on a TERM-ignoring service sends k', services: single({ run: SCRIPT.ignoreTerm }), env: (root) => ({ SVDIR: root, SVWAIT: '1' }), steps: [['force-stop', 'a'], ['-v', 'down', 'a'], ['status', 'a']] },
+  { name: 'kill: force-shutdown on a TERM-ignoring service', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w', '1', 'force-shutdown', 'a']] },
+  { name: 'check script failing: up times out (SV-13)', services: single({ down: true, check: SCRIPT.exit1 }), steps: [['-w', '1', 'up', 'a'], ['-w', '1', 'check', 'a']] },
+  { name: 'check script passing', services: single({ check: SCRIPT.exit0 }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
+  {
+    name: 'check script not executable: warning, passes',
+    services: single({ check: SCRIPT.exit1 }),
+    prepare: (tree) => chmodSync(join(tree.root, 'a', 'check'), 0o644),
+    steps: [['check', 'a'], ['-v', 'up', 'a']],
+  },
+  {
+    name: 'check on down-but-wants-up passes at once (2.1.2, SV-11)',
+    services: { a: { unsupervised: true } },
+    prepare: (tree) => {
+      const since = { seconds: Math.floor(Date.now() / 1000) - 3, nanoseconds: 500 };
+      held.push(...fakeSupervise(join(tree.root, 'a'), packStatus({ since, pid: 0, isPaused: false, want: 'up', gotTerm: false, state: 0 })));
+    },
+    steps: [['check', 'a'], ['-w', '1', 'up', 'a'], ['-v', 'd', 'a']],
+  },
+  { name: 'check on a down service', services: single({ down: true }), steps: [['check', 'a']] },
+  { name: 'check script killed by a signal passes (SV-13)', services: single({ check: '#!/bin/sh\nkill -KILL $$\n' }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
+  {
+    name: 'check that cannot be stat()ed: stderr warning each pass, fails (SV-13)',
+    services: single(),
+    prepare: (tree) => symlinkSync('check', join(tree.root, 'a', 'check')),
+    steps: [['-w', '0', 'up', 'a'], ['-w', '1', 'check', 'a']],
+  },
+  { name: 'several services, one wait loop', services: { a: {}, b: { down: true }, c: { run: SCRIPT.ignoreTerm } }, steps: [['-w', '1', 'd', 'a', 'b', 'c', 'nonexist'], ['-v', 'u', 'a', 'b']] },
+  {
+    name: 'waiting resolves names differently: trailing slash (SV-4 quirk)',
+    services: single({ down: true }),
+    env: (root) => ({ SVDIR: join(root, 'elsewhere') }),
+    steps: [['-v', 'up', 'a/'], ['-v', 'up', './a']],
+  },
+  { name: 'runsv not running: fail, ok for exit (SV-5, SV-8)', services: { stale: { unsupervised: true } }, prepare: makeStale, steps: [['up', 'stale'], ['x', 'stale'], ['-v', 'x', 'stale'], ['-w', '1', 'force-stop', 'stale'], ['check', 'stale'], ['-v', 'shutdown', 'stale']] },
+];
+
+async function makeStale(tree: Tree): Promise<void> {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  mkdirSync(join(tree.root, 'stale', 'supervise'));
+  execFileSync('mkfifo', [join(tree.root, 'stale', 'supervise', 'ok'), join(tree.root, 'stale', 'supervise', 'control')]);
+  writeFileSync(join(tree.root, 'stale', 'supervise', 'status'), Buffer.alloc(20));
+}
+
+async function runCase(twins: Twins, item: Case): Promise<void> {
+  await Promise.all([item.prepare?.(twins.real), item.prepare?.(twins.ours)]);
+  for (const step of item.steps) {
+    const options: Parameters<typeof compareSv>[2] = {};
+    if (item.env !== undefined) options.env = item.env;
+    if (item.cwd !== undefined) options.cwd = item.cwd;
+    const { real, ours } = await compareSv(twins, step, options);
+    if (item.sameDuration === true) {
+      // Node's start-up is ~100x C's and swings under load: compare the time spent waiting.
+      const startup = await compareSv(twins, ['status', 'nonexist'], options);
+      const realWait = real.millis - startup.real.millis;
+      const ourWait = ours.millis - startup.ours.millis;
+      // Within one 420 ms poll pass (SV-10) plus scheduling noise.
+      assert.ok(Math.abs(realWait - ourWait) < 650, `sv ${step.join(' ')} waited ${ourWait} ms, real ${realWait} ms`);
+    }
+  }
+}
+
+for (const supervisor of SUPERVISORS) {
+  describe(`sv commands under ${supervisor.name} (SV-3, SV-8..SV-13)`, { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
+    for (const item of CASES) {
+      test(item.name, async () => {
+        const twins = await startTwins(supervisor, item.services);
+        try {
+          await runCase(twins, item);
+        } finally {
+          await twins.cleanup();
+        }
+      });
+    }
+
+  });
+}

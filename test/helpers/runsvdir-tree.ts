@@ -1,0 +1,172 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, killPid } from './procs.js';
+import { waitFor } from './wait-for.js';
+
+type TestContext = { after(fn: () => void | Promise<void>): void };
+
+/** Writes an executable script. */
+export function writeScript(path: string, body: string): void {
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+}
+
+/** A service directory whose run script execs `sleep` (so TERM stops it at once). */
+export function makeService(parent: string, name: string, body = 'exec sleep 1000'): string {
+  const dir = join(parent, name);
+  mkdirSync(dir, { recursive: true });
+  writeScript(join(dir, 'run'), body);
+  return dir;
+}
+
+/** The pids of every live descendant of `pid` (children lists of each task). */
+export function descendants(pid: number): number[] {
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return;
+    }
+    for (const task of tasks) {
+      let text = '';
+      try {
+        text = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const child of text.split(' ').filter(Boolean).map(Number)) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function readParent(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** The descendants of `root` whose command line starts with `argv0` (e.g. `sleep`, `runsv`). */
+export function descendantsNamed(root: number, argv0: string): number[] {
+  return descendants(root).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`${argv0}\0`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The first line of real sv's status for a service directory (absolute path). */
+export function svStatus(serviceDir: string, sv = '/usr/bin/sv'): string {
+  try {
+    return execFileSync(sv, ['status', serviceDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? '');
+  }
+}
+
+export function svRun(args: string[], sv = '/usr/bin/sv'): string {
+  try {
+    return execFileSync(sv, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? '');
+  }
+}
+
+export async function waitRunning(serviceDir: string, timeout = 15_000): Promise<number> {
+  const line = await waitFor(`${serviceDir} to run`, () => /^run: [^:]+: \(pid (\d+)\)/.exec(svStatus(serviceDir)) ?? undefined, {
+    timeout,
+    interval: 50,
+  });
+  return Number(line[1]);
+}
+
+export interface Tree {
+  child: ChildProcess;
+  pid: number;
+  stderr(): string;
+  /** Resolves when the runsvdir process itself exits ('exit', not 'close': runsv keeps its pipes). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Signals runsvdir (HUP: it TERMs its runsv), then KILLs any process that was below it. */
+  stopTree(signal?: NodeJS.Signals): Promise<void>;
+  /** Every pid ever seen below runsvdir. */
+  known: Set<number>;
+}
+
+/**
+ * Starts a runsvdir (ours or real) and makes sure that it and every process below it are gone
+ * when the test ends: HUP (runsvdir TERMs its runsv), then KILL of any survivor by pid.
+ */
+export function startTree(
+  t: TestContext,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  removeAfter?: string,
+): Tree {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  const pid = child.pid;
+  let err = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const known = new Set<number>();
+  const direct = new Set<number>();
+  const remember = (): void => {
+    for (const below of descendants(pid)) known.add(below);
+    for (const child of descendants(pid).filter((below) => readParent(below) === pid)) direct.add(child);
+  };
+  const timer = setInterval(remember, 100);
+  timer.unref();
+  let isStopped = false;
+  const stopTree = async (signal: NodeJS.Signals = 'SIGHUP'): Promise<void> => {
+    if (isStopped) return;
+    isStopped = true;
+    remember();
+    clearInterval(timer);
+    if (child.exitCode === null && child.signalCode === null) killPid(pid, signal);
+    await Promise.race([exited, sleep(15_000, undefined, { ref: false })]);
+    // A runsvdir that exited on TERM left its runsv running: TERM them as its HUP would have.
+    for (const child of direct) if (isAlive(child)) killPid(child, 'SIGTERM');
+    killPid(pid);
+    const deadline = Date.now() + 15_000;
+    while ([...known].some(isAlive) && Date.now() < deadline) {
+      for (const alive of known) for (const below of descendants(alive)) known.add(below);
+      await sleep(50);
+    }
+    for (const alive of known) {
+      for (const below of descendants(alive)) killPid(below);
+      killPid(alive);
+    }
+    child.stderr?.destroy();
+    // Only now: a supervisor still running would keep writing into the directory.
+    if (removeAfter !== undefined) rmSync(removeAfter, { recursive: true, force: true });
+  };
+  t.after(() => stopTree());
+  return { child, pid, stderr: () => err, exited, stopTree, known };
+}
+
+/** A fresh directory that the tree started on it removes once everything below it has stopped. */
+export function makeTreeRoot(): string {
+  return mkdtempSync(join(tmpdir(), 'node-runit-tree-'));
+}
+
+/** PATH with real runit's programs first, or ours first. */
+export function pathWith(first: string): string {
+  return `${first}:${process.env['PATH'] ?? '/usr/bin:/bin'}`;
+}

@@ -1,0 +1,127 @@
+// The scanner with a fake host (RSD-2, RSD-5): what counts as a service, identity by
+// (dev,inode), removal, restart of an ended supervisor; and the in-process host's fault walls.
+import assert from 'node:assert/strict';
+import { mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunningSupervisor } from '../../../src/runsv/index.js';
+import { SupervisorStartError } from '../../../src/runsv/index.js';
+import { InProcessHost } from '../../../src/runsvdir/host-inprocess.js';
+import { MAX_SERVICES, Scanner, type HostedService, type ServiceHost } from '../../../src/runsvdir/scanner.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+class FakeHost implements ServiceHost {
+  readonly started: string[] = [];
+  readonly stopped: string[] = [];
+  readonly ends = new Map<string, () => void>();
+  start(name: string, onEnded: () => void): HostedService {
+    this.started.push(name);
+    this.ends.set(name, onEnded);
+    return { name, stop: () => this.stopped.push(name), kill: () => {}, ended: Promise.resolve() };
+  }
+}
+
+function service(dir: string, name: string): void {
+  mkdirSync(join(dir, name));
+  writeFileSync(join(dir, name, 'run'), '#!/bin/sh\n');
+}
+
+test('dot names, files and dangling links are skipped; a symlink to a service shares it', async (t) => {
+  const dir = makeTempDir(t);
+  service(dir, 'a');
+  service(dir, '.dot');
+  writeFileSync(join(dir, 'file'), '');
+  symlinkSync('a', join(dir, 'alias'));
+  symlinkSync('nowhere', join(dir, 'dang'));
+  const warnings: string[] = [];
+  const host = new FakeHost();
+  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch: false });
+  t.after(() => scanner.close());
+  scanner.start();
+  await waitFor('the first scan', () => host.started.length > 0);
+  assert.equal(host.started.length, 1);
+  assert.ok(['a', 'alias'].includes(host.started[0]!));
+  assert.ok(warnings.includes('unable to stat dang: file does not exist'));
+});
+
+test('a rename keeps the supervisor; removal stops it; an ended one is started again', async (t) => {
+  const dir = makeTempDir(t);
+  const outside = makeTempDir(t);
+  service(dir, 'a');
+  service(dir, 'b');
+  const host = new FakeHost();
+  const scanner = new Scanner(dir, host, { watch: true });
+  t.after(() => scanner.close());
+  scanner.start();
+  await waitFor('two services', () => host.started.length === 2);
+  renameSync(join(dir, 'a'), join(dir, 'a2'));
+  renameSync(join(dir, 'b'), join(outside, 'b'));
+  await waitFor('b to be stopped', () => host.stopped.includes('b'), { timeout: 15_000 });
+  assert.deepEqual(host.started.sort(), ['a', 'b'], 'the renamed dir kept its supervisor');
+  assert.deepEqual(scanner.names(), ['a2']);
+  host.ends.get('a')?.();
+  await waitFor('a restarted under its new name', () => host.started.includes('a2'), { timeout: 15_000 });
+});
+
+test('a dir without run is started once run appears, or once it has been still for 5 s', async (t) => {
+  const dir = makeTempDir(t);
+  mkdirSync(join(dir, 'late'));
+  mkdirSync(join(dir, 'old'));
+  const longAgo = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'old'), longAgo, longAgo);
+  const host = new FakeHost();
+  const scanner = new Scanner(dir, host, { watch: true });
+  t.after(() => scanner.close());
+  scanner.start();
+  await waitFor('the old dir to be started as runit would', () => host.started.includes('old'));
+  assert.equal(host.started.includes('late'), false);
+  writeFileSync(join(dir, 'late', 'run'), '#!/bin/sh\n');
+  await waitFor('late to be started', () => host.started.includes('late'), { timeout: 15_000 });
+});
+
+test('at most 1000 services, with one warning per scan for the rest (RSD-2)', async (t) => {
+  const dir = makeTempDir(t);
+  for (let i = 0; i <= MAX_SERVICES; i++) service(dir, `s${String(i).padStart(4, '0')}`);
+  const warnings: string[] = [];
+  const host = new FakeHost();
+  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch: false });
+  t.after(() => scanner.close());
+  scanner.start();
+  await waitFor('the first scan', () => host.started.length > 0);
+  assert.equal(host.started.length, MAX_SERVICES);
+  assert.equal(warnings.filter((text) => text.endsWith(': too many services.')).length, 1);
+  assert.match(warnings[0]!, /^unable to start runsv s\d{4}: too many services\.$/);
+});
+
+test('in process: a Supervisor that throws or fails to start never stops the others', async (t) => {
+  const dir = makeTempDir(t);
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  const ended: string[] = [];
+  const fake = async (path: string): Promise<RunningSupervisor> => {
+    if (path.endsWith('locked')) throw new SupervisorStartError('unable to lock supervise/lock: temporary failure');
+    if (path.endsWith('buggy')) throw new TypeError('boom');
+    return {
+      dir: path,
+      exited: new Promise(() => {}),
+      terminate: () => {
+        throw new Error('terminate failed');
+      },
+      control: () => {},
+      killAll: () => {},
+      childPids: () => [],
+    };
+  };
+  const host = new InProcessHost(dir, fake, { writeDiagnostic: (line) => lines.push(line), warn: (w) => warnings.push(w) });
+  host.start('locked', () => ended.push('locked'));
+  host.start('buggy', () => ended.push('buggy'));
+  const good = host.start('good', () => ended.push('good'));
+  await waitFor('both failures to end', () => ended.length === 2);
+  assert.deepEqual(lines, ['runsv locked: fatal: unable to lock supervise/lock: temporary failure\n']);
+  assert.deepEqual(warnings, ['supervisor buggy failed: boom']);
+  await waitFor('good to start', () => good.supervisor !== undefined);
+  good.stop();
+  assert.deepEqual(warnings.slice(1), ['supervisor good failed: terminate failed']);
+  assert.deepEqual(host.running().map((s) => s.name), ['good']);
+});
