@@ -4,9 +4,10 @@
  */
 import { isAbsolute } from 'node:path';
 import { RunitError } from '../errors.js';
+import type { Flavour } from './flavours.js';
 
-/** Which supervision suite's tools the generated scripts call. */
-export type Flavour = 'runit' | 'daemontools' | 's6';
+/** Which supervision suite's tools the generated scripts call (the Client's flavours). */
+export type { Flavour };
 
 /** Resource limits (soft limits), as chpst / softlimit / s6-softlimit set them. */
 export interface ServiceLimits {

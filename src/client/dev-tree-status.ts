@@ -1,17 +1,17 @@
 /** What DevTree needs to know about processes and supervisors, read from /proc and supervise/. */
 import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { unpackStatus, type StatusRecord } from '../protocol/status.js';
+import { Client } from './client.js';
+import type { Status } from './status.js';
 
 export interface DevServiceStatus {
   name: string;
   dir: string;
   isEnabled: boolean;
-  /** A supervisor holds the service (its supervise/ok FIFO has a reader). */
+  /** A supervisor holds the service and its status could be read. */
   isSupervised: boolean;
-  /** The decoded supervise/status record while supervised. */
-  status: StatusRecord | undefined;
+  /** The service's status (with its log service's) while supervised. */
+  status: Status | undefined;
 }
 
 /** Alive and not a zombie. */
@@ -39,14 +39,10 @@ export function isServiceSupervised(dir: string): boolean {
 }
 
 export async function readServiceStatus(name: string, dir: string, isEnabled: boolean): Promise<DevServiceStatus> {
-  const isSupervised = isServiceSupervised(dir);
-  let status: StatusRecord | undefined;
-  if (isSupervised) {
-    try {
-      status = unpackStatus(await readFile(join(dir, 'supervise/status')));
-    } catch {
-      status = undefined;
-    }
+  try {
+    return { name, dir, isEnabled, isSupervised: true, status: await new Client(dir).status() };
+  } catch {
+    // Not supervised (yet, or any more): Client.status() refuses a record no supervisor holds.
+    return { name, dir, isEnabled, isSupervised: false, status: undefined };
   }
-  return { name, dir, isEnabled, isSupervised, status };
 }

@@ -90,7 +90,8 @@ async function checkUnderRunit(built: Built): Promise<void> {
   await checkLogged(built, /^@[0-9a-f]{24} web: /);
   if (process.getuid?.() === 0) assert.equal(statSync(join(built.web, 'log/main/current')).uid, 65534, 'written by nobody');
   execFileSync(realBin('sv'), ['down', built.web]);
-  await waitFor('./finish to run', () => existsSync(built.finished), { timeout: 20_000 });
+  // The file exists before echo has written to it: wait for the whole line.
+  await waitFor('./finish to run', () => existsSync(built.finished) && readFileSync(built.finished, 'utf8').includes('\n'), { timeout: 20_000 });
   assert.match(readFileSync(built.finished, 'utf8'), /^finished -?\d+ \d+\n/, 'finish got exit code and signal');
 }
 
@@ -156,6 +157,7 @@ test('s6 flavour under s6-svscan (s6-envdir, s6-log)', async (t) => {
   await waitFor('idle supervised, down', () => /^down /.test(status(built.idle)), { timeout: 20_000 });
   await checkLogged(built, /^@[0-9a-f]{24} /);
   execFileSync('s6-svc', ['-d', built.web]);
-  await waitFor('./finish to run', () => existsSync(built.finished), { timeout: 20_000 });
+  // The file exists before echo has written to it: wait for the whole line.
+  await waitFor('./finish to run', () => existsSync(built.finished) && readFileSync(built.finished, 'utf8').includes('\n'), { timeout: 20_000 });
   assert.match(readFileSync(built.finished, 'utf8'), /^finished -?\d+ \d+\n/, 'finish got exit code and signal');
 });

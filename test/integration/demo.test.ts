@@ -37,7 +37,7 @@ test('npm run demo: every service runs, the web answers, logs rotate, Ctrl-C sto
     async () => {
       const list = await tree.status();
       const byName = new Map(list.map((s) => [s.name, s]));
-      return list.length === 3 && list.every((s) => s.isEnabled && s.isSupervised) && byName.get('web')?.status?.state === 1 && byName.get('ticker')?.status?.state === 1;
+      return list.length === 3 && list.every((s) => s.isEnabled && s.isSupervised) && byName.get('web')?.status?.state === 'run' && byName.get('ticker')?.status?.state === 'run';
     },
     { timeout: 30_000 },
   );

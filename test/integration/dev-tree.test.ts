@@ -19,7 +19,7 @@ const VARIANTS: Array<[string, { command: string; args: string[] } | undefined, 
 
 function running(list: DevServiceStatus[], name: string): boolean {
   const entry = list.find((s) => s.name === name);
-  return entry !== undefined && entry.isSupervised && entry.status?.state === 1 && entry.status.pid > 0;
+  return entry !== undefined && entry.isSupervised && entry.status?.state === 'run' && entry.status.pid > 0;
 }
 
 for (const [what, runsvdir, skip] of VARIANTS) {
@@ -27,11 +27,10 @@ for (const [what, runsvdir, skip] of VARIANTS) {
     const tree = new DevTree(join(makeTempDir(t), 'tree'), runsvdir === undefined ? {} : { runsvdir });
     const seen = new Set<number>();
     defer(t, async () => {
-      // Whatever the test did, nothing it started may outlive it.
-      const pid = await tree.runsvdirPid();
-      if (pid !== undefined) for (const child of descendantsOf(pid)) seen.add(child);
+      // Whatever the test did (or DevTree failed to do), nothing it started may outlive it.
+      for (const pid of [...seen]) for (const child of descendantsOf(pid)) seen.add(child);
       await tree.stopRunsvdir({ timeout: 20_000 }).catch(() => undefined);
-      for (const child of seen) if (isAlive(child)) killPid(child);
+      for (const pid of seen) if (isAlive(pid)) killPid(pid);
     });
     await tree.ensure();
     await tree.ensure();
@@ -42,6 +41,7 @@ for (const [what, runsvdir, skip] of VARIANTS) {
     await assert.rejects(tree.enable('missing'), { code: 'ERR_INVALID' });
 
     const [pid, again] = await Promise.all([tree.startRunsvdir(), tree.startRunsvdir()]);
+    seen.add(pid);
     assert.equal(again, pid, 'two starts at once start one runsvdir');
     assert.equal(await tree.startRunsvdir(), pid, 'a later start finds the running one');
     assert.equal(await new DevTree(tree.base).runsvdirPid(), pid, 'another DevTree on the same base finds it through the pidfile');
