@@ -3,40 +3,16 @@
  * cleanup, and checked to leave no process behind: every descendant seen while it ran must be
  * gone before the test's temp dir is removed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { SpawnOptions } from 'node:child_process';
 import { defer } from './cleanup.js';
 import { isAlive, killPid, spawnTracked, type Tracked } from './procs.js';
+import { descendants } from './runsvdir-tree.js';
 import { waitFor } from './wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
-/** The pids of every live descendant of `pid`. */
-export function descendantsOf(pid: number): number[] {
-  const found: number[] = [];
-  const walk = (parent: number): void => {
-    let tasks: string[] = [];
-    try {
-      tasks = readdirSync(`/proc/${parent}/task`);
-    } catch {
-      return;
-    }
-    for (const task of tasks) {
-      let text = '';
-      try {
-        text = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const child of text.split(' ').filter(Boolean).map(Number)) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
+/** The pids of every live descendant of `pid` (shared with the runsvdir tests). */
+export const descendantsOf = descendants;
 
 export interface ScannerProc extends Tracked {
   /** Stops the scanner its own way and waits until it and every descendant it had are gone. */
