@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunitError } from '../errors.js';
@@ -56,6 +57,16 @@ export class DevTree {
   constructor(base: string, options: DevTreeOptions = {}) {
     this.base = resolve(base);
     this.options = options;
+  }
+
+  /**
+   * The current user's tree: `$XDG_STATE_HOME/node-runit`, else `~/.local/state/node-runit`
+   * (state, not config: it holds logs, supervise/ and a pidfile).
+   */
+  static forUser(options: DevTreeOptions = {}, env: NodeJS.ProcessEnv = process.env): DevTree {
+    const state = env['XDG_STATE_HOME'];
+    const base = state !== undefined && state.startsWith('/') ? state : join(homedir(), '.local', 'state');
+    return new DevTree(join(base, 'node-runit'), options);
   }
 
   get servicesDir(): string {
