@@ -128,6 +128,7 @@ export function errorText(error: unknown): string {
 /** Stable codes of the library's own errors (mirroring go-runit's Err* values). */
 export type RunitErrorCode =
   | 'ERR_NOT_SUPERVISED'
+  | 'ERR_EXISTS'
   | 'ERR_RUNSV_NOT_RUNNING'
   | 'ERR_CONTROL_NOT_READY'
   | 'ERR_TIMEOUT'

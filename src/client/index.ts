@@ -5,3 +5,16 @@ export { watchStatus, type WatchOptions } from './watch.js';
 export { StatusReader, type ReadOptions, type ServiceState, type Status } from './status.js';
 export { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord, type Operation } from './flavours.js';
 export type { RetryOptions } from './control.js';
+export {
+  ServiceBuilder,
+  quoteShellWord,
+  quoteShellCommand,
+  type LogOptions,
+  type ProcessOptions,
+  type ServiceLimits,
+  type StderrTarget,
+  type Timestamps,
+  type ServiceFile,
+  type ServiceFiles,
+} from './builder.js';
+export { DevTree, type DevTreeOptions, type DevServiceStatus, type StopOptions } from './dev-tree.js';

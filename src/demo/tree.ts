@@ -1,55 +1,35 @@
 /**
- * The demo service tree the README's first command starts: a web server with a log service, a
- * ticker, and a worker that crashes every few seconds to show restarts and finish.
+ * The demo service tree the README's first command starts, written with ServiceBuilder into a
+ * DevTree: a web server, a worker that crashes every few seconds (restarts, ./finish), and a
+ * ticker whose log rotates every few seconds. Each has a log service run by our svlogd.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { DevTree } from '../client/dev-tree.js';
 
-interface DemoService {
-  run: string;
-  finish?: string;
-  logRun?: string;
-}
+const WEB = `
+const http = require('node:http');
+const port = Number(process.argv[1]);
+http.createServer((request, response) => {
+  console.log(request.method, request.url);
+  response.end('hello from node-runit\\n');
+}).listen(port, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + port + '/'));
+`;
 
-const LOGGER = 'exec sh -c \'mkdir -p main; while IFS= read -r line; do printf "%s %s\\n" "$(date +%FT%T)" "$line" >> main/current; done\'';
+const WORKER = 'echo "working for 3 seconds, then crashing"; sleep 3; echo "crash!" >&2; exit 1';
+const TICKER = 'n=0; while :; do n=$((n+1)); echo "tick $n: a line to fill the log until it rotates"; sleep 0.2; done';
 
-function demoServices(port: number): Record<string, DemoService> {
-  return {
-    web: {
-      run: [
-        'exec 2>&1',
-        `exec node -e "require('node:http').createServer((q, r) => { console.log(q.method, q.url); r.end('hello from node-runit\\\\n'); }).listen(${port}, '127.0.0.1', () => console.log('listening on http://127.0.0.1:${port}/'))"`,
-      ].join('\n'),
-      logRun: LOGGER,
-    },
-    ticker: {
-      run: 'exec 2>&1\nwhile :; do echo "tick"; sleep 2; done',
-      logRun: LOGGER,
-    },
-    crasher: {
-      run: 'exec 2>&1\necho "working for 3 seconds, then crashing"\nsleep 3\nexit 1',
-      finish: 'echo "finish: run exited with $1 $2; runsv restarts it"',
-      logRun: LOGGER,
-    },
-  };
-}
-
-function writeScript(path: string, body: string): void {
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
-}
-
-/** Writes the demo tree under `root`; returns the service directories. */
-export function writeDemoTree(root: string, port: number): string[] {
-  return Object.entries(demoServices(port)).map(([name, service]) => {
-    const dir = join(root, name);
-    mkdirSync(dir, { recursive: true });
-    writeScript(join(dir, 'run'), service.run);
-    if (service.finish !== undefined) writeScript(join(dir, 'finish'), service.finish);
-    if (service.logRun !== undefined) {
-      mkdirSync(join(dir, 'log'), { recursive: true });
-      writeScript(join(dir, 'log/run'), service.logRun);
-    }
-    return dir;
-  });
+/** Builds and enables the demo services in `tree`; returns their names. */
+export async function writeDemoTree(tree: DevTree, port: number): Promise<string[]> {
+  await tree.ensure();
+  await tree.service('web').command([process.execPath, '-e', WEB, String(port)]).log({ timestamps: 'iso' }).build();
+  await tree
+    .service('worker')
+    .command(['/bin/sh', '-c', WORKER])
+    .finish(['/bin/sh', '-c', 'echo "finish: ./run exited with $1 (signal $2); runsv restarts it"', 'finish'])
+    .log({ timestamps: 'iso', prefix: 'worker: ' })
+    // A small size and count make rotation visible within seconds: ls log/main shows @*.s files.
+    .build();
+  await tree.service('ticker').command(['/bin/sh', '-c', TICKER]).log({ timestamps: 'iso', size: 2048, count: 4 }).build();
+  const names = ['web', 'worker', 'ticker'];
+  for (const name of names) await tree.enable(name);
+  return names;
 }

@@ -22,16 +22,14 @@ export function main(argv: readonly string[]): void {
     process.exit(EXIT_FATAL);
   }
   const { args } = parsed;
-  let cwd: string;
   try {
-    cwd = process.cwd();
+    process.cwd();
   } catch (error) {
     writeStderr(`${FATAL}unable to open current working directory: ${errorText(error)}\n`);
     process.exit(EXIT_FATAL);
   }
   const engine = new SvlogdEngine({
     dirs: args.dirs,
-    cwd,
     stamp: stampFormatOf(args),
     verbose: args.verbose,
     replaceChar: args.replaceChar,

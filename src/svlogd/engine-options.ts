@@ -8,7 +8,10 @@ import type { StampFormat } from './stamp.js';
 export interface SvlogdOptions {
   /** The log directories, as given (messages use these names). */
   dirs: readonly string[];
-  /** Base for relative directory names; defaults to process.cwd() at construction. */
+  /**
+   * Base for relative directory names, for hosts whose cwd may differ. Omitted, relative names
+   * are opened relative to the process cwd, which the engine never changes.
+   */
   cwd?: string;
   stamp?: StampFormat;
   verbose?: boolean;

@@ -58,8 +58,10 @@ export class SvlogdEngine {
       this.jobs.pushFront(reapProcessor(dir, run));
       this.pump();
     });
-    const cwd = options.cwd ?? process.cwd();
-    this.dirs = options.dirs.map((name) => new LogDir(name, resolve(cwd, name), ctx));
+    // Without a base, relative names stay relative to the (never changed) process cwd: like
+    // runit, the logger then needs no search permission on the cwd's parents.
+    const { cwd } = options;
+    this.dirs = options.dirs.map((name) => new LogDir(name, cwd === undefined ? name : resolve(cwd, name), ctx));
     this.stamper = new Stamper(options.stamp ?? 'none');
     this.router = new LineRouter(this.dirs, lineMax, options.stderrCopy ?? (() => {}), message);
     const table =

@@ -59,7 +59,11 @@ const CASES: Case[] = [
   { name: 'restart and try-restart', services: single(), prepare: agedOneSecond, steps: [['restart', 'a'], ['status', 'a']] },
   { name: 'try-restart', services: single(), prepare: agedOneSecond, steps: [['try-restart', 'a']] },
   { name: 'shutdown', services: single(), steps: [['shutdown', 'a'], ['status', 'a']] },
-  { name: 'force-stop, force-reload, force-restart on a willing service', services: single(), prepare: agedOneSecond, steps: [['force-reload', 'a'], ['force-restart', 'a'], ['force-stop', 'a'], ['status', 'a']] },
+  // One command per fresh, aged service: after a restart in the same second, the next `t`
+  // check holds at once (whole seconds, SV-11) and sv races runsv's 1-second sleep.
+  { name: 'force-reload on a willing service', services: single(), prepare: agedOneSecond, steps: [['force-reload', 'a'], ['status', 'a']] },
+  { name: 'force-restart on a willing service', services: single(), prepare: agedOneSecond, steps: [['force-restart', 'a'], ['status', 'a']] },
+  { name: 'force-stop on a willing service', services: single(), prepare: agedOneSecond, steps: [['force-stop', 'a'], ['status', 'a']] },
   { name: 'force-shutdown', services: single(), steps: [['force-shutdown', 'a'], ['status', 'a']] },
   { name: 'X E D T words', services: { a: {}, b: {} }, prepare: agedOneSecond, steps: [['Terminate', 'a'], ['Down', 'a'], ['E', 'b'], ['Xit', 'a', 'b']] },
   { name: 'timeout: TERM ignored, -w 1 down (SV-12)', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w', '1', 'down', 'a'], ['status', 'a']], sameDuration: true },

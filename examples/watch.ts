@@ -1,0 +1,27 @@
+/**
+ * watch(): status changes as they happen (inotify, no polling), from a service that crashes
+ * every second, runs ./finish and is restarted by its supervisor.
+ *
+ *   node dist/examples/watch.js [tree-dir]
+ */
+import { supervised, withTree } from './example-tree.js';
+
+await withTree(
+  async (tree) => {
+    // ./finish takes half a second, so the finish state is there to be seen between runs.
+    await tree.service('crasher').command(['/bin/sh', '-c', 'sleep 1; exit 3']).finish(['sleep', '0.5']).build();
+    return ['crasher'];
+  },
+  async (_tree, [service]) => {
+    const crasher = await supervised(service!);
+    const stop = AbortSignal.timeout(15_000);
+    let changes = 0;
+    let runs = 0;
+    for await (const status of crasher.watch({ signal: stop })) {
+      changes += 1;
+      console.log(`crasher: ${status.state}${status.pid === 0 ? '' : ` pid ${status.pid}`}`);
+      if (status.state === 'run' && ++runs === 3) break;
+    }
+    console.log(`saw ${changes} changes`);
+  },
+);

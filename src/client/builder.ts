@@ -1,0 +1,171 @@
+/**
+ * ServiceBuilder: a fluent way to write a supervised service directory (run, finish, down, env/,
+ * log/run and the log directory's config) for runit, daemontools or s6, atomically.
+ *
+ * Modelled on go-runit's ServiceBuilder, without its mistakes: svlogd's settings go into the
+ * log directory's `config` file (svlogd reads every argument as a directory), the group is
+ * `chpst -u user:group` (not `-U`, which is envuidgid), and every word is shell-quoted.
+ */
+import { resolve } from 'node:path';
+import { renderService, type ServiceFiles } from './builder-render.js';
+import {
+  validateSpec,
+  type Flavour,
+  type LogOptions,
+  type ProcessOptions,
+  type ServiceLimits,
+  type ServiceSpec,
+  type StderrTarget,
+} from './builder-spec.js';
+import { writeServiceDir } from './builder-write.js';
+
+export type { Flavour, LogOptions, ProcessOptions, ServiceLimits, StderrTarget, Timestamps } from './builder-spec.js';
+export type { ServiceFile, ServiceFiles } from './builder-render.js';
+export { quoteShellWord, quoteShellCommand } from './shell-quote.js';
+
+export class ServiceBuilder {
+  private readonly spec: {
+    -readonly [K in keyof ServiceSpec]: ServiceSpec[K];
+  };
+  private readonly envMap = new Map<string, string>();
+  private readonly toolMap = new Map<string, string>();
+
+  /**
+   * @param name the service directory's name (no `/`, not starting with `.`)
+   * @param parent the directory it is created in (e.g. `/etc/sv` or a DevTree's services dir)
+   */
+  constructor(name: string, parent: string, flavour: Flavour = 'runit') {
+    this.spec = {
+      name,
+      parent,
+      flavour,
+      command: [],
+      cwd: undefined,
+      umask: undefined,
+      env: this.envMap,
+      process: {},
+      stderr: 'stdout',
+      finish: undefined,
+      isDown: false,
+      log: undefined,
+      tools: this.toolMap,
+    };
+  }
+
+  static runit(name: string, parent: string): ServiceBuilder {
+    return new ServiceBuilder(name, parent, 'runit');
+  }
+
+  static daemontools(name: string, parent: string): ServiceBuilder {
+    return new ServiceBuilder(name, parent, 'daemontools');
+  }
+
+  static s6(name: string, parent: string): ServiceBuilder {
+    return new ServiceBuilder(name, parent, 's6');
+  }
+
+  get flavour(): Flavour {
+    return this.spec.flavour;
+  }
+
+  /** Where build() puts the service: `<parent>/<name>`, resolved against the current directory. */
+  get path(): string {
+    return resolve(this.spec.parent, this.spec.name);
+  }
+
+  /** The program and its arguments; `./run` execs it, so the supervisor watches it directly. */
+  command(argv: readonly string[]): this {
+    this.spec.command = [...argv];
+    return this;
+  }
+
+  /** The working directory (absolute, or relative to the service directory). */
+  cwd(dir: string): this {
+    this.spec.cwd = dir;
+    return this;
+  }
+
+  umask(mask: number): this {
+    this.spec.umask = mask;
+    return this;
+  }
+
+  /** One environment variable, passed through the service's `env/` directory. */
+  env(name: string, value: string): this {
+    this.envMap.set(name, value);
+    return this;
+  }
+
+  /** Many environment variables at once. */
+  envs(values: Readonly<Record<string, string>>): this {
+    for (const [name, value] of Object.entries(values)) this.envMap.set(name, value);
+    return this;
+  }
+
+  /** Account, nice, chroot and limits; merged with what earlier calls set. */
+  process(options: ProcessOptions): this {
+    const limits = options.limits === undefined ? this.spec.process.limits : { ...this.spec.process.limits, ...options.limits };
+    this.spec.process = { ...this.spec.process, ...options, ...(limits === undefined ? {} : { limits }) };
+    return this;
+  }
+
+  /** Run as `user` (and `group`, runit only). */
+  user(user: string, group?: string): this {
+    return this.process(group === undefined ? { user } : { user, group });
+  }
+
+  limits(limits: ServiceLimits): this {
+    return this.process({ limits });
+  }
+
+  /** Where stderr goes; the default `'stdout'` sends it to the log service with stdout. */
+  stderr(target: StderrTarget): this {
+    this.spec.stderr = target;
+    return this;
+  }
+
+  /**
+   * A `./finish` that runs this command (with the same env, cwd, umask and account), followed by
+   * the supervisor's arguments (runsv: ./run's exit code and signal); undefined removes it.
+   */
+  finish(argv: readonly string[] | undefined): this {
+    this.spec.finish = argv === undefined ? undefined : [...argv];
+    return this;
+  }
+
+  /** Writes a `down` file: the supervisor does not start the service until told to. */
+  down(isDown = true): this {
+    this.spec.isDown = isDown;
+    return this;
+  }
+
+  /** Adds a log service (`log/run`) and its log directory. */
+  log(options: LogOptions = {}): this {
+    this.spec.log = { ...options };
+    return this;
+  }
+
+  /** Calls a tool by this path instead of through PATH (e.g. `tool('svlogd', '/opt/bin/svlogd')`). */
+  tool(name: string, path: string): this {
+    this.toolMap.set(name, path);
+    return this;
+  }
+
+  /**
+   * The files build() would write, without writing them. Throws RunitError ERR_INVALID for
+   * input that cannot make a working service.
+   */
+  render(): ServiceFiles {
+    validateSpec(this.spec);
+    return renderService(this.spec);
+  }
+
+  /**
+   * Validates, then writes the service directory atomically. Resolves with its path; rejects
+   * with ERR_INVALID (nothing written) or ERR_EXISTS (the target is already there).
+   */
+  async build(): Promise<string> {
+    const files = this.render();
+    return writeServiceDir(this.path, files);
+  }
+}
