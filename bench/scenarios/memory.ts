@@ -4,6 +4,7 @@
  * service (the slope from the smallest N, within the same round).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { footprintKiB } from '../lib/footprint.js';
 import { pssKiB } from '../lib/procfs.js';
 import { alternate, metric, type Context, type Goal, type Metric, type Scenario } from '../lib/scenario.js';
 import { withScope } from '../lib/scope.js';
@@ -21,17 +22,29 @@ function goalFor(variant: Variant, count: number): Goal | undefined {
   return undefined;
 }
 
-async function measure(ctx: Context, variant: Variant, count: number): Promise<number> {
+interface Sample {
+  pss: number;
+  /** Undefined when page frames are hidden (not root). */
+  footprint: number | undefined;
+}
+
+async function measure(ctx: Context, variant: Variant, count: number): Promise<Sample> {
   return withScope(async (scope) => {
     const { tree } = await startSleeperTree(scope, variant, count);
     await sleep(SETTLE_MS);
     const pids = tree.supervisingPids();
-    const total = pids.reduce((sum, pid) => sum + pssKiB(pid), 0);
-    ctx.log(`${variant.impl.name} ${variant.label} N=${count}: ${pids.length} supervising processes, ${Math.round(total)} KiB PSS`);
+    const pss = pids.reduce((sum, pid) => sum + pssKiB(pid), 0);
+    const footprint = footprintKiB(pids);
+    ctx.log(`${variant.impl.name} ${variant.label} N=${count}: ${pids.length} supervising processes, ${Math.round(pss)} KiB PSS, ${footprint ?? '?'} KiB footprint`);
     await tree.stop();
-    return total;
+    return { pss, footprint };
   });
 }
+
+const MEASURES = [
+  { key: 'pss', label: 'PSS' },
+  { key: 'footprint', label: 'footprint' },
+] as const;
 
 async function run(ctx: Context): Promise<Metric[]> {
   const counts = ctx.options.isQuick ? [3, 10] : [10, 100, 500, 1000];
@@ -39,11 +52,11 @@ async function run(ctx: Context): Promise<Metric[]> {
   const runit = variants.find((v) => v.impl.name === 'runit')!;
   const mine = variants.filter((v) => v.impl.name === 'ours');
   const oursDefaultMax = ctx.options.isQuick ? 10 : OURS_DEFAULT_MAX;
-  // totals[variant][count] = one sample per round.
-  const totals = new Map<Variant, Map<number, number[]>>();
-  const record = (v: Variant, count: number, value: number): void => {
-    const byCount = totals.get(v) ?? new Map<number, number[]>();
-    totals.set(v, byCount);
+  // samples[variant][count] = one sample per round.
+  const samples = new Map<Variant, Map<number, Sample[]>>();
+  const record = (v: Variant, count: number, value: Sample): void => {
+    const byCount = samples.get(v) ?? new Map<number, Sample[]>();
+    samples.set(v, byCount);
     byCount.set(count, [...(byCount.get(count) ?? []), value]);
   };
   for (const count of counts) {
@@ -52,23 +65,26 @@ async function run(ctx: Context): Promise<Metric[]> {
   }
   const metrics: Metric[] = [];
   const base = counts[0]!;
-  const runitTotals = totals.get(runit)!;
-  for (const v of mine) {
-    const mineTotals = totals.get(v) ?? new Map<number, number[]>();
-    for (const count of mineTotals.keys()) {
-      const m = metric(`N=${count}: PSS total, ${v.label}`, 'KiB', 'lower', { ours: mineTotals.get(count)!, runit: runitTotals.get(count) ?? [] });
-      const goal = goalFor(v, count);
-      if (goal !== undefined) m.goal = goal;
-      if (note !== undefined && metrics.length === 0) m.note = note;
-      metrics.push(m);
+  for (const measure of MEASURES) {
+    const values = (v: Variant, count: number): number[] =>
+      (samples.get(v)?.get(count) ?? []).map((sample) => sample[measure.key]).filter((value): value is number => value !== undefined);
+    for (const v of mine) {
+      const measured = [...(samples.get(v)?.keys() ?? [])];
+      for (const count of measured) {
+        const m = metric(`N=${count}: ${measure.label} total, ${v.label}`, 'KiB', 'lower', { ours: values(v, count), runit: values(runit, count) });
+        const goal = measure.key === 'pss' ? goalFor(v, count) : undefined;
+        if (goal !== undefined) m.goal = goal;
+        if (note !== undefined && metrics.length === 0) m.note = note;
+        metrics.push(m);
+      }
+      const top = measured.filter((count) => count > base).pop();
+      if (top === undefined) continue;
+      // Per round, so both ends of the slope come from the same conditions.
+      const slope = (side: Variant): number[] => values(side, top).map((value, round) => (value - values(side, base)[round]!) / (top - base));
+      const perService = metric(`${measure.label} per extra service (N=${base}→${top}), ${v.label}`, 'KiB', 'lower', { ours: slope(v), runit: slope(runit) });
+      if (top < counts[counts.length - 1]!) perService.note = `not run above N=${top}: a Node process per service`;
+      metrics.push(perService);
     }
-    const top = [...mineTotals.keys()].filter((count) => count > base).pop();
-    if (top === undefined) continue;
-    const slope = (byCount: Map<number, number[]>): number[] =>
-      (byCount.get(top) ?? []).map((value, round) => (value - byCount.get(base)![round]!) / (top - base));
-    const perService = metric(`per extra service (N=${base}→${top}), ${v.label}`, 'KiB', 'lower', { ours: slope(mineTotals), runit: slope(runitTotals) });
-    if (top < counts[counts.length - 1]!) perService.note = `not run above N=${top}: a Node process per service`;
-    metrics.push(perService);
   }
   return metrics;
 }
