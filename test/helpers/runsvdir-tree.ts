@@ -60,13 +60,15 @@ function readParent(pid: number): number {
 
 /** The descendants of `root` whose command line starts with `argv0` (e.g. `sleep`, `runsv`). */
 export function descendantsNamed(root: number, argv0: string): number[] {
-  return descendants(root).filter((pid) => {
+  const named = descendants(root).filter((pid) => {
     try {
       return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`${argv0}\0`);
     } catch {
       return false;
     }
   });
+  // A child runsv has forked but not yet exec'ed (./run, a hook) still carries runsv's argv.
+  return named.filter((pid) => !named.includes(readParent(pid)));
 }
 
 /** The first line of real sv's status for a service directory (absolute path). */
