@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { defer } from './cleanup.js';
 
 export interface Tracked {
@@ -71,4 +71,29 @@ export function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * The last sweep before a test's temp dir goes: a process still working inside it (a runsv a
+ * runsvdir left behind on TERM, a service it started) was started by this test. TERM, then KILL.
+ */
+export async function killProcessesIn(dir: string): Promise<number[]> {
+  const inside = (): number[] =>
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+      .map(Number)
+      .filter((pid) => {
+        try {
+          const cwd = readlinkSync(`/proc/${pid}/cwd`);
+          return cwd === dir || cwd.startsWith(`${dir}/`);
+        } catch {
+          return false;
+        }
+      });
+  const found = inside();
+  for (const pid of found) killPid(pid, 'SIGTERM');
+  const deadline = Date.now() + 3000;
+  while (inside().some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const pid of inside()) killPid(pid, 'SIGKILL');
+  return found;
 }

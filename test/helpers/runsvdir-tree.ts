@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, killPid } from './procs.js';
+import { isAlive, killPid, killProcessesIn } from './procs.js';
 import { waitFor } from './wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
@@ -157,7 +157,10 @@ export function startTree(
     }
     child.stderr?.destroy();
     // Only now: a supervisor still running would keep writing into the directory.
-    if (removeAfter !== undefined) rmSync(removeAfter, { recursive: true, force: true });
+    if (removeAfter !== undefined) {
+      await killProcessesIn(removeAfter);
+      rmSync(removeAfter, { recursive: true, force: true });
+    }
   };
   t.after(() => stopTree());
   return { child, pid, stderr: () => err, exited, stopTree, known };
