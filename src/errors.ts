@@ -113,16 +113,20 @@ export function errnoText(code: string | undefined): string {
   return ERRNO_TEXT[code] ?? 'unknown error';
 }
 
+/** The errno name a thrown value carries (Node system errors and SysError), if any. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /**
- * runit's text for any thrown value: Node system errors and SysError carry `code`; anything else
- * is reported as runit would report an errno it does not know.
+ * runit's text for any thrown value; a value without an errno name is reported as runit
+ * would report an errno it does not know.
  */
 export function errorText(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    if (typeof code === 'string') return errnoText(code);
-  }
-  return 'unknown error';
+  const code = errorCode(error);
+  return code === undefined ? 'unknown error' : errnoText(code);
 }
 
 /** Stable codes of the library's own errors (mirroring go-runit's Err* values). */

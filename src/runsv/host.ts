@@ -6,7 +6,7 @@ import { closeSync, constants as fsConstants, openSync, renameSync, statSync, un
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
-import { errorText } from '../errors.js';
+import { errorCode, errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import type { ChildExit, StatusFiles } from './record.js';
@@ -60,7 +60,7 @@ export class ProcessHost implements SupervisorHost {
     const what = kind === 'log' ? 'log/./run' : file;
     return new Promise((resolve) => {
       const settle = (error: unknown): void => {
-        if (FORK_ERRORS.has(codeOf(error))) return resolve({ kind: 'fork-failed', error });
+        if (FORK_ERRORS.has(errorCode(error) ?? '')) return resolve({ kind: 'fork-failed', error });
         this.fatalInChild(`unable to start ${what}: ${errorText(error)}`);
         resolve({ kind: 'exec-failed' });
       };
@@ -89,7 +89,7 @@ export class ProcessHost implements SupervisorHost {
     try {
       mode = statSync(join(this.root, relative)).mode;
     } catch (error) {
-      if (codeOf(error) !== 'ENOENT') this.warn(`unable to stat ${relative}: ${errorText(error)}`);
+      if (errorCode(error) !== 'ENOENT') this.warn(`unable to stat ${relative}: ${errorText(error)}`);
       return Promise.resolve(false);
     }
     if ((mode & 0o100) === 0) return Promise.resolve(false);
@@ -102,7 +102,7 @@ export class ProcessHost implements SupervisorHost {
         return resolve(false);
       }
       child.once('error', (error) => {
-        if (FORK_ERRORS.has(codeOf(error))) this.warn(`unable to fork for ${relative}: ${errorText(error)}`);
+        if (FORK_ERRORS.has(errorCode(error) ?? '')) this.warn(`unable to fork for ${relative}: ${errorText(error)}`);
         else this.fatalInChild(`unable to run control/?: ${errorText(error)}`);
         resolve(false);
       });
@@ -200,8 +200,4 @@ export class ProcessHost implements SupervisorHost {
       }
     }
   }
-}
-
-function codeOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
 }
