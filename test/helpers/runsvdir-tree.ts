@@ -1,18 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, killPid, killProcessesIn } from './procs.js';
 import { waitFor } from './wait-for.js';
+import { writeScript } from './service-dir.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
-/** Writes an executable script. */
-export function writeScript(path: string, body: string): void {
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
-}
+export { writeScript };
 
 /** A service directory whose run script execs `sleep` (so TERM stops it at once). */
 export function makeService(parent: string, name: string, body = 'exec sleep 1000'): string {

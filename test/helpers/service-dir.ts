@@ -12,7 +12,8 @@ export interface ServiceSpec {
   hooks?: Record<string, string>;
 }
 
-function script(path: string, body: string): void {
+/** Writes an executable `#!/bin/sh` script. */
+export function writeScript(path: string, body: string): void {
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
 }
@@ -20,16 +21,16 @@ function script(path: string, body: string): void {
 /** Writes a service directory of tiny shell fixtures. */
 export function makeService(dir: string, spec: ServiceSpec): string {
   mkdirSync(dir, { recursive: true });
-  if (spec.run !== undefined) script(join(dir, 'run'), spec.run);
-  if (spec.finish !== undefined) script(join(dir, 'finish'), spec.finish);
+  if (spec.run !== undefined) writeScript(join(dir, 'run'), spec.run);
+  if (spec.finish !== undefined) writeScript(join(dir, 'finish'), spec.finish);
   if (spec.isDown) writeFileSync(join(dir, 'down'), '');
   if (spec.logRun !== undefined) {
     mkdirSync(join(dir, 'log'), { recursive: true });
-    script(join(dir, 'log/run'), spec.logRun);
+    writeScript(join(dir, 'log/run'), spec.logRun);
   }
   for (const [c, body] of Object.entries(spec.hooks ?? {})) {
     mkdirSync(join(dir, 'control'), { recursive: true });
-    script(join(dir, 'control', c), body);
+    writeScript(join(dir, 'control', c), body);
   }
   return dir;
 }

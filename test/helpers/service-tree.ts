@@ -5,12 +5,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ourBin } from './binaries.js';
 import { isAlive, killPid } from './procs.js';
-import { isSupervised } from './service-dir.js';
+import { isSupervised, sendControl } from './service-dir.js';
 import { waitFor } from './wait-for.js';
 
 export interface Supervisor {
@@ -94,9 +94,7 @@ export function readStatusBytes(dir: string): Buffer | undefined {
 /** Write-opens a control FIFO and writes `bytes`, ignoring a missing reader. */
 export function poke(dir: string, bytes: string): boolean {
   try {
-    const fd = openSync(join(dir, 'supervise', 'control'), constants.O_WRONLY | constants.O_NONBLOCK);
-    writeSync(fd, bytes);
-    closeSync(fd);
+    sendControl(dir, bytes);
     return true;
   } catch {
     return false;

@@ -22,6 +22,16 @@ class FakeHost implements ServiceHost {
   }
 }
 
+/** A started scanner over `dir` with a fake host, closed when the test ends. */
+function startScanner(t: { after(fn: () => void): void }, dir: string, watch: boolean) {
+  const warnings: string[] = [];
+  const host = new FakeHost();
+  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch });
+  t.after(() => scanner.close());
+  scanner.start();
+  return { host, warnings, scanner };
+}
+
 function service(dir: string, name: string): void {
   mkdirSync(join(dir, name));
   writeFileSync(join(dir, name, 'run'), '#!/bin/sh\n');
@@ -34,11 +44,7 @@ test('dot names, files and dangling links are skipped; a symlink to a service sh
   writeFileSync(join(dir, 'file'), '');
   symlinkSync('a', join(dir, 'alias'));
   symlinkSync('nowhere', join(dir, 'dang'));
-  const warnings: string[] = [];
-  const host = new FakeHost();
-  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch: false });
-  t.after(() => scanner.close());
-  scanner.start();
+  const { host, warnings } = startScanner(t, dir, false);
   await waitFor('the first scan', () => host.started.length > 0);
   assert.equal(host.started.length, 1);
   assert.ok(['a', 'alias'].includes(host.started[0]!));
@@ -50,10 +56,7 @@ test('a rename keeps the supervisor; removal stops it; an ended one is started a
   const outside = makeTempDir(t);
   service(dir, 'a');
   service(dir, 'b');
-  const host = new FakeHost();
-  const scanner = new Scanner(dir, host, { watch: true });
-  t.after(() => scanner.close());
-  scanner.start();
+  const { host, scanner } = startScanner(t, dir, true);
   await waitFor('two services', () => host.started.length === 2);
   renameSync(join(dir, 'a'), join(dir, 'a2'));
   renameSync(join(dir, 'b'), join(outside, 'b'));
@@ -70,10 +73,7 @@ test('a dir without run is started once run appears, or once it has been still f
   mkdirSync(join(dir, 'old'));
   const longAgo = new Date(Date.now() - 60_000);
   utimesSync(join(dir, 'old'), longAgo, longAgo);
-  const host = new FakeHost();
-  const scanner = new Scanner(dir, host, { watch: true });
-  t.after(() => scanner.close());
-  scanner.start();
+  const { host } = startScanner(t, dir, true);
   await waitFor('the old dir to be started as runit would', () => host.started.includes('old'));
   assert.equal(host.started.includes('late'), false);
   writeFileSync(join(dir, 'late', 'run'), '#!/bin/sh\n');
@@ -83,11 +83,7 @@ test('a dir without run is started once run appears, or once it has been still f
 test('at most 1000 services, with one warning per scan for the rest (RSD-2)', async (t) => {
   const dir = makeTempDir(t);
   for (let i = 0; i <= MAX_SERVICES; i++) service(dir, `s${String(i).padStart(4, '0')}`);
-  const warnings: string[] = [];
-  const host = new FakeHost();
-  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch: false });
-  t.after(() => scanner.close());
-  scanner.start();
+  const { host, warnings } = startScanner(t, dir, false);
   await waitFor('the first scan', () => host.started.length > 0);
   assert.equal(host.started.length, MAX_SERVICES);
   assert.equal(warnings.filter((text) => text.endsWith(': too many services.')).length, 1);
