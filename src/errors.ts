@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 
 /**
  * runit's own errno texts (spec GEN-2). runit never prints glibc's strerror text, and scripts
@@ -95,16 +94,26 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EREMCHG: 'remote address changed',
 };
 
-// Aliases share a number (EAGAIN/EWOULDBLOCK); the first name listed is the one Node reports.
-const ERRNO_NAME_BY_NUMBER: ReadonlyMap<number, string> = new Map(
-  Object.entries(constants.errno)
-    .reverse()
-    .map(([name, value]) => [value, name]),
-);
+let errnoNameByNumber: ReadonlyMap<number, string> | undefined;
+
+/**
+ * Built on first use, with node:os loaded only then: chpst and sv ask for an errno name only when
+ * something failed, and the successful call should not pay for loading node:os.
+ */
+function errnoNames(): ReadonlyMap<number, string> {
+  const { constants } = process.getBuiltinModule('node:os');
+  // Aliases share a number (EAGAIN/EWOULDBLOCK); the first name listed is the one Node reports.
+  return new Map(
+    Object.entries(constants.errno)
+      .reverse()
+      .map(([name, value]) => [value, name]),
+  );
+}
 
 /** The errno name (`ENOENT`) for a number, or `E<n>` when the platform has no name for it. */
 export function errnoName(errno: number): string {
-  return ERRNO_NAME_BY_NUMBER.get(errno) ?? `E${errno}`;
+  errnoNameByNumber ??= errnoNames();
+  return errnoNameByNumber.get(errno) ?? `E${errno}`;
 }
 
 /** runit's text for an errno name (`ENOENT` → `file does not exist`); 0 / undefined → `no error`. */

@@ -2,13 +2,11 @@
  * Carries out a Plan in runit's fixed order (CHP-3), then replaces this process with the program
  * (CHP-12): same pid, so a supervisor that started chpst supervises the program itself.
  */
-import { createRequire } from 'node:module';
-import { constants as osConstants } from 'node:os';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import * as sys from '../sys/index.js';
 import { ChpstFailure, LIMIT_ORDER, bytes, type EnvChange, type LimitName, type Plan } from './options.js';
 
 // require, not import: the ESM face of node:fs loads all of Node's streams (start-up time).
-const { closeSync, constants, openSync, readSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 /**
  * A whole file as a byte string. Opened non-blocking as runit's open_read does (a FIFO with no
@@ -44,9 +42,13 @@ const RESOURCE: Readonly<Record<LimitName, number>> = {
 };
 
 const FD_NAMES = ['stdin', 'stdout', 'stderr'];
-const errnos = osConstants.errno;
+// Linux's numbers, like sys/'s: node:os would cost every call its loading.
 const SIGPIPE = 13;
 const SIGXFSZ = 25;
+const EPERM = 1;
+const ENOENT = 2;
+const EACCES = 13;
+const EISDIR = 21;
 
 export interface ApplyContext {
   /** chpst's environment as it started (byte strings, in order, duplicates kept). */
@@ -131,9 +133,9 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   if (plan.setUser !== undefined) {
     // Supplementary groups first, then gid, then uid: after setuid the others are no longer allowed.
     const { uid, gids } = users!.resolveUser(plan.setUser);
-    step(() => sys.setgroups(gids), 'unable to setgroups: ');
-    step(() => sys.setgid(gids[0]!), 'unable to setgid: ');
-    step(() => sys.setuid(uid), 'unable to setuid: ');
+    step(() => sys.setgroupsForExec(gids), 'unable to setgroups: ');
+    step(() => sys.setgidForExec(gids[0]!), 'unable to setgid: ');
+    step(() => sys.setuidForExec(uid), 'unable to setuid: ');
   }
   if (plan.lock !== undefined) takeLock(plan.lock.path, plan.lock.wait, plan.isQuiet, context.inherited);
   for (const fd of plan.closeFds) step(() => sys.close(fd), `unable to close ${FD_NAMES[fd]}: `);
@@ -230,7 +232,6 @@ function prepareExec(plan: Plan, env: string[], path: string | undefined): Prepa
  * anything else stops. Returns the errno to report (GEN-8). Allocation-free (see above).
  */
 function execNow(exec: PreparedExec): number {
-  const { ENOENT, EACCES, EPERM, EISDIR } = errnos;
   let remembered = 0;
   let errno = 0;
   for (let at = 0; at < exec.paths.length; at++) {

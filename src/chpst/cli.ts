@@ -2,17 +2,14 @@
  * chpst and its personalities (CHP-1): picks the front end by argv[0]'s basename, prints runit's
  * messages, exits 100 on usage and 111 on failure, or becomes the program (it never forks).
  *
- * Start-up time is the cost of every call (DESIGN.md), so this loads as few modules as it can:
- * personalities.js and envdir.js only when used, node:fs through require (its ESM face loads
- * all of Node's streams), and no shared module chpst does not need.
+ * Start-up time is the cost of every call (DESIGN.md): bin/chpst runs this as one CommonJS
+ * bundle (scripts/bundle.mjs), so this graph takes no shared module chpst does not need.
  */
-import { createRequire } from 'node:module';
+import { readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { errnoName, errnoText } from '../errors.js';
 import { exitNow, getStatusFlags } from '../sys/index.js';
 import { applyPlan, readBytes } from './apply.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
-
-const { readdirSync, readlinkSync, writeSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 /** One write per message (GEN-1); a closed or broken fd 2 loses it, as in runit. */
 function say(text: string): void {

@@ -2,13 +2,12 @@
  * Reading an envdir (CHP-6, CHP-15) into recorded environment changes, which apply.ts applies at
  * exec (CHP-22). Strings are byte strings (latin1), see options.ts. Loaded only when needed.
  */
-import { createRequire } from 'node:module';
+import { closeSync, constants, openSync, opendirSync } from 'node:fs';
 import { chdir, fchdir } from '../sys/index.js';
 import { readBytes } from './apply.js';
 import { ChpstFailure, bytes, type EnvChange } from './options.js';
 
 // require, not import: the ESM face of node:fs loads all of Node's streams (start-up time).
-const { closeSync, constants, openSync, opendirSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 /**
  * A file's content as envdir turns it into a value: undefined (unset) for an empty file; else the

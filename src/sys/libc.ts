@@ -2,33 +2,71 @@
  * The only module that talks to koffi. Declarations are private to `sys/`; everything else goes
  * through the typed wrappers in `sys/index.ts`, which turn errno into SysError.
  */
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 type Koffi = typeof import('koffi').default;
+type CFunction = ReturnType<ReturnType<Koffi['load']>['func']>;
+
+const ADDON = join('node_modules', '@koromix', 'koffi-linux-x64', 'linux_x64', 'koffi.node');
+
+/**
+ * koffi's prebuilt addon for glibc x64, found the way Node's resolver would find the package (the
+ * nearest node_modules above this file) but without reading any package.json on the way: chpst
+ * and sv pay for every step of this on every call.
+ */
+function findAddon(): string | undefined {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, ADDON);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
 
 /**
  * koffi's own entry point spends ~10 ms per process (ESM loading, an ELF probe of the node binary
- * to choose glibc or musl, deprecation wrappers) before it loads the same native addon. Every
- * chpst and sv call pays that, so on glibc x64 the prebuilt addon is loaded directly; anything
- * else, or any failure, goes through koffi's entry point.
+ * to choose glibc or musl, deprecation wrappers) before it loads the same native addon. So on
+ * glibc x64 the prebuilt addon is loaded directly; anything else, or any failure, goes through
+ * koffi's entry point.
  */
 function loadKoffi(): Koffi {
-  const require = createRequire(import.meta.url);
-  if (process.platform === 'linux' && process.arch === 'x64') {
+  const path = process.platform === 'linux' && process.arch === 'x64' ? findAddon() : undefined;
+  if (path !== undefined) {
     try {
-      const native = require('@koromix/koffi-linux-x64/linux_x64/koffi.node') as Koffi;
+      const addon = { exports: {} as Koffi };
+      process.dlopen(addon, path);
       // The API used here (load/func/struct/decode/errno) is koffi 3's.
-      if (typeof native.load === 'function' && String(native.version).startsWith('3.')) return native;
+      if (typeof addon.exports.load === 'function' && String(addon.exports.version).startsWith('3.')) return addon.exports;
     } catch {
-      // musl, another layout: take the long way.
+      // musl, or an addon this Node cannot load: take the long way.
     }
   }
-  return require('koffi') as Koffi;
+  return process.getBuiltinModule('node:module').createRequire(import.meta.filename)('koffi') as Koffi;
 }
 
 const koffi = loadKoffi();
 
 const libc = koffi.load('libc.so.6');
+
+/**
+ * Declares each function on first use: a short-lived command (chpst, sv) calls a handful of the
+ * functions below, and declaring them all would cost it more than the calls.
+ */
+function declareLazily<Name extends string>(prototypes: Readonly<Record<Name, string>>): Readonly<Record<Name, CFunction>> {
+  const table = {} as Record<Name, CFunction>;
+  for (const name of Object.keys(prototypes) as Name[]) {
+    Object.defineProperty(table, name, {
+      enumerable: true,
+      configurable: true,
+      get(): CFunction {
+        const declared = libc.func(prototypes[name]);
+        Object.defineProperty(table, name, { value: declared, enumerable: true });
+        return declared;
+      },
+    });
+  }
+  return table;
+}
 
 koffi.struct('rlimit', { rlim_cur: 'uint64_t', rlim_max: 'uint64_t' });
 koffi.struct('passwd', {
@@ -47,28 +85,37 @@ koffi.struct('group', {
   gr_mem: 'void *',
 });
 
-export const c = {
-  mkfifo: libc.func('int mkfifo(const char *path, uint32_t mode)'),
-  flock: libc.func('int flock(int fd, int operation)'),
-  pipe2: libc.func('int pipe2(_Out_ int *fds, int flags)'),
-  fcntl: libc.func('int fcntl(int fd, int cmd, ...)'),
-  close: libc.func('int close(int fd)'),
-  dup2: libc.func('int dup2(int oldfd, int newfd)'),
-  getrlimit: libc.func('int getrlimit(int resource, _Out_ rlimit *rlim)'),
+/**
+ * Declared now, not on first use: chpst calls these after setrlimit, when the heap may no longer
+ * be able to grow (-m, -d), and a declaration allocates.
+ */
+export const lastSteps = {
   setrlimit: libc.func('int setrlimit(int resource, const rlimit *rlim)'),
-  setsid: libc.func('int setsid()'),
-  setpgid: libc.func('int setpgid(int pid, int pgid)'),
-  setgroups: libc.func('int setgroups(size_t size, const uint32_t *list)'),
-  setgid: libc.func('int setgid(uint32_t gid)'),
-  setuid: libc.func('int setuid(uint32_t uid)'),
-  chroot: libc.func('int chroot(const char *path)'),
-  nice: libc.func('int nice(int inc)'),
   execve: libc.func('int execve(const char *path, const char **argv, const char **envp)'),
-  waitpid: libc.func('int waitpid(int pid, _Out_ int *status, int options)'),
-  prctl: libc.func('int prctl(int option, ...)'),
-  getpwnam: libc.func('passwd *getpwnam(const char *name)'),
-  getgrnam: libc.func('group *getgrnam(const char *name)'),
+  _exit: libc.func('void _exit(int status)'),
 };
+
+export const c = declareLazily({
+  mkfifo: 'int mkfifo(const char *path, uint32_t mode)',
+  flock: 'int flock(int fd, int operation)',
+  pipe2: 'int pipe2(_Out_ int *fds, int flags)',
+  fcntl: 'int fcntl(int fd, int cmd, ...)',
+  close: 'int close(int fd)',
+  dup2: 'int dup2(int oldfd, int newfd)',
+  getrlimit: 'int getrlimit(int resource, _Out_ rlimit *rlim)',
+  setsid: 'int setsid()',
+  setpgid: 'int setpgid(int pid, int pgid)',
+  setgroups: 'int setgroups(size_t size, const uint32_t *list)',
+  setgid: 'int setgid(uint32_t gid)',
+  setuid: 'int setuid(uint32_t uid)',
+  chroot: 'int chroot(const char *path)',
+  nice: 'int nice(int inc)',
+  waitpid: 'int waitpid(int pid, _Out_ int *status, int options)',
+  prctl: 'int prctl(int option, ...)',
+  syscall: 'long syscall(long number, ...)',
+  getpwnam: 'passwd *getpwnam(const char *name)',
+  getgrnam: 'group *getgrnam(const char *name)',
+});
 
 export function lastErrno(): number {
   return koffi.errno();
@@ -87,16 +134,15 @@ export function decodeGroup(pointer: unknown): { gr_gid: number } {
 }
 
 // chpst (CHP-3, CHP-6, CHP-12): byte-exact paths, and the signal state a program inherits.
-export const chpstC = {
-  chdir: libc.func('int chdir(const char *path)'),
-  fchdir: libc.func('int fchdir(int fd)'),
-  signal: libc.func('void *signal(int sig, void *handler)'),
-  _exit: libc.func('void _exit(int status)'),
-};
+export const chpstC = declareLazily({
+  chdir: 'int chdir(const char *path)',
+  fchdir: 'int fchdir(int fd)',
+  signal: 'void *signal(int sig, void *handler)',
+});
 
 // svlogd's UDP copies (SVL-10): a synchronous sendto on a fresh socket, as runit does, so a
 // failed send is known before the next line is written.
-export const inet = {
-  socket: libc.func('int socket(int domain, int type, int protocol)'),
-  sendto: libc.func('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
-};
+export const inet = declareLazily({
+  socket: 'int socket(int domain, int type, int protocol)',
+  sendto: 'long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)',
+});
