@@ -1,0 +1,69 @@
+// bin/chpst and bin/sv run one CommonJS bundle each, with a V8 code cache the build made
+// (scripts/bundle.mjs, bin/run-bundle.cjs). Issue 6's start-up goal rests on both, and an
+// installed package ships only dist/bundle for them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Script } from 'node:vm';
+import { test } from 'node:test';
+import { REPO_ROOT } from '../helpers/binaries.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+interface BundleRunner {
+  cacheFile(name: string): string;
+  compile(name: string, cachedData?: Buffer): { script: Script };
+}
+
+const RUNNER = join(REPO_ROOT, 'bin', 'run-bundle.cjs');
+const runner = createRequire(import.meta.url)(RUNNER) as BundleRunner;
+const BUNDLED = ['chpst', 'sv'];
+
+for (const name of BUNDLED) {
+  test(`${name}: this Node accepts the code cache the build made for the bundle`, () => {
+    const { script } = runner.compile(name, readFileSync(runner.cacheFile(name)));
+    assert.equal(script.cachedDataRejected, false);
+  });
+}
+
+test('a code cache V8 refuses (another Node) costs only the compile: the command still runs', () => {
+  const code = `require(${JSON.stringify(RUNNER)}).load('chpst', Buffer.from('not a code cache')).main(['-u', 'nobody', 'id', '-u'])`;
+  const result = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env: { ...process.env, NODE_RUNIT_ARGV0: 'chpst' } });
+  assert.equal(result.stderr, '');
+  assert.equal(result.stdout, '65534\n');
+});
+
+/**
+ * A package laid out as npm installs it, with bin/ and dist/bundle/ but no dist/src: anything
+ * the bundles still took from the ESM build would be missing.
+ */
+function bundleOnlyPackage(t: Parameters<typeof makeTempDir>[0], modules: (dir: string) => void): string {
+  const root = makeTempDir(t);
+  mkdirSync(join(root, 'bin'));
+  for (const file of ['package.json', 'run-bundle.cjs', ...BUNDLED]) copyFileSync(join(REPO_ROOT, 'bin', file), join(root, 'bin', file));
+  cpSync(join(REPO_ROOT, 'dist', 'bundle'), join(root, 'dist', 'bundle'), { recursive: true });
+  mkdirSync(join(root, 'node_modules'));
+  modules(join(root, 'node_modules'));
+  return root;
+}
+
+function assertCommandsRun(root: string): void {
+  const chpst = spawnSync(join(root, 'bin', 'chpst'), ['-u', 'nobody', 'id', '-u'], { encoding: 'utf8' });
+  assert.equal(chpst.stderr, '');
+  assert.equal(chpst.stdout, '65534\n');
+  const sv = spawnSync(join(root, 'bin', 'sv'), ['status', join(root, 'nothing')], { encoding: 'utf8' });
+  assert.equal(sv.status, 1);
+  assert.match(sv.stdout, /^fail: .*nothing: unable to change to service directory: file does not exist\n$/);
+}
+
+test('the bundles run from an installed package that has no dist/src', (t) => {
+  const root = bundleOnlyPackage(t, (modules) => symlinkSync(join(REPO_ROOT, 'node_modules', '@koromix'), join(modules, '@koromix')));
+  assertCommandsRun(root);
+});
+
+test("without koffi's addon beside the package, the bundles load it through koffi's own entry", (t) => {
+  // koffi resolves its addon from its real path, in the repository; the quick path finds nothing.
+  const root = bundleOnlyPackage(t, (modules) => symlinkSync(join(REPO_ROOT, 'node_modules', 'koffi'), join(modules, 'koffi')));
+  assertCommandsRun(root);
+});
