@@ -32,14 +32,28 @@ export interface BenchReport {
   scenarios: ScenarioResult[];
 }
 
-function describeGoal(goal: Goal, unit: string): string {
+function describeGoal(goal: Goal, unit: string, references: Record<string, Summary>, ours: Summary | null): string {
+  if (goal.kind === 'reference-ratio-at-most') {
+    const ratio = referenceRatio(goal.reference, references, ours);
+    return `≤ ${goal.value}x ${goal.reference}${ratio === null ? '' : ` (${ratio.toFixed(2)}x)`}`;
+  }
   if (goal.kind === 'ratio-at-most') return `≤ ${goal.value}x`;
   if (goal.kind === 'ratio-at-least') return `≥ ${goal.value}x`;
   return `ours ≤ ${formatValue(goal.value, unit)}`;
 }
 
-function checkGoal(goal: Goal, ratio: number | null, ours: Summary | null): boolean | null {
+function referenceRatio(name: string, references: Record<string, Summary>, ours: Summary | null): number | null {
+  const reference = references[name];
+  // A reference with no samples has a NaN median: no ratio, so the goal is unknown, not missed.
+  return ours === null || reference === undefined || !(reference.median > 0) ? null : ours.median / reference.median;
+}
+
+function checkGoal(goal: Goal, ratio: number | null, ours: Summary | null, references: Record<string, Summary>): boolean | null {
   if (goal.kind === 'ours-at-most') return ours === null ? null : ours.median <= goal.value;
+  if (goal.kind === 'reference-ratio-at-most') {
+    const toReference = referenceRatio(goal.reference, references, ours);
+    return toReference === null ? null : toReference <= goal.value;
+  }
   if (ratio === null) return null;
   return goal.kind === 'ratio-at-most' ? ratio <= goal.value : ratio >= goal.value;
 }
@@ -57,8 +71,8 @@ export function resultOf(m: Metric): MetricResult {
     ours,
     runit,
     ratio,
-    goal: m.goal === undefined ? null : describeGoal(m.goal, m.unit),
-    isGoalMet: m.goal === undefined ? null : checkGoal(m.goal, ratio, ours),
+    goal: m.goal === undefined ? null : describeGoal(m.goal, m.unit, references, ours),
+    isGoalMet: m.goal === undefined ? null : checkGoal(m.goal, ratio, ours, references),
     references,
     note: m.note ?? null,
   };

@@ -18,7 +18,9 @@ export interface BenchOptions {
 export type Goal =
   | { kind: 'ratio-at-most'; value: number }
   | { kind: 'ratio-at-least'; value: number }
-  | { kind: 'ours-at-most'; value: number };
+  | { kind: 'ours-at-most'; value: number }
+  /** Ours against one of the metric's references (chpst against `node -e 0`, Node's floor). */
+  | { kind: 'reference-ratio-at-most'; reference: string; value: number };
 
 export interface Metric {
   name: string;
