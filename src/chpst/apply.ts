@@ -51,8 +51,14 @@ const EACCES = 13;
 const EISDIR = 21;
 
 export interface ApplyContext {
-  /** chpst's environment as it started (byte strings, in order, duplicates kept). */
-  environ: readonly string[];
+  /**
+   * chpst's environment as it started (byte strings, in order, duplicates kept), when the plan
+   * changes it (changesEnvironment). Otherwise undefined, and the program gets chpst's own
+   * environment block as it is, without chpst reading or copying it.
+   */
+  environ: readonly string[] | undefined;
+  /** PATH as chpst received it (a byte string), for the program's lookup; undefined if unset. */
+  path: string | undefined;
   /** The descriptors chpst inherited (cli.ts), looked at before anything changed. */
   inherited: ReadonlySet<number>;
   /** Where warnings go (cli.ts writes them to fd 2 at once). */
@@ -104,6 +110,11 @@ export function lowestFreeFd(inherited: ReadonlySet<number>): number {
   return fd;
 }
 
+/** Whether the program's environment differs from chpst's own (-e, -U and their personalities). */
+export function changesEnvironment(plan: Plan): boolean {
+  return plan.envDir !== undefined || plan.envUser !== undefined;
+}
+
 /** Runs the plan and execs the program; never resolves, rejects with ChpstFailure. */
 export async function applyPlan(plan: Plan, context: ApplyContext): Promise<never> {
   // Code only some calls need is loaded now, while the files are still reachable (before -/).
@@ -141,7 +152,8 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   for (const fd of plan.closeFds) step(() => sys.close(fd), `unable to close ${FD_NAMES[fd]}: `);
   // Made before the limits: once those are set the heap must not grow (see sys execveNow).
   const limits = plannedLimits(plan);
-  const exec = prepareExec(plan, applyEnvChanges(context.environ, changes), envValue(context.environ, 'PATH'));
+  if (context.environ === undefined && changes.length > 0) throw new Error('environment changes without the starting environment');
+  const exec = prepareExec(plan, context.environ === undefined ? undefined : applyEnvChanges(context.environ, changes), context.path);
   for (const fd of context.inherited) {
     try {
       sys.setCloseOnExec(fd, false);
@@ -209,20 +221,20 @@ function takeLock(path: string, wait: boolean, isQuiet: boolean, inherited: Read
 interface PreparedExec {
   paths: Buffer[];
   argv: (Buffer | null)[];
-  env: (Buffer | null)[];
+  env: (Buffer | null)[] | sys.EnvironBlock;
   /** `unable to run: ARGV0: `, the name after -b (CHP-12). */
   failure: Buffer;
 }
 
 /** GEN-8 / CHP-12: the candidates from chpst's original PATH, argv with -b's argv0, the new env. */
-function prepareExec(plan: Plan, env: string[], path: string | undefined): PreparedExec {
+function prepareExec(plan: Plan, env: string[] | undefined, path: string | undefined): PreparedExec {
   const file = plan.program[0]!;
   const argv = plan.argv0 === undefined ? plan.program : [plan.argv0, ...plan.program.slice(1)];
   const candidates = file.includes('/') ? [file] : (path ?? '/bin:/usr/bin').split(':').map((dir) => `${dir || '.'}/${file}`);
   return {
     paths: candidates.map((candidate) => sys.cString(bytes(candidate))),
     argv: sys.cVector(argv.map(bytes)),
-    env: sys.cVector(env.map(bytes)),
+    env: env === undefined ? sys.ownEnviron() : sys.cVector(env.map(bytes)),
     failure: bytes(`unable to run: ${argv[0]}: `),
   };
 }

@@ -8,7 +8,7 @@
 import { readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { errnoName, errnoText } from '../errors.js';
 import { exitNow, getStatusFlags } from '../sys/index.js';
-import { applyPlan, readBytes } from './apply.js';
+import { applyPlan, changesEnvironment, envValue, readBytes } from './apply.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
 
 /** One write per message (GEN-1); a closed or broken fd 2 loses it, as in runit. */
@@ -54,6 +54,16 @@ function startingEnviron(): string[] {
   const fromNode = (): string[] =>
     Object.entries(process.env).map(([name, value]) => Buffer.from(`${name}=${value ?? ''}`).toString('latin1'));
   return readProcList('environ') ?? fromNode();
+}
+
+/**
+ * PATH's bytes, as getenv would give them: Node's view, unless decoding it as UTF-8 lost
+ * something; then the first PATH entry of the environment as received.
+ */
+function startingPath(environ: readonly string[] | undefined): string | undefined {
+  const path = process.env['PATH'];
+  if (path === undefined || !path.includes('\ufffd')) return path === undefined ? undefined : Buffer.from(path).toString('latin1');
+  return envValue(environ ?? startingEnviron(), 'PATH');
 }
 
 /**
@@ -133,8 +143,11 @@ export async function main(args: readonly string[]): Promise<void> {
     process.exit(100);
   }
   try {
+    // Read now: after -u the process may no longer read its /proc files, after -/ there are none.
+    const environ = changesEnvironment(parsed.plan) ? startingEnviron() : undefined;
     await applyPlan(parsed.plan, {
-      environ: startingEnviron(),
+      environ,
+      path: startingPath(environ),
       inherited: inheritedFds(),
       warn: say,
       failNow: makeFailNow(),

@@ -3,7 +3,7 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
-import { c, chpstC, decodeGroup, decodePasswd, inet, lastErrno, lastSteps, resetErrno } from './libc.js';
+import { c, chpstC, decodeGroup, decodePasswd, environPointer, inet, lastErrno, lastSteps, resetErrno } from './libc.js';
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
@@ -273,9 +273,19 @@ export function cVector(values: readonly Buffer[]): (Buffer | null)[] {
   return [...values.map(cString), null];
 }
 
+/** This process's own environment block, for execveNow to hand over untouched. */
+export interface EnvironBlock {
+  readonly pointer: unknown;
+}
+
+export function ownEnviron(): EnvironBlock {
+  return { pointer: environPointer() };
+}
+
 /** execve(2) on prepared arguments; returns errno (it only returns on failure). */
-export function execveNow(path: Buffer, argv: readonly (Buffer | null)[], env: readonly (Buffer | null)[]): number {
-  lastSteps.execve(path, argv, env);
+export function execveNow(path: Buffer, argv: readonly (Buffer | null)[], env: readonly (Buffer | null)[] | EnvironBlock): number {
+  if ('pointer' in env) lastSteps.execveEnviron(path, argv, env.pointer);
+  else lastSteps.execve(path, argv, env);
   return lastErrno();
 }
 

@@ -92,6 +92,7 @@ koffi.struct('group', {
 export const lastSteps = {
   setrlimit: libc.func('int setrlimit(int resource, const rlimit *rlim)'),
   execve: libc.func('int execve(const char *path, const char **argv, const char **envp)'),
+  execveEnviron: libc.func('int execve(const char *path, const char **argv, void *envp)'),
   _exit: libc.func('void _exit(int status)'),
 };
 
@@ -116,6 +117,16 @@ export const c = declareLazily({
   getpwnam: 'passwd *getpwnam(const char *name)',
   getgrnam: 'group *getgrnam(const char *name)',
 });
+
+/**
+ * The value of libc's `environ`: this process's environment block as it received it (Node reads it
+ * but never rewrites it unless process.env is written to). Looked up in the global scope, where
+ * the executable's copy of the variable lives; dlsym on libc.so.6 alone would find libc's own
+ * slot, which a copy relocation leaves unused.
+ */
+export function environPointer(): unknown {
+  return koffi.decode(koffi.load(null).symbol('environ'), 'void *');
+}
 
 export function lastErrno(): number {
   return koffi.errno();

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { NEEDS_RUNIT } from '../helpers/binaries.js';
+import { NEEDS_RUNIT, REPO_ROOT } from '../helpers/binaries.js';
 import { ChpstPair, TEST_ENV, type Outcome } from '../helpers/chpst-run.js';
 
 let pair: ChpstPair;
@@ -149,6 +149,35 @@ test('-b replaces argv[0] and nothing else (CHP-12)', { skip: NEEDS_RUNIT }, () 
 test('arguments and envdir values that are not UTF-8 pass byte for byte', { skip: NEEDS_RUNIT }, () => {
   same('chpst', ['printf', '%s|', Buffer.from([0xe9, 0xff]).toString('latin1'), 'x']);
   same('chpst', ['-e', 'ed', 'printenv', 'BYTES']);
+});
+
+/**
+ * Runs `file` with exactly these environment entries (latin1 byte strings): Node's own spawn
+ * cannot pass duplicates or entries without '=', so a Node process execs it through sys.
+ */
+function runWithRawEnv(file: string, args: string[], env: string[]): string {
+  const sys = join(REPO_ROOT, 'dist', 'src', 'sys', 'index.js');
+  const script = `
+    const sys = await import(${JSON.stringify(sys)});
+    const [file, args, env] = JSON.parse(process.argv[1]).map((x) => Array.isArray(x) ? x.map((s) => Buffer.from(s, 'latin1')) : Buffer.from(x, 'latin1'));
+    for (const fd of [0, 1, 2]) sys.setCloseOnExec(fd, false);
+    sys.execveNow(sys.cString(file), sys.cVector(args), sys.cVector(env));
+    process.exit(127);`;
+  const input = JSON.stringify([file, [file, ...args], env]);
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script, input], { cwd: work }).toString('latin1');
+}
+
+test('an environment chpst leaves alone passes byte for byte, and a non-UTF-8 PATH is searched (CHP-22, GEN-8)', { skip: NEEDS_RUNIT }, () => {
+  const dir = join(work, Buffer.from([0x62, 0x69, 0x6e, 0xe9]).toString('latin1'));
+  mkdirSync(Buffer.from(dir, 'latin1'), { recursive: true });
+  symlinkSync('/usr/bin/cat', Buffer.from(join(dir, 'prog'), 'latin1'));
+  const env = ['A=1', 'NOEQUALS', 'A=2', `B=${Buffer.from([0xe9, 0xff]).toString('latin1')}`, `PATH=${dir}:${TEST_ENV['PATH']}`];
+  for (const args of [[], ['-u', 'nobody'], ['-n', '1', '-P']]) {
+    const real = runWithRawEnv(pair.path('real'), [...args, 'prog', '/proc/self/environ'], env);
+    const ours = runWithRawEnv(pair.path('ours'), [...args, 'prog', '/proc/self/environ'], env);
+    assert.equal(real, `${env.join('\0')}\0`, args.join(' '));
+    assert.equal(ours, real, args.join(' '));
+  }
 });
 
 /** A root with just env and pwd and the libraries they load (ldd), for -/ (CHP-7). */
