@@ -132,7 +132,7 @@ test('files under supervise/: types and modes as runit makes them (RSV-4)', OPTS
   const shapes: string[] = [];
   for (const impl of IMPLS) {
     const dir = join(root, impl);
-    makeService(join(dir, 'svc'), { run: 'exec sleep 1000', logRun: 'exec cat > /dev/null' });
+    makeService(join(dir, 'svc'), { run: 'exec sleep 1000', log: { run: 'exec cat > /dev/null' } });
     await startRunsv(t, impl, dir, 'svc');
     await waitStatus(join(dir, 'svc'), `${impl} running`, (s) => s.state === 1);
     await waitFor(`${impl} log pid file`, () => readText(join(dir, 'svc/log/supervise/pid')));
@@ -157,7 +157,7 @@ test('hooks and the service write into the log pipe; dangling supervise symlinks
     const dir = join(root, impl);
     const svc = makeService(join(dir, 'svc'), {
       run: 'echo run-started\nexec sleep 1000',
-      logRun: 'exec cat >> ../../log.txt',
+      log: { run: 'exec cat >> ../../log.txt' },
       hooks: { i: 'echo hook-i\nexit 0', t: 'echo hook-t\nexit 1' },
     });
     symlinkSync('../sup-main', join(svc, 'supervise'));
@@ -199,7 +199,7 @@ test('log/down: the log stays down and its pid file is never written (RSV-12)', 
   const root = makeTempDir(t);
   for (const impl of IMPLS) {
     const dir = join(root, impl);
-    const svc = makeService(join(dir, 'svc'), { run: 'exec sleep 1000', logRun: 'exec cat > /dev/null' });
+    const svc = makeService(join(dir, 'svc'), { run: 'exec sleep 1000', log: { run: 'exec cat > /dev/null' } });
     writeFileSync(join(svc, 'log/down'), '');
     await startRunsv(t, impl, dir, 'svc');
     await waitStatus(svc, `${impl} running`, (s) => s.state === 1);

@@ -65,7 +65,7 @@ test('the same sv command sequence gives the same lines, codes and bytes', { ski
   // ok line sees it still running or already restarting is a race, in runit as in ours.
   const roots = await pairOfServices(t, {
     run: 'echo started\ntrap "" HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000',
-    logRun: 'exec cat > /dev/null',
+    log: { run: 'exec cat > /dev/null' },
   });
   await assertSame(roots, 'start', /^run: \.\/svc: \(pid N\) Ns; run: log: \(pid N\) Ns\n$/);
 
@@ -131,7 +131,7 @@ test('finish arguments after an exit code and after SIGKILL (RSV-19)', { skip: N
 });
 
 test('a down file: normally down, once, and the status while running', { skip: NEEDS_RUNIT, timeout: 60_000 }, async (t) => {
-  const roots = await pairOfServices(t, { run: 'exec sleep 1000', isDown: true });
+  const roots = await pairOfServices(t, { run: 'exec sleep 1000', down: true });
   await assertSame(roots, 'start', /^down: \.\/svc: Ns\n$/);
   await svBoth(roots, ['-v', 'once']);
   await assertSame(roots, 'once', /^run: \.\/svc: \(pid N\) Ns, normally down, want down\n$/);

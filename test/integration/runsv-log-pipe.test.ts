@@ -28,13 +28,15 @@ test('no line is lost or doubled while the log service restarts 20 times', { ski
       'echo "last $i"',
       'exec sleep 1000',
     ].join('\n'),
-    logRun: [
-      'echo started >> ../../restarts',
-      'n=0',
-      `while [ $n -lt ${LINES_PER_LOGGER} ] && IFS= read -r line; do`,
-      '  printf "%s\\n" "$line" >> ../../log.txt; n=$((n+1))',
-      'done',
-    ].join('\n'),
+    log: {
+      run: [
+        'echo started >> ../../restarts',
+        'n=0',
+        `while [ $n -lt ${LINES_PER_LOGGER} ] && IFS= read -r line; do`,
+        '  printf "%s\\n" "$line" >> ../../log.txt; n=$((n+1))',
+        'done',
+      ].join('\n'),
+    },
   });
   await startRunsv(t, 'ours', root, 'svc');
   const last = await waitFor('the last line in the log', () => {
