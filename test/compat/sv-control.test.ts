@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
 import { packStatus } from '../../src/protocol/status.js';
-import { fakeSupervise, SCRIPT, SUPERVISORS, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { BODY } from '../helpers/service-dir.js';
+import { fakeSupervise, SUPERVISORS, type Tree, type TreeServiceSpec } from '../helpers/service-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { compareSv, startTwins, type Twins } from './sv-harness.js';
 
-/** Ignores every signal sv can send except TERM/KILL/STOP/CONT, so signals never restart it. */
-const STUBBORN = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n";
-
 interface Case {
   name: string;
-  services: Record<string, ServiceSpec>;
+  services: Record<string, TreeServiceSpec>;
   /** Run on each twin before the steps. */
   prepare?: (tree: Tree) => Promise<void> | void;
   /** Compared in order; `status` steps check the effect. */
@@ -41,7 +39,7 @@ after(() => {
   for (const fd of held.splice(0)) closeSync(fd);
 });
 
-const single = (extra: ServiceSpec = {}): Record<string, ServiceSpec> => ({ a: { run: STUBBORN, ...extra } });
+const single = (extra: TreeServiceSpec = {}): Record<string, TreeServiceSpec> => ({ a: { run: BODY.stubborn, ...extra } });
 
 const CASES: Case[] = [
   { name: 'up on a down service, -v', services: single({ down: true }), steps: [['-v', 'up', 'a'], ['status', 'a']] },
@@ -66,16 +64,16 @@ const CASES: Case[] = [
   { name: 'force-stop on a willing service', services: single(), prepare: agedOneSecond, steps: [['force-stop', 'a'], ['status', 'a']] },
   { name: 'force-shutdown', services: single(), steps: [['force-shutdown', 'a'], ['status', 'a']] },
   { name: 'X E D T words', services: { a: {}, b: {} }, prepare: agedOneSecond, steps: [['Terminate', 'a'], ['Down', 'a'], ['E', 'b'], ['Xit', 'a', 'b']] },
-  { name: 'timeout: TERM ignored, -w 1 down (SV-12)', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w', '1', 'down', 'a'], ['status', 'a']], sameDuration: true },
-  { name: 'limit is "greater than": -w 0 (SV-10)', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w0', 'd', 'a']], sameDuration: true },
-  { name: 'SVWAIT sets the limit, -w overrides it', services: single({ run: SCRIPT.ignoreTerm }), env: (root) => ({ SVDIR: root, SVWAIT: '1' }), steps: [['stop', 'a'], ['-w', '0', 'stop', 'a']], sameDuration: true },
-  { name: 'kill: force-stop on a TERM-ignoring service sends k', services: single({ run: SCRIPT.ignoreTerm }), env: (root) => ({ SVDIR: root, SVWAIT: '1' }), steps: [['force-stop', 'a'], ['-v', 'down', 'a'], ['status', 'a']] },
-  { name: 'kill: force-shutdown on a TERM-ignoring service', services: single({ run: SCRIPT.ignoreTerm }), steps: [['-w', '1', 'force-shutdown', 'a']] },
-  { name: 'check script failing: up times out (SV-13)', services: single({ down: true, check: SCRIPT.exit1 }), steps: [['-w', '1', 'up', 'a'], ['-w', '1', 'check', 'a']] },
-  { name: 'check script passing', services: single({ check: SCRIPT.exit0 }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
+  { name: 'timeout: TERM ignored, -w 1 down (SV-12)', services: single({ run: BODY.ignoreTerm }), steps: [['-w', '1', 'down', 'a'], ['status', 'a']], sameDuration: true },
+  { name: 'limit is "greater than": -w 0 (SV-10)', services: single({ run: BODY.ignoreTerm }), steps: [['-w0', 'd', 'a']], sameDuration: true },
+  { name: 'SVWAIT sets the limit, -w overrides it', services: single({ run: BODY.ignoreTerm }), env: (root) => ({ SVDIR: root, SVWAIT: '1' }), steps: [['stop', 'a'], ['-w', '0', 'stop', 'a']], sameDuration: true },
+  { name: 'kill: force-stop on a TERM-ignoring service sends k', services: single({ run: BODY.ignoreTerm }), env: (root) => ({ SVDIR: root, SVWAIT: '1' }), steps: [['force-stop', 'a'], ['-v', 'down', 'a'], ['status', 'a']] },
+  { name: 'kill: force-shutdown on a TERM-ignoring service', services: single({ run: BODY.ignoreTerm }), steps: [['-w', '1', 'force-shutdown', 'a']] },
+  { name: 'check script failing: up times out (SV-13)', services: single({ down: true, check: BODY.exit1 }), steps: [['-w', '1', 'up', 'a'], ['-w', '1', 'check', 'a']] },
+  { name: 'check script passing', services: single({ check: BODY.exit0 }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
   {
     name: 'check script not executable: warning, passes',
-    services: single({ check: SCRIPT.exit1 }),
+    services: single({ check: BODY.exit1 }),
     prepare: (tree) => chmodSync(join(tree.root, 'a', 'check'), 0o644),
     steps: [['check', 'a'], ['-v', 'up', 'a']],
   },
@@ -89,14 +87,14 @@ const CASES: Case[] = [
     steps: [['check', 'a'], ['-w', '1', 'up', 'a'], ['-v', 'd', 'a']],
   },
   { name: 'check on a down service', services: single({ down: true }), steps: [['check', 'a']] },
-  { name: 'check script killed by a signal passes (SV-13)', services: single({ check: '#!/bin/sh\nkill -KILL $$\n' }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
+  { name: 'check script killed by a signal passes (SV-13)', services: single({ check: 'kill -KILL $$' }), steps: [['check', 'a'], ['-v', 'u', 'a']] },
   {
     name: 'check that cannot be stat()ed: stderr warning each pass, fails (SV-13)',
     services: single(),
     prepare: (tree) => symlinkSync('check', join(tree.root, 'a', 'check')),
     steps: [['-w', '0', 'up', 'a'], ['-w', '1', 'check', 'a']],
   },
-  { name: 'several services, one wait loop', services: { a: {}, b: { down: true }, c: { run: SCRIPT.ignoreTerm } }, steps: [['-w', '1', 'd', 'a', 'b', 'c', 'nonexist'], ['-v', 'u', 'a', 'b']] },
+  { name: 'several services, one wait loop', services: { a: {}, b: { down: true }, c: { run: BODY.ignoreTerm } }, steps: [['-w', '1', 'd', 'a', 'b', 'c', 'nonexist'], ['-v', 'u', 'a', 'b']] },
   {
     name: 'waiting resolves names differently: trailing slash (SV-4 quirk)',
     services: single({ down: true }),

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { ourBin, realBin } from '../helpers/binaries.js';
-import { startTree, type ServiceSpec, type Supervisor, type Tree } from '../helpers/service-tree.js';
+import { startTree, type TreeServiceSpec, type Supervisor, type Tree } from '../helpers/service-tree.js';
 
 export interface SvRun {
   stdout: string;
@@ -47,7 +47,7 @@ export interface Twins {
   cleanup(): Promise<void>;
 }
 
-export async function startTwins(supervisor: Supervisor, services: Readonly<Record<string, ServiceSpec>>): Promise<Twins> {
+export async function startTwins(supervisor: Supervisor, services: Readonly<Record<string, TreeServiceSpec>>): Promise<Twins> {
   const [real, ours] = await Promise.all([startTree(supervisor, services), startTree(supervisor, services)]);
   return { real, ours, cleanup: async () => void (await Promise.all([real.cleanup(), ours.cleanup()])) };
 }

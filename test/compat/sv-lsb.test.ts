@@ -5,10 +5,10 @@ import { closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
-import { SUPERVISORS, linkAs, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { SUPERVISORS, linkAs, type TreeServiceSpec, type Tree } from '../helpers/service-tree.js';
 import { compareSv, startTwins, type Twins } from './sv-harness.js';
 
-const TREE: Record<string, ServiceSpec> = {
+const TREE: Record<string, TreeServiceSpec> = {
   plain: {},
   plaindown: { down: true },
   bothup: { log: {} },

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
 import { packStatus } from '../../src/protocol/status.js';
-import { fakeSupervise, linkAs, poke, SCRIPT, SUPERVISORS, waitState, type ServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { BODY, scriptText } from '../helpers/service-dir.js';
+import { fakeSupervise, linkAs, poke, SUPERVISORS, waitState, type Tree, type TreeServiceSpec } from '../helpers/service-tree.js';
 import { compareSv, runSv, startTwins, type Twins } from './sv-harness.js';
 
 describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
@@ -82,13 +83,13 @@ describe('fatal: the current directory cannot be opened (SV-15, SV-16: 100 / 151
   });
 });
 
-const STATUS_TREE: Record<string, ServiceSpec> = {
+const STATUS_TREE: Record<string, TreeServiceSpec> = {
   run1: {},
   down1: { down: true },
   wantup: { unsupervised: true },
   paused: {},
-  termed: { run: SCRIPT.ignoreTerm },
-  finishing: { run: SCRIPT.exit0, finish: SCRIPT.sleep, ready: 'finish' },
+  termed: { run: BODY.ignoreTerm },
+  finishing: { run: BODY.exit0, finish: BODY.sleep, ready: 'finish' },
   withlog: { log: {} },
   logdown: { log: { down: true } },
   lognotdir: { log: 'not-a-dir' },
@@ -111,7 +112,7 @@ async function prepare(tree: Tree, held: number[]): Promise<void> {
   poke(at('paused'), 'p');
   poke(at('termed'), 'd'); // TERM is ignored: run, want down, got TERM
   mkdirSync(join(at('lognosup'), 'log'));
-  writeFileSync(join(at('lognosup'), 'log', 'run'), SCRIPT.sleep);
+  writeFileSync(join(at('lognosup'), 'log', 'run'), scriptText(BODY.sleep));
   symlinkSync('down', join(at('downloop'), 'down'));
   // A real runsv retrying a failing ./run flips between run and down; a fake record does not.
   const since = { seconds: Math.floor(Date.now() / 1000) - 3, nanoseconds: 500 };

@@ -5,12 +5,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ourBin } from './binaries.js';
 import { isAlive, killPid } from './procs.js';
-import { isSupervised, sendControl } from './service-dir.js';
+import { isSupervised, makeServices, sendControl, type ServiceSpec } from './service-dir.js';
 import { waitFor } from './wait-for.js';
 
 export interface Supervisor {
@@ -25,21 +25,8 @@ export const SUPERVISORS: readonly Supervisor[] = [
   { name: 'our runsv', runsv: ourBin('runsv') },
 ];
 
-export const SCRIPT = {
-  sleep: '#!/bin/sh\nexec sleep 1000\n',
-  ignoreTerm: "#!/bin/sh\ntrap '' TERM\nexec sleep 1000\n",
-  fail: '#!/bin/sh\nexit 1\n',
-  exit0: '#!/bin/sh\nexit 0\n',
-  exit1: '#!/bin/sh\nexit 1\n',
-} as const;
-
-export interface ServiceSpec {
-  run?: string;
-  finish?: string;
-  check?: string;
-  /** `down` file present. */
-  down?: boolean;
-  log?: { run?: string; down?: boolean } | 'not-a-dir';
+/** A service of a tree: what is written, plus how the tree starts it. */
+export interface TreeServiceSpec extends ServiceSpec {
   /** Do not start a runsv for it. */
   unsupervised?: boolean;
   /** The state to wait for after start (default: run unless `down`). */
@@ -50,29 +37,6 @@ export interface Tree {
   root: string;
   runsvs: Map<string, ChildProcess>;
   cleanup(): Promise<void>;
-}
-
-function script(path: string, body: string): void {
-  writeFileSync(path, body);
-  chmodSync(path, 0o755);
-}
-
-/** Creates `root/<name>` for each spec (no supervisor started). */
-export function writeServices(root: string, services: Readonly<Record<string, ServiceSpec>>): void {
-  for (const [name, spec] of Object.entries(services)) {
-    const dir = join(root, name);
-    mkdirSync(dir, { recursive: true });
-    script(join(dir, 'run'), spec.run ?? SCRIPT.sleep);
-    if (spec.finish !== undefined) script(join(dir, 'finish'), spec.finish);
-    if (spec.check !== undefined) script(join(dir, 'check'), spec.check);
-    if (spec.down === true) writeFileSync(join(dir, 'down'), '');
-    if (spec.log === 'not-a-dir') writeFileSync(join(dir, 'log'), '');
-    else if (spec.log !== undefined) {
-      mkdirSync(join(dir, 'log'));
-      script(join(dir, 'log', 'run'), spec.log.run ?? SCRIPT.sleep);
-      if (spec.log.down === true) writeFileSync(join(dir, 'log', 'down'), '');
-    }
-  }
 }
 
 function readPid(path: string): number {
@@ -118,10 +82,10 @@ export async function waitState(dir: string, state: 'run' | 'down' | 'finish' | 
 /** A fresh tree under a temp dir, with one supervisor per supervised service. */
 export async function startTree(
   supervisor: Supervisor,
-  services: Readonly<Record<string, ServiceSpec>>,
+  services: Readonly<Record<string, TreeServiceSpec>>,
 ): Promise<Tree> {
   const root = mkdtempSync(join(tmpdir(), 'sv-compat-'));
-  writeServices(root, services);
+  makeServices(root, services);
   const runsvs = new Map<string, ChildProcess>();
   const tree: Tree = { root, runsvs, cleanup: () => stopTree(tree) };
   try {

@@ -10,10 +10,9 @@ import { describe, test } from 'node:test';
 import { once } from 'node:events';
 import { Client, StatusReader, type Flavour, type Status } from '../../src/index.js';
 import { isAlive, killPid } from '../helpers/procs.js';
-import { poke, writeServices } from '../helpers/service-tree.js';
+import { BODY, makeServices } from '../helpers/service-dir.js';
+import { poke } from '../helpers/service-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-const STUBBORN = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n";
 
 function missing(...bins: string[]): string | false {
   try {
@@ -90,7 +89,7 @@ for (const { flavour, supervise, facts, skip } of FLAVOURS) {
     test('every operation, each status checked against the real status tool', async () => {
       const root = mkdtempSync(join(tmpdir(), `client-${flavour}-`));
       const dir = join(root, 'svc');
-      writeServices(root, { svc: { run: STUBBORN } });
+      makeServices(root, { svc: { run: BODY.stubborn } });
       const child: ChildProcess = spawn(supervise, [dir], { stdio: 'ignore' });
       const client = new Client(dir, { flavour });
       // daemontools writes want = 0 after `o` ("no want"), which svstat prints as nothing.
@@ -139,7 +138,7 @@ for (const { flavour, supervise, facts, skip } of FLAVOURS) {
     test('normallyUp follows ./down', async () => {
       const root = mkdtempSync(join(tmpdir(), `client-${flavour}-down-`));
       const dir = join(root, 'svc');
-      writeServices(root, { svc: { down: true } });
+      makeServices(root, { svc: { down: true } });
       const child = spawn(supervise, [dir], { stdio: 'ignore' });
       try {
         const client = new Client(dir, { flavour });

@@ -6,14 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { Manager, ManagerError, OpError } from '../../src/index.js';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
-import { SUPERVISORS, startTree, type ServiceSpec } from '../helpers/service-tree.js';
+import { SUPERVISORS, startTree, type TreeServiceSpec } from '../helpers/service-tree.js';
 
 const COUNT = 200;
 
 for (const supervisor of SUPERVISORS) {
   describe(`Manager against ${supervisor.name}`, { skip: NEEDS_RUNIT }, () => {
     test(`${COUNT} services, concurrency 8, one broken`, { timeout: 120_000 }, async () => {
-      const specs: Record<string, ServiceSpec> = {};
+      const specs: Record<string, TreeServiceSpec> = {};
       for (let i = 0; i < COUNT - 1; i++) specs[`s${String(i).padStart(3, '0')}`] = {};
       specs['broken'] = { unsupervised: true };
       const tree = await startTree(supervisor, specs);

@@ -9,10 +9,9 @@ import { describe, test } from 'node:test';
 import { Client, OpError, type Status } from '../../src/index.js';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
 import { isAlive, killPid } from '../helpers/procs.js';
-import { SCRIPT, SUPERVISORS, poke, startTree, writeServices, type Tree } from '../helpers/service-tree.js';
+import { BODY, makeServices } from '../helpers/service-dir.js';
+import { SUPERVISORS, poke, startTree, type Tree } from '../helpers/service-tree.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-const STUBBORN = "#!/bin/sh\ntrap '' HUP ALRM INT QUIT USR1 USR2\nexec sleep 1000\n";
 
 async function withTree(
   supervisor: (typeof SUPERVISORS)[number],
@@ -52,7 +51,7 @@ for (const supervisor of SUPERVISORS) {
     });
 
     test('every operation has its effect', async () => {
-      await withTree(supervisor, { a: { run: STUBBORN, down: true } }, async (tree) => {
+      await withTree(supervisor, { a: { run: BODY.stubborn, down: true } }, async (tree) => {
         const dir = join(tree.root, 'a');
         const client = new Client(dir);
         await client.up();
@@ -85,7 +84,7 @@ for (const supervisor of SUPERVISORS) {
     test('a service in finish is "finish", not running; got TERM is byte 18', async () => {
       await withTree(
         supervisor,
-        { f: { run: SCRIPT.exit0, finish: SCRIPT.sleep, ready: 'finish' }, t: { run: SCRIPT.ignoreTerm } },
+        { f: { run: BODY.exit0, finish: BODY.sleep, ready: 'finish' }, t: { run: BODY.ignoreTerm } },
         async (tree) => {
           const finishing = await new Client(join(tree.root, 'f')).status();
           assert.equal(finishing.state, 'finish');
@@ -101,7 +100,7 @@ for (const supervisor of SUPERVISORS) {
     test('errors: not supervised, runsv not running, bad record, timeout', async () => {
       const root = mkdtempSync(join(tmpdir(), 'client-errors-'));
       try {
-        writeServices(root, { plain: {}, stale: {}, bad: {} });
+        makeServices(root, { plain: {}, stale: {}, bad: {} });
         for (const name of ['stale', 'bad']) {
           mkdirSync(join(root, name, 'supervise'));
           execFileSync('mkfifo', [join(root, name, 'supervise', 'ok'), join(root, name, 'supervise', 'control')]);
@@ -138,7 +137,7 @@ for (const supervisor of SUPERVISORS) {
     test('control retries while the FIFO has no reader yet, then lands once runsv starts', async () => {
       const root = mkdtempSync(join(tmpdir(), 'client-retry-'));
       const dir = join(root, 'late');
-      writeServices(root, { late: { down: true } });
+      makeServices(root, { late: { down: true } });
       mkdirSync(join(dir, 'supervise'));
       execFileSync('mkfifo', [join(dir, 'supervise', 'control')]);
       const client = new Client(dir, { retry: { attempts: 200, minDelay: 5, maxDelay: 50 } });
