@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
 import { isAlive } from '../helpers/procs.js';
-import { descendants, descendantsNamed, makeService, pathWith, makeTreeRoot, startTree, svStatus, waitRunning } from '../helpers/runsvdir-tree.js';
+import { descendants, descendantsNamed, pathWith, makeTreeRoot, startTree, svStatus, waitRunning } from '../helpers/runsvdir-tree.js';
+import { makeService } from '../helpers/service-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 
@@ -20,7 +21,7 @@ const ENV = { ...process.env, PATH: pathWith('/usr/bin') };
 function treeWithOneService(): { dir: string; svc: string } {
   const dir = join(makeTreeRoot(), 'sv');
   mkdirSync(dir);
-  return { dir, svc: makeService(dir, 'a') };
+  return { dir, svc: makeService(join(dir, 'a')) };
 }
 
 describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
@@ -52,7 +53,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
       const { dir } = treeWithOneService();
       symlinkSync('nowhere', join(dir, 'dang'));
       // A service's stderr is runsvdir's fd 2, the pipe into the title.
-      makeService(dir, 'talker', 'echo talker-says-hi >&2; exec sleep 1000');
+      makeService(join(dir, 'talker'), { run: 'echo talker-says-hi >&2; exec sleep 1000' });
       const log = `log: ${'x'.repeat(120)}`;
       const tree = startTree(t, impl.command, [...impl.prefix, dir, log], ENV, dirname(dir));
       const title = await waitFor('the warning in the title', () => {
@@ -113,7 +114,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
 
   test('real runsvdir spawns our runsv (our bin first in PATH), real sv controls it', async (t) => {
     const { dir, svc } = treeWithOneService();
-    makeService(dir, 'b');
+    makeService(join(dir, 'b'));
     const tree = startTree(t, realBin('runsvdir'), [dir], { ...process.env, PATH: pathWith(OUR_BIN) }, dirname(dir));
     await waitRunning(svc);
     await waitRunning(join(dir, 'b'));

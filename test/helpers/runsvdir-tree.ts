@@ -1,23 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, killPid, killProcessesIn } from './procs.js';
 import { waitFor } from './wait-for.js';
-import { writeScript } from './service-dir.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
-
-export { writeScript };
-
-/** A service directory whose run script execs `sleep` (so TERM stops it at once). */
-export function makeService(parent: string, name: string, body = 'exec sleep 1000'): string {
-  const dir = join(parent, name);
-  mkdirSync(dir, { recursive: true });
-  writeScript(join(dir, 'run'), body);
-  return dir;
-}
 
 /** The pids of every live descendant of `pid` (children lists of each task). */
 export function descendants(pid: number): number[] {

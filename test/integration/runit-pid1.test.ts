@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ourBin } from '../helpers/binaries.js';
 import { isAlive, killPid } from '../helpers/procs.js';
-import { descendants, svStatus, writeScript } from '../helpers/runsvdir-tree.js';
+import { descendants, svStatus } from '../helpers/runsvdir-tree.js';
+import { makeService, writeScript } from '../helpers/service-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
@@ -58,14 +59,11 @@ function makeRoot(t: TestContext): { root: string; svc: string; stages: string }
 
 /** A service that prints a line, answers TERM with a last line, and a log service that records all. */
 function makeLoggedService(svc: string, root: string, name: string): void {
-  const dir = join(svc, name);
-  mkdirSync(join(dir, 'log'), { recursive: true });
-  writeScript(
-    join(dir, 'run'),
-    `echo ${name} started\ntrap 'echo ${name} last line; exit 0' TERM\nwhile :; do sleep 0.1; done`,
-  );
-  writeScript(join(dir, 'finish'), `echo ${name} finish ran`);
-  writeScript(join(dir, 'log', 'run'), `cat >> ${root}/${name}.log\necho ${name} log eof >> ${root}/${name}.log`);
+  makeService(join(svc, name), {
+    run: `echo ${name} started\ntrap 'echo ${name} last line; exit 0' TERM\nwhile :; do sleep 0.1; done`,
+    finish: `echo ${name} finish ran`,
+    log: { run: `cat >> ${root}/${name}.log\necho ${name} log eof >> ${root}/${name}.log` },
+  });
 }
 
 /** Stage 3 lists every process it can see in the namespace but itself and PID 1. */
@@ -93,8 +91,7 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
     makeLoggedService(svc, root, 'web');
     makeLoggedService(svc, root, 'worker');
     // A daemon that double-forks away from its service: an orphan the init must stop too.
-    mkdirSync(join(svc, 'forker'));
-    writeScript(join(svc, 'forker', 'run'), `(sleep 1000 &) ; echo forked > ${root}/forked; exec sleep 1000`);
+    makeService(join(svc, 'forker'), { run: `(sleep 1000 &) ; echo forked > ${root}/forked; exec sleep 1000` });
     writeScript(join(stages, '1'), `echo once > ${root}/stage1`);
     makeStage3(stages, root);
     const init = await startInit(t, ['-s', stages, '-g', '5', svc]);
@@ -131,8 +128,7 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
   test('a service that ignores TERM is KILLed at the grace period; exit 1', async (t) => {
     const { root, svc, stages } = makeRoot(t);
     makeLoggedService(svc, root, 'web');
-    mkdirSync(join(svc, 'stubborn'));
-    writeScript(join(svc, 'stubborn', 'run'), `trap '' TERM\necho up > ${root}/stubborn\nexec sleep 1000`);
+    makeService(join(svc, 'stubborn'), { run: `trap '' TERM\necho up > ${root}/stubborn\nexec sleep 1000` });
     makeStage3(stages, root);
     // 4 s: room for web's stop, finish, 1-second rule and log EOF on a loaded 2-core machine.
     const init = await startInit(t, ['-s', stages, '-g', '4', svc]);
@@ -163,12 +159,10 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
 
   test('1000 orphans leave 0 zombies, and the supervised service is still ours', async (t) => {
     const { root, svc } = makeRoot(t);
-    mkdirSync(join(svc, 'spawner'));
     // Each `sleep 0` is forked by a subshell that exits at once: all re-parent to the init.
-    writeScript(
-      join(svc, 'spawner', 'run'),
-      `(i=0; while [ $i -lt 1000 ]; do sleep 0 & i=$((i+1)); done); echo spawned > ${root}/spawned; exec sleep 1000`,
-    );
+    makeService(join(svc, 'spawner'), {
+      run: `(i=0; while [ $i -lt 1000 ]; do sleep 0 & i=$((i+1)); done); echo spawned > ${root}/spawned; exec sleep 1000`,
+    });
     makeLoggedService(svc, root, 'web');
     const init = await startInit(t, ['-g', '5', svc]);
     await waitFor('1000 orphans to be forked', () => existsSync(join(root, 'spawned')), { timeout: 60_000 });

@@ -10,15 +10,14 @@ import { isAlive } from '../helpers/procs.js';
 import {
   descendants,
   descendantsNamed,
-  makeService,
   pathWith,
   makeTreeRoot,
   startTree,
   svRun,
   svStatus,
   waitRunning,
-  writeScript,
 } from '../helpers/runsvdir-tree.js';
+import { makeService, writeScript } from '../helpers/service-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
@@ -40,15 +39,15 @@ for (const mode of MODES) {
       const root = makeTreeRoot();
       const dir = join(root, 'sv');
       mkdirSync(dir);
-      makeService(dir, 'a');
-      makeService(dir, '.hidden');
+      makeService(join(dir, 'a'));
+      makeService(join(dir, '.hidden'));
       symlinkSync('a', join(dir, 'a-link'));
       const tree = start(t, dir);
       await waitRunning(join(dir, 'a'));
 
       // Beyond runit: fs.watch picks a new service up well before the 5 s check.
       const before = Date.now();
-      makeService(dir, 'b');
+      makeService(join(dir, 'b'));
       await waitRunning(join(dir, 'b'), 10_000);
       t.diagnostic(`b picked up in ${Date.now() - before} ms`);
       assert.ok(Date.now() - before < 4500, `new service took ${Date.now() - before} ms`);
@@ -67,7 +66,7 @@ for (const mode of MODES) {
       const root = makeTreeRoot();
       const dir = join(root, 'sv');
       mkdirSync(dir);
-      makeService(dir, 'first');
+      makeService(join(dir, 'first'));
       const tree = start(t, dir);
       await waitRunning(join(dir, 'first'));
       const svc = join(dir, 'late');
@@ -85,7 +84,7 @@ for (const mode of MODES) {
       const root = makeTreeRoot();
       const dir = join(root, 'sv');
       mkdirSync(dir);
-      const svc = makeService(dir, 'a');
+      const svc = makeService(join(dir, 'a'));
       start(t, dir);
       const first = await waitRunning(svc);
       // sv prints nothing, or `ok: ...: runsv not running` if runsv was already gone: both fine.
@@ -100,7 +99,7 @@ for (const mode of MODES) {
       const dir = join(root, 'sv');
       mkdirSync(dir);
       const names = Array.from({ length: 200 }, (_, i) => `s${String(i).padStart(3, '0')}`);
-      for (const name of names) makeService(dir, name);
+      for (const name of names) makeService(join(dir, name));
       const tree = start(t, dir);
       await waitFor(
         'all 200 services to run',
@@ -125,10 +124,11 @@ describe('runsvdir --in-process: signals', { skip: NEEDS_RUNIT }, () => {
     test(`${signal}: each service stops, its finish runs, then its log writes the last line; exit ${code}`, async (t) => {
       const root = makeTreeRoot();
       const dir = join(root, 'sv');
-      const svc = makeService(dir, 'web', `echo started\ntrap 'echo last line; exit 0' TERM\nwhile :; do sleep 0.1; done`);
-      writeScript(join(svc, 'finish'), 'echo finish ran');
-      mkdirSync(join(svc, 'log'));
-      writeScript(join(svc, 'log', 'run'), `cat > ${root}/web.log; echo log eof >> ${root}/web.log`);
+      makeService(join(dir, 'web'), {
+        run: `echo started\ntrap 'echo last line; exit 0' TERM\nwhile :; do sleep 0.1; done`,
+        finish: 'echo finish ran',
+        log: { run: `cat > ${root}/web.log; echo log eof >> ${root}/web.log` },
+      });
       const tree = startTree(t, process.execPath, [ourBin('runsvdir'), '--in-process', dir], process.env, root);
       await waitFor('the first line in the log', () => readIfExists(join(root, 'web.log')) === 'started\n');
       process.kill(tree.pid, signal);
