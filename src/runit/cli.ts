@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { errorText } from '../errors.js';
-import { installFaultWall, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
+import { holdYoungGeneration, installFaultWall, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
 import { startReaper } from './reaper.js';
 import { EXIT_CLEAN, EXIT_FATAL, EXIT_KILLED, EXIT_STAGE_FAILED, EXIT_USAGE, stopDescendants } from './shutdown.js';
@@ -151,6 +151,7 @@ async function runStageTwo(
     return undefined;
   }
   const startSupervisor = options.isInProcess ? await loadStartSupervisor() : undefined;
+  if (startSupervisor !== undefined) holdYoungGeneration();
   say(`enter stage: 2 (${dir}${startSupervisor === undefined ? ', one runsv per service' : ''})`);
   const tree = new ServiceTree(dir, {
     startSupervisor,

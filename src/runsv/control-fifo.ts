@@ -22,12 +22,25 @@ export function openControlFifo(path: string, onBytes: (bytes: string) => void):
   }
   const socket = new Socket({ fd: readFd, readable: true, writable: false });
   socket.on('data', (chunk: Buffer) => onBytes(chunk.toString('latin1')));
-  // A FIFO we hold both ends of cannot fail in normal operation; never let it crash the host.
-  socket.on('error', () => undefined);
-  return {
-    close() {
-      socket.destroy();
-      closeSync(writeFd);
-    },
-  };
+  socket.on('error', ignoreError);
+  return new OpenFifo(socket, writeFd);
+}
+
+// A FIFO we hold both ends of cannot fail in normal operation; never let it crash the host.
+function ignoreError(): void {}
+
+/** A class, not a closure: an in-process host keeps one or two of these per service. */
+class OpenFifo implements ControlFifo {
+  readonly #socket: Socket;
+  readonly #writeFd: number;
+
+  constructor(socket: Socket, writeFd: number) {
+    this.#socket = socket;
+    this.#writeFd = writeFd;
+  }
+
+  close(): void {
+    this.#socket.destroy();
+    closeSync(this.#writeFd);
+  }
 }

@@ -74,7 +74,8 @@ export class ProcessHost implements SupervisorHost {
       child.once('spawn', () => {
         const pid = child.pid!;
         this.live.add(pid);
-        child.once('exit', (code, signal) => {
+        // 'exit' comes once; `on` spares the wrapper `once` would keep for the child's lifetime.
+        child.on('exit', (code, signal) => {
           this.live.delete(pid);
           onExit({ code, signal: signal === null ? 0 : osConstants.signals[signal] });
         });

@@ -4,7 +4,9 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import { writeStderr } from '../cli/output.js';
-import { releaseResources, setUp } from './setup.js';
+import { releaseResources, setUp, type SetUp } from './setup.js';
+import type { ProcessHost } from './host.js';
+import type { Supervisor } from './supervisor.js';
 import { SupervisorStartError } from './errors.js';
 
 export { SupervisorStartError };
@@ -40,28 +42,52 @@ export interface RunningSupervisor {
 export async function startSupervisor(dir: string, options: SupervisorOptions = {}): Promise<RunningSupervisor> {
   const name = options.name ?? dir;
   const writeLine = options.writeDiagnostic ?? writeStderr;
-  const { supervisor, host, resources } = await setUp(dir, name, options.clock ?? systemClock, writeLine);
-  const exited = supervisor.run().then(
-    (code) => code,
-    (error: unknown) => {
-      // A fault in one supervisor must never take its host process (and the others) down.
-      writeLine(`runsv ${name}: fatal: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-      for (const pid of host.livePids()) host.signal(pid, 'SIGTERM');
-      return 111;
-    },
-  );
-  const finished = exited.then((code) => {
-    releaseResources(resources, host);
-    return code;
-  });
-  return {
-    dir,
-    exited: finished,
-    terminate: () => supervisor.terminate(),
-    control: (bytes) => supervisor.enqueueControl(false, bytes),
-    killAll() {
-      for (const pid of host.livePids()) host.signal(pid, 'SIGKILL');
-    },
-    childPids: () => host.livePids(),
-  };
+  const setUpDone = await setUp(dir, name, options.clock ?? systemClock, writeLine);
+  return new HostedRunsv(dir, setUpDone, runToEnd(setUpDone, name, writeLine));
+}
+
+/** The loop, then the resources given back, whatever the loop did. */
+async function runToEnd({ supervisor, host, resources }: SetUp, name: string, writeLine: (line: string) => void): Promise<number> {
+  let code: number;
+  try {
+    code = await supervisor.run();
+  } catch (error) {
+    // A fault in one supervisor must never take its host process (and the others) down.
+    writeLine(`runsv ${name}: fatal: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    for (const pid of host.livePids()) host.signal(pid, 'SIGTERM');
+    code = 111;
+  }
+  releaseResources(resources, host);
+  return code;
+}
+
+/** Methods on a prototype, not closures: an in-process host keeps one of these per service. */
+class HostedRunsv implements RunningSupervisor {
+  readonly dir: string;
+  readonly exited: Promise<number>;
+  readonly #supervisor: Supervisor;
+  readonly #host: ProcessHost;
+
+  constructor(dir: string, { supervisor, host }: SetUp, exited: Promise<number>) {
+    this.dir = dir;
+    this.exited = exited;
+    this.#supervisor = supervisor;
+    this.#host = host;
+  }
+
+  terminate(): void {
+    this.#supervisor.terminate();
+  }
+
+  control(bytes: string): void {
+    this.#supervisor.enqueueControl(false, bytes);
+  }
+
+  killAll(): void {
+    for (const pid of this.#host.livePids()) this.#host.signal(pid, 'SIGKILL');
+  }
+
+  childPids(): number[] {
+    return this.#host.livePids();
+  }
 }

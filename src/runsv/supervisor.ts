@@ -97,7 +97,9 @@ export class Supervisor {
       if (this.main.pid === 0 && (this.main.want === 'up' || this.main.state === STATE_FINISH)) {
         await this.startChild(this.main);
       }
-      await this.waitForWork();
+      // Waited for here, not in a helper: an async helper would keep a second suspended
+      // generator per service, and an in-process host keeps a thousand of these at rest.
+      while (!this.hasWork()) await new Promise<void>((resolve) => (this.wake = resolve));
       while (this.exits.length > 0) await this.reap(this.exits.shift()!);
       const mainByte = this.takeByte(false);
       if (mainByte !== undefined) await this.command(this.main, mainByte);
@@ -126,10 +128,6 @@ export class Supervisor {
 
   private hasWork(): boolean {
     return this.exits.length > 0 || this.mainInput.length > 0 || this.logInput.length > 0 || this.isTermPending;
-  }
-
-  private async waitForWork(): Promise<void> {
-    while (!this.hasWork()) await new Promise<void>((resolve) => (this.wake = resolve));
   }
 
   private takeByte(isLog: boolean): string | undefined {

@@ -7,6 +7,7 @@ import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
 import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
 import { ServiceTree } from './tree.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 export const EXIT_USAGE = 1;
 export const EXIT_TERM = 0;
@@ -79,7 +80,10 @@ export async function main(args: readonly string[]): Promise<void> {
     writeDiagnostic: say,
     onChecked: () => log?.startDots(),
   });
-  if (tree.isInProcess) installFaultWall(warn);
+  if (tree.isInProcess) {
+    installFaultWall(warn);
+    holdYoungGeneration();
+  }
   installSignals(tree);
   tree.start();
 }

@@ -28,6 +28,7 @@ export class InProcessHost implements ServiceHost {
   readonly #startSupervisor: StartSupervisor;
   readonly #options: InProcessHostOptions;
   readonly #running = new Set<InProcessService>();
+  readonly #guardBound: Guard = (name, action) => this.#guard(name, action);
 
   constructor(dir: string, startSupervisor: StartSupervisor, options: InProcessHostOptions = {}) {
     this.#dir = dir;
@@ -36,53 +37,28 @@ export class InProcessHost implements ServiceHost {
   }
 
   start(name: string, onEnded: () => void): InProcessService {
-    let supervisor: RunningSupervisor | undefined;
-    let isStopWanted = false;
-    let resolveEnded: () => void = () => {};
-    const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-    const hosted: InProcessService = {
-      name,
-      get supervisor() {
-        return supervisor;
-      },
-      ended,
-      stop: () => {
-        isStopWanted = true;
-        if (supervisor !== undefined) this.#guard(name, () => supervisor?.terminate());
-      },
-      kill: () => {
-        if (supervisor !== undefined) this.#guard(name, () => supervisor?.killAll());
-      },
-    };
+    const hosted = new HostedSupervisor(name, this.#guardBound);
     this.#running.add(hosted);
-    const end = (): void => {
-      if (!this.#running.delete(hosted)) return;
-      resolveEnded();
-      onEnded();
-    };
+    void this.#supervise(hosted, onEnded);
+    return hosted;
+  }
+
+  /** One suspended call per service instead of a set of closures: the host keeps a thousand. */
+  async #supervise(hosted: HostedSupervisor, onEnded: () => void): Promise<void> {
+    const { name } = hosted;
     const options: SupervisorOptions = { name };
     if (this.#options.writeDiagnostic !== undefined) options.writeDiagnostic = this.#options.writeDiagnostic;
-    let starting: Promise<RunningSupervisor>;
     try {
-      starting = this.#startSupervisor(join(this.#dir, name), options);
+      const started = await this.#startSupervisor(join(this.#dir, name), options);
+      hosted.supervisor = started;
+      if (hosted.isStopWanted) this.#guard(name, () => started.terminate());
+      await started.exited;
     } catch (error) {
-      starting = Promise.reject(error);
+      this.#fault(name, error);
     }
-    starting.then(
-      (started) => {
-        supervisor = started;
-        if (isStopWanted) this.#guard(name, () => started.terminate());
-        started.exited.then(end, (error: unknown) => {
-          this.#fault(name, error);
-          end();
-        });
-      },
-      (error: unknown) => {
-        this.#fault(name, error);
-        end();
-      },
-    );
-    return hosted;
+    this.#running.delete(hosted);
+    hosted.resolveEnded();
+    onEnded();
   }
 
   /** The Supervisors still running (or starting). */
@@ -106,6 +82,37 @@ export class InProcessHost implements ServiceHost {
     }
     const text = error instanceof Error ? error.message : String(error);
     this.#options.warn?.(`supervisor ${name} failed: ${text}`);
+  }
+}
+
+type Guard = (name: string, action: () => void) => void;
+
+function noop(): void {}
+
+/** Methods on a prototype, not closures: an in-process host keeps one of these per service. */
+class HostedSupervisor implements InProcessService {
+  readonly name: string;
+  readonly ended: Promise<void>;
+  supervisor: RunningSupervisor | undefined;
+  isStopWanted = false;
+  resolveEnded: () => void = noop;
+  readonly #guard: Guard;
+
+  constructor(name: string, guard: Guard) {
+    this.name = name;
+    this.#guard = guard;
+    this.ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
+  }
+
+  stop(): void {
+    this.isStopWanted = true;
+    const supervisor = this.supervisor;
+    if (supervisor !== undefined) this.#guard(this.name, () => supervisor.terminate());
+  }
+
+  kill(): void {
+    const supervisor = this.supervisor;
+    if (supervisor !== undefined) this.#guard(this.name, () => supervisor.killAll());
   }
 }
 

@@ -9,3 +9,4 @@ export { InProcessHost, type InProcessHostOptions, type InProcessService, type S
 export { ServiceTree, type TreeOptions, type ShutdownResult } from './tree.js';
 export { loadStartSupervisor } from './load-supervisor.js';
 export { installFaultWall } from './fault-wall.js';
+export { holdYoungGeneration } from './young-generation.js';

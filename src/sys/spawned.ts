@@ -12,7 +12,8 @@ export function spawnTracked(command: string, args: readonly string[], options: 
   const pid = child.pid;
   if (pid !== undefined) {
     libuvChildren.add(pid);
-    child.once('exit', () => libuvChildren.delete(pid));
+    // 'exit' comes once; `on` spares the wrapper `once` would keep for the child's lifetime.
+    child.on('exit', () => libuvChildren.delete(pid));
   }
   return child;
 }

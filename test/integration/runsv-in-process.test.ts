@@ -34,6 +34,9 @@ test('100 in-process supervisors: no thread per FIFO, every one controllable', {
   }
   await waitFor('every service running', () => supervisors.every((s) => readStatus(s.dir)?.state === 1), { timeout: 60_000 });
   assert.ok(threadCount() - threadsBefore <= 4, `threads grew from ${threadsBefore} to ${threadCount()}`);
+  // A host keeps one of these per service: its methods must be shared, not closures of its own.
+  const ownFunctions = Object.entries(supervisors[0]!).filter(([, value]) => typeof value === 'function');
+  assert.deepEqual(ownFunctions.map(([key]) => key), []);
 
   const sample = join(root, 's42');
   const down = await runCommand(realBin('sv'), ['-v', 'down', sample]);
