@@ -42,6 +42,9 @@ after(() => {
   for (const fd of held.splice(0)) closeSync(fd);
 });
 
+/** Stops 0.2 s after TERM; one process with no children, so a KILL leaves nothing behind. */
+const SLOW_TERM = "exec perl -e '$SIG{TERM} = sub { select(undef, undef, undef, 0.2); exit 0 }; sleep 1000 while 1'";
+
 const single = (extra: TreeServiceSpec = {}): Record<string, TreeServiceSpec> => ({ a: { run: BODY.stubborn, ...extra } });
 
 const CASES: Case[] = [
@@ -97,7 +100,13 @@ const CASES: Case[] = [
     prepare: (tree) => symlinkSync('check', join(tree.root, 'a', 'check')),
     steps: [['-w', '0', 'up', 'a'], ['-w', '1', 'check', 'a']],
   },
-  { name: 'several services, one wait loop', services: { a: {}, b: { down: true }, c: { run: BODY.ignoreTerm } }, steps: [['-w', '1', 'd', 'a', 'b', 'c', 'nonexist'], ['-v', 'u', 'a', 'b']] },
+  {
+    name: 'several services, one wait loop',
+    services: { a: { run: SLOW_TERM }, b: { down: true }, c: { run: BODY.ignoreTerm } },
+    // a takes 0.2 s to stop, so every sv finds b down on the first pass and a on a later one:
+    // which of the two came first would otherwise be a race between a's runsv and the sv.
+    steps: [['-w', '1', 'd', 'a', 'b', 'c', 'nonexist'], ['-v', 'u', 'a'], ['-v', 'u', 'b']],
+  },
   {
     name: 'waiting resolves names differently: trailing slash (SV-4 quirk)',
     services: single({ down: true }),
