@@ -48,24 +48,20 @@ const koffi = loadKoffi();
 
 const libc = koffi.load('libc.so.6');
 
+const declared = new Map<string, CFunction>();
+
 /**
- * Declares each function on first use: a short-lived command (chpst, sv) calls a handful of the
- * functions below, and declaring them all would cost it more than the calls.
+ * Declares a function on first use: a short-lived command (chpst, sv) calls a handful of the
+ * functions below, and declaring them all would cost it more than the calls. The tables are
+ * object literals with getters, which V8 builds in one step, unlike defineProperty per name.
  */
-function declareLazily<Name extends string>(prototypes: Readonly<Record<Name, string>>): Readonly<Record<Name, CFunction>> {
-  const table = {} as Record<Name, CFunction>;
-  for (const name of Object.keys(prototypes) as Name[]) {
-    Object.defineProperty(table, name, {
-      enumerable: true,
-      configurable: true,
-      get(): CFunction {
-        const declared = libc.func(prototypes[name]);
-        Object.defineProperty(table, name, { value: declared, enumerable: true });
-        return declared;
-      },
-    });
+function declare(prototype: string): CFunction {
+  let fn = declared.get(prototype);
+  if (fn === undefined) {
+    fn = libc.func(prototype);
+    declared.set(prototype, fn);
   }
-  return table;
+  return fn;
 }
 
 koffi.struct('rlimit', { rlim_cur: 'uint64_t', rlim_max: 'uint64_t' });
@@ -96,27 +92,27 @@ export const lastSteps = {
   _exit: libc.func('void _exit(int status)'),
 };
 
-export const c = declareLazily({
-  mkfifo: 'int mkfifo(const char *path, uint32_t mode)',
-  flock: 'int flock(int fd, int operation)',
-  pipe2: 'int pipe2(_Out_ int *fds, int flags)',
-  fcntl: 'int fcntl(int fd, int cmd, ...)',
-  close: 'int close(int fd)',
-  dup2: 'int dup2(int oldfd, int newfd)',
-  getrlimit: 'int getrlimit(int resource, _Out_ rlimit *rlim)',
-  setsid: 'int setsid()',
-  setpgid: 'int setpgid(int pid, int pgid)',
-  setgroups: 'int setgroups(size_t size, const uint32_t *list)',
-  setgid: 'int setgid(uint32_t gid)',
-  setuid: 'int setuid(uint32_t uid)',
-  chroot: 'int chroot(const char *path)',
-  nice: 'int nice(int inc)',
-  waitpid: 'int waitpid(int pid, _Out_ int *status, int options)',
-  prctl: 'int prctl(int option, ...)',
-  syscall: 'long syscall(long number, ...)',
-  getpwnam: 'passwd *getpwnam(const char *name)',
-  getgrnam: 'group *getgrnam(const char *name)',
-});
+export const c = {
+  get mkfifo(): CFunction { return declare('int mkfifo(const char *path, uint32_t mode)'); },
+  get flock(): CFunction { return declare('int flock(int fd, int operation)'); },
+  get pipe2(): CFunction { return declare('int pipe2(_Out_ int *fds, int flags)'); },
+  get fcntl(): CFunction { return declare('int fcntl(int fd, int cmd, ...)'); },
+  get close(): CFunction { return declare('int close(int fd)'); },
+  get dup2(): CFunction { return declare('int dup2(int oldfd, int newfd)'); },
+  get getrlimit(): CFunction { return declare('int getrlimit(int resource, _Out_ rlimit *rlim)'); },
+  get setsid(): CFunction { return declare('int setsid()'); },
+  get setpgid(): CFunction { return declare('int setpgid(int pid, int pgid)'); },
+  get setgroups(): CFunction { return declare('int setgroups(size_t size, const uint32_t *list)'); },
+  get setgid(): CFunction { return declare('int setgid(uint32_t gid)'); },
+  get setuid(): CFunction { return declare('int setuid(uint32_t uid)'); },
+  get chroot(): CFunction { return declare('int chroot(const char *path)'); },
+  get nice(): CFunction { return declare('int nice(int inc)'); },
+  get waitpid(): CFunction { return declare('int waitpid(int pid, _Out_ int *status, int options)'); },
+  get prctl(): CFunction { return declare('int prctl(int option, ...)'); },
+  get syscall(): CFunction { return declare('long syscall(long number, ...)'); },
+  get getpwnam(): CFunction { return declare('passwd *getpwnam(const char *name)'); },
+  get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)'); },
+};
 
 /**
  * The value of libc's `environ`: this process's environment block as it received it (Node reads it
@@ -145,15 +141,15 @@ export function decodeGroup(pointer: unknown): { gr_gid: number } {
 }
 
 // chpst (CHP-3, CHP-6, CHP-12): byte-exact paths, and the signal state a program inherits.
-export const chpstC = declareLazily({
-  chdir: 'int chdir(const char *path)',
-  fchdir: 'int fchdir(int fd)',
-  signal: 'void *signal(int sig, void *handler)',
-});
+export const chpstC = {
+  get chdir(): CFunction { return declare('int chdir(const char *path)'); },
+  get fchdir(): CFunction { return declare('int fchdir(int fd)'); },
+  get signal(): CFunction { return declare('void *signal(int sig, void *handler)'); },
+};
 
 // svlogd's UDP copies (SVL-10): a synchronous sendto on a fresh socket, as runit does, so a
 // failed send is known before the next line is written.
-export const inet = declareLazily({
-  socket: 'int socket(int domain, int type, int protocol)',
-  sendto: 'long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)',
-});
+export const inet = {
+  get socket(): CFunction { return declare('int socket(int domain, int type, int protocol)'); },
+  get sendto(): CFunction { return declare('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'); },
+};
