@@ -155,6 +155,9 @@ async function runStageTwo(
   say(`enter stage: 2 (${dir}${startSupervisor === undefined ? ', one runsv per service' : ''})`);
   const tree = new ServiceTree(dir, {
     startSupervisor,
+    // As runit's own stage 2 (`runsvdir -P`): each runsv leads a session of its own, so a
+    // terminal's INT or HUP reaches the init alone, which then stops the tree in order.
+    isNewSession: startSupervisor === undefined,
     warn: (text) => writeStderr(`runsvdir ${dir}: warning: ${text}\n`),
     fatal: (text) => writeStderr(`runsvdir ${dir}: fatal: ${text}\n`),
   });

@@ -74,6 +74,13 @@ function makeStage3(stages: string, root: string): void {
   );
 }
 
+/** [process group, session] from /proc/PID/stat (the fields after the command name). */
+function sessionOf(pid: number): [number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(fields[2]), Number(fields[3])];
+}
+
 function zombieChildren(pid: number): number[] {
   return descendants(pid).filter((child) => {
     try {
@@ -119,7 +126,11 @@ describe('runit as PID 1', { skip: CAN_UNSHARE }, () => {
     makeLoggedService(svc, root, 'web');
     const init = await startInit(t, ['-p', '-g', '5', svc], { PATH: `/usr/bin:${process.env['PATH'] ?? '/bin'}` });
     await waitFor('web to log', () => readText(join(root, 'web.log')).includes('started'));
-    assert.equal(descendants(init.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'runsv\0web\0').length, 1);
+    const runsvs = descendants(init.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'runsv\0web\0');
+    assert.equal(runsvs.length, 1);
+    // runsvdir -P, as runit's stage 2 runs it: the runsv leads its own session (RSD-6).
+    const [pgrp, session] = sessionOf(runsvs[0]!);
+    assert.deepEqual([pgrp, session], [runsvs[0], runsvs[0]]);
     process.kill(init.pid, 'SIGTERM');
     assert.equal(await init.exited, 0, init.stderr());
     assert.equal(readText(join(root, 'web.log')), 'web started\nweb last line\nweb finish ran\nweb log eof\n');
