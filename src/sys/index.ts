@@ -5,10 +5,8 @@
 import { SysError } from '../errors.js';
 import { c, chpstC, decodeGroup, decodePasswd, environPointer, inet, lastErrno, lastSteps, resetErrno } from './libc.js';
 
-export const LOCK_SH = 1;
 export const LOCK_EX = 2;
 export const LOCK_NB = 4;
-export const LOCK_UN = 8;
 
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
@@ -16,11 +14,9 @@ export const O_CLOEXEC = 0o2000000;
 const F_GETFD = 1;
 const F_SETFD = 2;
 const F_GETFL = 3;
-const F_SETFL = 4;
 const FD_CLOEXEC = 1;
 
 const PR_SET_CHILD_SUBREAPER = 36;
-const PR_SET_NAME = 15;
 
 export const WNOHANG = 1;
 
@@ -78,16 +74,6 @@ export function setCloseOnExec(fd: number, on: boolean): void {
   const flags = check(c.fcntl(fd, F_GETFD, 'int', 0) as number, 'fcntl');
   const next = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
   if (next !== flags) check(c.fcntl(fd, F_SETFD, 'int', next) as number, 'fcntl');
-}
-
-export function isCloseOnExec(fd: number): boolean {
-  return (check(c.fcntl(fd, F_GETFD, 'int', 0) as number, 'fcntl') & FD_CLOEXEC) !== 0;
-}
-
-export function setNonBlocking(fd: number, on: boolean): void {
-  const flags = check(c.fcntl(fd, F_GETFL, 'int', 0) as number, 'fcntl');
-  const next = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-  if (next !== flags) check(c.fcntl(fd, F_SETFL, 'int', next) as number, 'fcntl');
 }
 
 export function close(fd: number): void {
@@ -168,12 +154,6 @@ export function nice(increment: number): number {
   return result;
 }
 
-/** execve(2). Returns only by throwing. */
-export function execve(path: string, argv: readonly string[], env: readonly string[]): never {
-  lastSteps.execve(path, [...argv, null], [...env, null]);
-  throw new SysError('execve', lastErrno(), path);
-}
-
 export interface WaitResult {
   pid: number;
   status: number;
@@ -188,11 +168,6 @@ export function waitpid(pid: number, options: number): WaitResult {
 
 export function setChildSubreaper(): void {
   check(c.prctl(PR_SET_CHILD_SUBREAPER, 'unsigned long', 1) as number, 'prctl');
-}
-
-/** The thread name shown by `ps -o comm` (15 bytes at most). */
-export function setThreadName(name: string): void {
-  check(c.prctl(PR_SET_NAME, 'const char *', name.slice(0, 15)) as number, 'prctl');
 }
 
 export interface PasswdEntry {
@@ -224,17 +199,6 @@ export function getgrnam(name: string): number | undefined {
     return undefined;
   }
   return decodeGroup(entry).gr_gid;
-}
-
-/** Decoding of a wait status, as the W* macros do. */
-export function exitedNormally(status: number): boolean {
-  return (status & 0x7f) === 0;
-}
-export function exitCodeOf(status: number): number {
-  return (status >> 8) & 0xff;
-}
-export function termSignalOf(status: number): number {
-  return status & 0x7f;
 }
 
 // --- chpst (CHP-3, CHP-6, CHP-12) ---
@@ -323,7 +287,7 @@ export function exitNow(code: number): never {
 
 /** fcntl(F_GETFL): the open file status flags (O_ACCMODE bits say read, write or both). */
 export function getStatusFlags(fd: number): number {
-  return check(c.fcntl(fd, 3, 'int', 0) as number, 'fcntl');
+  return check(c.fcntl(fd, F_GETFL, 'int', 0) as number, 'fcntl');
 }
 
 /**

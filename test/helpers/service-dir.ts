@@ -65,14 +65,7 @@ export function makeServices(root: string, specs: Readonly<Record<string, Servic
 }
 
 /** RSV-5: a non-blocking write-open of supervise/ok succeeds iff a runsv holds it. */
-export function isSupervised(serviceDir: string): boolean {
-  try {
-    closeSync(openSync(join(serviceDir, 'supervise/ok'), constants.O_WRONLY | constants.O_NONBLOCK));
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isServiceSupervised as isSupervised } from '../../src/client/dev-tree-status.js';
 
 export function readStatus(serviceDir: string): StatusRecord | undefined {
   try {
