@@ -1,4 +1,3 @@
-
 /**
  * runit's own errno texts (spec GEN-2). runit never prints glibc's strerror text, and scripts
  * grep these words, so every message that ends in an error uses this table (IMP-8).

@@ -6,8 +6,6 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import * as sys from '../sys/index.js';
 import { ChpstFailure, LIMIT_ORDER, bytes, type EnvChange, type LimitName, type Plan } from './options.js';
 
-// require, not import: the ESM face of node:fs loads all of Node's streams (start-up time).
-
 /**
  * A whole file as a byte string. Opened non-blocking as runit's open_read does (a FIFO with no
  * writer reads as empty); also ~2 ms cheaper than readFileSync on /proc files.

@@ -11,6 +11,11 @@ import { exitNow, getStatusFlags } from '../sys/index.js';
 import { applyPlan, changesEnvironment, envValue, readBytes } from './apply.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
 
+/** Node's UTF-8-decoded view of a string, back as the byte string chpst works in (options.ts). */
+function byteString(text: string): string {
+  return Buffer.from(text).toString('latin1');
+}
+
 /** One write per message (GEN-1); a closed or broken fd 2 loses it, as in runit. */
 function say(text: string): void {
   let rest = bytes(text);
@@ -39,20 +44,19 @@ function readProcList(name: string): string[] | undefined {
  * anything else); Node's own view is the fallback whenever the two do not line up.
  */
 function rawArgs(args: readonly string[]): string[] {
-  const latin1 = (text: string): string => Buffer.from(text).toString('latin1');
   // Without a replacement character Node's decoding lost nothing: skip reading /proc.
-  if (!args.some((arg) => arg.includes('\ufffd'))) return args.map(latin1);
+  if (!args.some((arg) => arg.includes('\ufffd'))) return args.map(byteString);
   const cmdline = readProcList('cmdline');
-  if (cmdline === undefined || cmdline.length < args.length) return args.map(latin1);
+  if (cmdline === undefined || cmdline.length < args.length) return args.map(byteString);
   const tail = cmdline.slice(cmdline.length - args.length);
   const lineUp = tail.every((raw, at) => Buffer.from(raw, 'latin1').toString() === args[at]);
-  return lineUp ? tail : args.map(latin1);
+  return lineUp ? tail : args.map(byteString);
 }
 
 /** The environment exactly as this process received it (order, duplicates, raw bytes). */
 function startingEnviron(): string[] {
   const fromNode = (): string[] =>
-    Object.entries(process.env).map(([name, value]) => Buffer.from(`${name}=${value ?? ''}`).toString('latin1'));
+    Object.entries(process.env).map(([name, value]) => byteString(`${name}=${value ?? ''}`));
   return readProcList('environ') ?? fromNode();
 }
 
@@ -62,7 +66,8 @@ function startingEnviron(): string[] {
  */
 function startingPath(environ: readonly string[] | undefined): string | undefined {
   const path = process.env['PATH'];
-  if (path === undefined || !path.includes('\ufffd')) return path === undefined ? undefined : Buffer.from(path).toString('latin1');
+  if (path === undefined) return undefined;
+  if (!path.includes('\ufffd')) return byteString(path);
   return envValue(environ ?? startingEnviron(), 'PATH');
 }
 
@@ -136,7 +141,7 @@ async function parse(argv0: string, args: readonly string[]): Promise<ParseResul
 
 export async function main(args: readonly string[]): Promise<void> {
   // The bin shims run as `node bin/NAME`: argv[1] is the name chpst was called by.
-  const argv0 = Buffer.from(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst').toString('latin1');
+  const argv0 = byteString(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst');
   const parsed = await parse(argv0, rawArgs(args));
   if ('usage' in parsed) {
     say(parsed.usage);

@@ -7,8 +7,6 @@ import { chdir, fchdir } from '../sys/index.js';
 import { readBytes } from './apply.js';
 import { ChpstFailure, bytes, type EnvChange } from './options.js';
 
-// require, not import: the ESM face of node:fs loads all of Node's streams (start-up time).
-
 /**
  * A file's content as envdir turns it into a value: undefined (unset) for an empty file; else the
  * first line, trailing blanks and tabs removed, NUL bytes turned into newlines.
