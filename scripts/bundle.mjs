@@ -1,37 +1,49 @@
 /**
  * Bundles the short-lived commands (chpst, sv) into one CommonJS file each, after tsc, and makes
- * a V8 code cache for each (bin/run-bundle.cjs runs them).
+ * a V8 code cache for each (bin/chpst and bin/sv run them).
  *
  * Their whole run is start-up. Node's ESM loader takes several ms to start, then reads each
  * module through the thread pool; one CJS file read synchronously skips all of that (issue 6:
  * chpst within 1.2x of `node -e 0`). The input is tsc's own output, so the bundle runs the code
  * the tests type-checked, not a second compile of it.
  */
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
-
-const { cacheFile, compile } = createRequire(import.meta.url)('../bin/run-bundle.cjs');
 
 const ENTRIES = {
   chpst: 'dist/src/chpst/cli.js',
   sv: 'dist/src/sv/cli.js',
 };
 
+// The file is one function expression with CommonJS's module parameters, so a bin compiles the
+// file's text exactly as it is and the code cache made here matches it byte for byte.
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const WRAPPER_TAIL = '})';
+
 function fail(lines) {
   for (const line of lines) console.error(`bundle: ${line}`);
   process.exit(1);
 }
 
+/** The bundle as the bins compile it: its own text, under its own path. */
+function compile(file, cachedData) {
+  return new Script(readFileSync(file, 'utf8'), { filename: resolve(file), cachedData });
+}
+
 for (const [name, entry] of Object.entries(ENTRIES)) {
+  const outfile = `dist/bundle/${name}.cjs`;
   const result = await build({
     entryPoints: [entry],
-    outfile: `dist/bundle/${name}.cjs`,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    banner: { js: WRAPPER_HEAD },
+    footer: { js: WRAPPER_TAIL },
     // The same meaning in CommonJS: the directory and file of the code that asks (the bundle).
     define: { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
     external: ['koffi'],
@@ -46,9 +58,9 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
   // Every function compiled now, not on first call, so the cache holds the ones a run will use.
   // V8 stamps a cache with its flags and refuses one made under other flags: restore them first.
   setFlagsFromString('--no-lazy');
-  const { script } = compile(name);
+  const script = compile(outfile);
   setFlagsFromString('--lazy');
   const cache = script.createCachedData();
-  if (compile(name, cache).script.cachedDataRejected) fail([`${name}: V8 refuses the code cache it just made`]);
-  writeFileSync(cacheFile(name), cache);
+  if (compile(outfile, cache).cachedDataRejected) fail([`${name}: V8 refuses the code cache it just made`]);
+  writeFileSync(`dist/bundle/${name}.cache`, cache);
 }
