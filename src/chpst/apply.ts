@@ -65,7 +65,7 @@ export interface ApplyContext {
    * Ends the process after a failure past the point of no return (limits set, exec failed):
    * `what` is a prepared byte string, errno the failure; must not grow the heap.
    */
-  failNow: (what: Buffer, errno: number, isQuiet: boolean) => never;
+  failNow: (what: Uint8Array, errno: number, isQuiet: boolean) => never;
 }
 
 function step<T>(action: () => T, what: string): T {
@@ -131,7 +131,7 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
     changes.push(...envdir!.readEnvDir(plan.envDir, { isSubdirFatal: plan.isSubdirFatal, warn }));
   }
   if (plan.root !== undefined) {
-    step(() => sys.chdir(bytes(plan.root!)), `unable to change directory: ${plan.root}: `);
+    step(() => sys.chdir(plan.root!), `unable to change directory: ${plan.root}: `);
     step(() => sys.chroot('.'), 'unable to change root directory: ');
   }
   if (plan.nice !== 0n) step(() => sys.nice(Number(BigInt.asIntN(32, plan.nice))), 'unable to set nice level: ');
@@ -168,7 +168,7 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   return context.failNow(exec.failure, execNow(exec), plan.isQuiet);
 }
 
-const SETRLIMIT_FAILED = bytes('unable to setrlimit(): ');
+const SETRLIMIT_FAILED = sys.byteArray('unable to setrlimit(): ');
 
 /**
  * CHP-11: soft = value, or the hard limit when value is -1 or above it; the hard limit stays.
@@ -217,11 +217,11 @@ function takeLock(path: string, wait: boolean, isQuiet: boolean, inherited: Read
 }
 
 interface PreparedExec {
-  paths: Buffer[];
-  argv: (Buffer | null)[];
-  env: (Buffer | null)[] | sys.EnvironBlock;
+  paths: Uint8Array[];
+  argv: (Uint8Array | null)[];
+  env: (Uint8Array | null)[] | sys.EnvironBlock;
   /** `unable to run: ARGV0: `, the name after -b (CHP-12). */
-  failure: Buffer;
+  failure: Uint8Array;
 }
 
 /** GEN-8 / CHP-12: the candidates from chpst's original PATH, argv with -b's argv0, the new env. */
@@ -230,10 +230,10 @@ function prepareExec(plan: Plan, env: string[] | undefined, path: string | undef
   const argv = plan.argv0 === undefined ? plan.program : [plan.argv0, ...plan.program.slice(1)];
   const candidates = file.includes('/') ? [file] : (path ?? '/bin:/usr/bin').split(':').map((dir) => `${dir || '.'}/${file}`);
   return {
-    paths: candidates.map((candidate) => sys.cString(bytes(candidate))),
-    argv: sys.cVector(argv.map(bytes)),
-    env: env === undefined ? sys.ownEnviron() : sys.cVector(env.map(bytes)),
-    failure: bytes(`unable to run: ${argv[0]}: `),
+    paths: candidates.map(sys.cString),
+    argv: sys.cVector(argv),
+    env: env === undefined ? sys.ownEnviron() : sys.cVector(env),
+    failure: sys.byteArray(`unable to run: ${argv[0]}: `),
   };
 }
 

@@ -5,15 +5,19 @@
  * Start-up time is the cost of every call (DESIGN.md): bin/chpst runs this as one CommonJS
  * bundle (scripts/bundle.mjs), so this graph takes no shared module chpst does not need.
  */
-import { readdirSync, readlinkSync, writeSync } from 'node:fs';
+import { readdirSync, writeSync } from 'node:fs';
 import { errnoName, errnoText } from '../errors.js';
-import { exitNow, getStatusFlags } from '../sys/index.js';
+import { byteArray, exitNow, getStatusFlags, readlinkIfAny, writeByteString } from '../sys/index.js';
 import { applyPlan, changesEnvironment, envValue, readBytes } from './apply.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
 
 /** Node's UTF-8-decoded view of a string, back as the byte string chpst works in (options.ts). */
 function byteString(text: string): string {
-  return Buffer.from(text).toString('latin1');
+  // ASCII is its own UTF-8: the usual argument skips Buffer's encoders and their first-use cost.
+  for (let at = 0; at < text.length; at++) {
+    if (text.charCodeAt(at) > 0x7f) return Buffer.from(text).toString('latin1');
+  }
+  return text;
 }
 
 /** One write per message (GEN-1); a closed or broken fd 2 loses it, as in runit. */
@@ -84,13 +88,15 @@ function inheritedFds(): Set<number> {
   const all: { fd: number; target: string; mode: number }[] = [];
   try {
     for (const name of readdirSync('/proc/self/fd')) {
-      try {
-        const target = readlinkSync(`/proc/self/fd/${name}`);
-        const fd = Number(name);
-        all.push({ fd, target, mode: target.startsWith('pipe:') ? getStatusFlags(fd) & 3 : 2 });
-      } catch {
-        // readdir's own descriptor, closed by now
+      const fd = Number(name);
+      // Always handed over, and never one end of Node's own pipes: no need to look.
+      if (fd <= 2) {
+        all.push({ fd, target: '', mode: 2 });
+        continue;
       }
+      const target = readlinkIfAny(`/proc/self/fd/${name}`);
+      // No target: readdir's own descriptor, closed by now.
+      if (target !== undefined) all.push({ fd, target, mode: target.startsWith('pipe:') ? getStatusFlags(fd) & 3 : 2 });
     }
   } catch {
     return new Set([0, 1, 2]);
@@ -108,16 +114,16 @@ function inheritedFds(): Set<number> {
  * The last words after a failure past the point of no return (apply.ts): composed in a buffer
  * made beforehand from flat strings, because the heap may no longer be able to grow.
  */
-function makeFailNow(): (what: Buffer, errno: number, isQuiet: boolean) => never {
-  const line = Buffer.alloc(8192);
-  const prefix = Buffer.from('chpst: fatal: ');
+function makeFailNow(): (what: Uint8Array, errno: number, isQuiet: boolean) => never {
+  const line = new Uint8Array(8192);
+  const prefix = byteArray('chpst: fatal: ');
   return (what, errno, isQuiet) => {
     if (!isQuiet) {
       const text = errnoText(errnoName(errno));
       if (prefix.length + what.length + text.length + 1 <= line.length) {
-        let length = prefix.copy(line, 0);
-        length += what.copy(line, length);
-        length += line.write(text, length, 'latin1');
+        line.set(prefix, 0);
+        line.set(what, prefix.length);
+        let length = writeByteString(line, prefix.length + what.length, text);
         line[length++] = 0x0a;
         try {
           writeSync(2, line, 0, length);
@@ -125,7 +131,7 @@ function makeFailNow(): (what: Buffer, errno: number, isQuiet: boolean) => never
           // fd 2 closed (-2) or broken: the words are lost, as in runit.
         }
       } else {
-        say(`chpst: fatal: ${what.toString('latin1')}${text}\n`);
+        say(`chpst: fatal: ${String.fromCharCode(...what)}${text}\n`);
       }
     }
     return exitNow(isQuiet ? 0 : 111);

@@ -48,7 +48,7 @@ export function readEnvDir(dir: string, options: EnvDirOptions): EnvChange[] {
   const changes: EnvChange[] = [];
   let held = '';
   try {
-    attempt(() => chdir(bytes(dir)), `unable to switch to directory: ${dir}: `);
+    attempt(() => chdir(dir), `unable to switch to directory: ${dir}: `);
     const handle = attempt(() => opendirSync('.', { encoding: 'latin1' as BufferEncoding }), `unable to open directory: ${dir}: `);
     try {
       for (;;) {

@@ -34,9 +34,13 @@ export function parseNumericIds(text: string): Identity | undefined {
   return at === text.length ? { uid: user.value, gids } : undefined;
 }
 
-/** A byte string as the C string a libc lookup expects. */
+/** A byte string as the C string a libc lookup expects (koffi encodes a string as UTF-8). */
 function lookupName(name: string): string {
-  return Buffer.from(name, 'latin1').toString('utf8');
+  // ASCII is its own UTF-8: the usual name skips Buffer's encoders and their first-use cost.
+  for (let at = 0; at < name.length; at++) {
+    if (name.charCodeAt(at) > 0x7f) return Buffer.from(name, 'latin1').toString('utf8');
+  }
+  return name;
 }
 
 /** Thrown inside resolveUser when a lookup failed with an errno (not merely "no such name"). */

@@ -203,9 +203,9 @@ export function getgrnam(name: string): number | undefined {
 
 // --- chpst (CHP-3, CHP-6, CHP-12) ---
 
-/** chdir(2) on raw bytes (process.chdir only takes UTF-8 strings). */
-export function chdir(path: Buffer): void {
-  check(chpstC.chdir(Buffer.concat([path, NUL])) as number, 'chdir');
+/** chdir(2) to a byte string's path (process.chdir only takes UTF-8 strings). */
+export function chdir(path: string): void {
+  check(chpstC.chdir(cString(path)) as number, 'chdir');
 }
 
 /** fchdir(2): back to a directory held open by fd, even if its path has gone. */
@@ -227,14 +227,33 @@ export function resetSignal(signal: number): void {
  * prepared in advance, return errno instead of throwing, and allocate nothing on the JS heap.
  */
 
-/** A C string: the bytes plus a NUL. */
-export function cString(value: Buffer): Buffer {
-  return Buffer.concat([value, NUL]);
+/**
+ * A byte string (one char per byte) as the bytes it stands for, written into `target` at `at`;
+ * returns where the bytes end. By hand, not through Buffer: a short command pays each of Buffer's
+ * encoders ~0.1 ms the first time it runs, and this also serves where the heap must not grow.
+ */
+export function writeByteString(target: Uint8Array, at: number, text: string): number {
+  for (let index = 0; index < text.length; index++) target[at + index] = text.charCodeAt(index);
+  return at + text.length;
+}
+
+/** A byte string's bytes. */
+export function byteArray(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  writeByteString(bytes, 0, text);
+  return bytes;
+}
+
+/** A C string: a byte string's bytes plus a NUL. */
+export function cString(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length + 1);
+  writeByteString(bytes, 0, text);
+  return bytes;
 }
 
 /** A NULL-terminated vector of C strings, ready for execveNow. */
-export function cVector(values: readonly Buffer[]): (Buffer | null)[] {
-  return [...values.map(cString), null];
+export function cVector(texts: readonly string[]): (Uint8Array | null)[] {
+  return [...texts.map(cString), null];
 }
 
 /** This process's own environment block, for execveNow to hand over untouched. */
@@ -247,7 +266,7 @@ export function ownEnviron(): EnvironBlock {
 }
 
 /** execve(2) on prepared arguments; returns errno (it only returns on failure). */
-export function execveNow(path: Buffer, argv: readonly (Buffer | null)[], env: readonly (Buffer | null)[] | EnvironBlock): number {
+export function execveNow(path: Uint8Array, argv: readonly (Uint8Array | null)[], env: readonly (Uint8Array | null)[] | EnvironBlock): number {
   if ('pointer' in env) lastSteps.execveEnviron(path, argv, env.pointer);
   else lastSteps.execve(path, argv, env);
   return lastErrno();
@@ -274,7 +293,6 @@ export function nativeRlimit(limit: ExactLimit): object {
 export function setrlimitNow(resource: number, native: object): number {
   return lastSteps.setrlimit(resource, native) === -1 ? lastErrno() : 0;
 }
-const NUL = Buffer.alloc(1);
 
 /**
  * _exit(2): ends the process without Node's teardown, for when chpst has already handed Node's
@@ -283,6 +301,19 @@ const NUL = Buffer.alloc(1);
 export function exitNow(code: number): never {
   lastSteps._exit(code);
   throw new Error('_exit returned');
+}
+
+const PATH_MAX = 4096;
+
+/**
+ * readlink(2), the target as a byte string; undefined when it fails (the link is gone). Through
+ * libc rather than fs.readlinkSync, which costs chpst's scan of its descriptors (a call per
+ * descriptor) twice as much; and no error object, whose errno name would load node:os.
+ */
+export function readlinkIfAny(path: string): string | undefined {
+  const target = new Uint8Array(PATH_MAX);
+  const length = Number(c.readlink(path, target, target.length));
+  return length === -1 ? undefined : String.fromCharCode(...target.subarray(0, length));
 }
 
 /** fcntl(F_GETFL): the open file status flags (O_ACCMODE bits say read, write or both). */

@@ -112,6 +112,7 @@ export const c = {
   get syscall(): CFunction { return declare('long syscall(long number, ...)'); },
   get getpwnam(): CFunction { return declare('passwd *getpwnam(const char *name)'); },
   get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)'); },
+  get readlink(): CFunction { return declare('long readlink(const char *path, void *buf, size_t size)'); },
 };
 
 /**

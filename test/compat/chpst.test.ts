@@ -159,7 +159,7 @@ function runWithRawEnv(file: string, args: string[], env: string[]): string {
   const sys = join(REPO_ROOT, 'dist', 'src', 'sys', 'index.js');
   const script = `
     const sys = await import(${JSON.stringify(sys)});
-    const [file, args, env] = JSON.parse(process.argv[1]).map((x) => Array.isArray(x) ? x.map((s) => Buffer.from(s, 'latin1')) : Buffer.from(x, 'latin1'));
+    const [file, args, env] = JSON.parse(process.argv[1]);
     for (const fd of [0, 1, 2]) sys.setCloseOnExec(fd, false);
     sys.execveNow(sys.cString(file), sys.cVector(args), sys.cVector(env));
     process.exit(127);`;
