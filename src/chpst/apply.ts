@@ -174,8 +174,8 @@ const SETRLIMIT_FAILED = sys.byteArray('unable to setrlimit(): ');
  * CHP-11: soft = value, or the hard limit when value is -1 or above it; the hard limit stays.
  * Read now, set later in chpst's order (CHP-3 step 9).
  */
-function plannedLimits(plan: Plan): { resource: number; native: object }[] {
-  const planned: { resource: number; native: object }[] = [];
+function plannedLimits(plan: Plan): { resource: number; native: BigUint64Array }[] {
+  const planned: { resource: number; native: BigUint64Array }[] = [];
   for (const name of LIMIT_ORDER) {
     const value = plan.limits.get(name);
     if (value === undefined || value < -1n) continue;

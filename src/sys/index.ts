@@ -34,9 +34,6 @@ export const RLIMIT = {
   AS: 9,
 } as const;
 
-/** RLIM_INFINITY does not fit a double exactly; limits at or above this are "unlimited". */
-export const RLIM_INFINITY = 2 ** 64 - 1;
-
 function check(result: number, syscall: string, path?: string): number {
   if (result === -1) throw new SysError(syscall, lastErrno(), path);
   return result;
@@ -82,24 +79,6 @@ export function close(fd: number): void {
 
 export function dup2(oldFd: number, newFd: number): void {
   check(c.dup2(oldFd, newFd) as number, 'dup2');
-}
-
-export interface ResourceLimit {
-  soft: number;
-  hard: number;
-}
-
-export function getrlimit(resource: number): ResourceLimit {
-  const limit = { rlim_cur: 0, rlim_max: 0 };
-  check(c.getrlimit(resource, limit) as number, 'getrlimit');
-  return { soft: Number(limit.rlim_cur), hard: Number(limit.rlim_max) };
-}
-
-export function setrlimit(resource: number, limit: ResourceLimit): void {
-  const toNative = (value: number): bigint =>
-    value >= RLIM_INFINITY ? 0xffffffffffffffffn : BigInt(Math.trunc(value));
-  const native = { rlim_cur: toNative(limit.soft), rlim_max: toNative(limit.hard) };
-  check(lastSteps.setrlimit(resource, native) as number, 'setrlimit');
 }
 
 export function setsid(): number {
@@ -277,20 +256,23 @@ export interface ExactLimit {
   hard: bigint;
 }
 
-/** getrlimit(2) without rounding (RLIM_INFINITY is 2^64-1). */
+/**
+ * getrlimit(2) without rounding (RLIM_INFINITY is 2^64-1). A struct rlimit is two 64-bit
+ * unsigned numbers on Linux, so a BigUint64Array stands for it, without a koffi struct type.
+ */
 export function getrlimitExact(resource: number): ExactLimit {
-  const limit = { rlim_cur: 0 as number | bigint, rlim_max: 0 as number | bigint };
+  const limit = new BigUint64Array(2);
   check(c.getrlimit(resource, limit) as number, 'getrlimit');
-  return { soft: BigInt(limit.rlim_cur), hard: BigInt(limit.rlim_max) };
+  return { soft: limit[0]!, hard: limit[1]! };
 }
 
 /** A setrlimit(2) argument built in advance for setrlimitNow. */
-export function nativeRlimit(limit: ExactLimit): object {
-  return { rlim_cur: limit.soft, rlim_max: limit.hard };
+export function nativeRlimit(limit: ExactLimit): BigUint64Array {
+  return BigUint64Array.of(limit.soft, limit.hard);
 }
 
 /** setrlimit(2) on a prepared argument; returns 0 or errno. */
-export function setrlimitNow(resource: number, native: object): number {
+export function setrlimitNow(resource: number, native: BigUint64Array): number {
   return lastSteps.setrlimit(resource, native) === -1 ? lastErrno() : 0;
 }
 

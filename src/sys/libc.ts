@@ -50,43 +50,47 @@ const libc = koffi.load('libc.so.6');
 
 const declared = new Map<string, CFunction>();
 
+/** The struct types the functions below return, each declared with the one function using it. */
+const STRUCTS = {
+  passwd: {
+    pw_name: 'const char *',
+    pw_passwd: 'const char *',
+    pw_uid: 'uint32_t',
+    pw_gid: 'uint32_t',
+    pw_gecos: 'const char *',
+    pw_dir: 'const char *',
+    pw_shell: 'const char *',
+  },
+  group: {
+    gr_name: 'const char *',
+    gr_passwd: 'const char *',
+    gr_gid: 'uint32_t',
+    gr_mem: 'void *',
+  },
+};
+
 /**
- * Declares a function on first use: a short-lived command (chpst, sv) calls a handful of the
- * functions below, and declaring them all would cost it more than the calls. The tables are
- * object literals with getters, which V8 builds in one step, unlike defineProperty per name.
+ * Declares a function on first use, with the struct type it returns: a short-lived command
+ * (chpst, sv) calls a handful of the functions below, and declaring them all would cost it more
+ * than the calls. The tables are object literals with getters, which V8 builds in one step,
+ * unlike defineProperty per name.
  */
-function declare(prototype: string): CFunction {
+function declare(prototype: string, struct?: keyof typeof STRUCTS): CFunction {
   let fn = declared.get(prototype);
   if (fn === undefined) {
+    if (struct !== undefined) koffi.struct(struct, STRUCTS[struct]);
     fn = libc.func(prototype);
     declared.set(prototype, fn);
   }
   return fn;
 }
 
-koffi.struct('rlimit', { rlim_cur: 'uint64_t', rlim_max: 'uint64_t' });
-koffi.struct('passwd', {
-  pw_name: 'const char *',
-  pw_passwd: 'const char *',
-  pw_uid: 'uint32_t',
-  pw_gid: 'uint32_t',
-  pw_gecos: 'const char *',
-  pw_dir: 'const char *',
-  pw_shell: 'const char *',
-});
-koffi.struct('group', {
-  gr_name: 'const char *',
-  gr_passwd: 'const char *',
-  gr_gid: 'uint32_t',
-  gr_mem: 'void *',
-});
-
 /**
  * Declared now, not on first use: chpst calls these after setrlimit, when the heap may no longer
  * be able to grow (-m, -d), and a declaration allocates.
  */
 export const lastSteps = {
-  setrlimit: libc.func('int setrlimit(int resource, const rlimit *rlim)'),
+  setrlimit: libc.func('int setrlimit(int resource, const void *rlim)'),
   execve: libc.func('int execve(const char *path, const char **argv, const char **envp)'),
   execveEnviron: libc.func('int execve(const char *path, const char **argv, void *envp)'),
   _exit: libc.func('void _exit(int status)'),
@@ -99,7 +103,7 @@ export const c = {
   get fcntl(): CFunction { return declare('int fcntl(int fd, int cmd, ...)'); },
   get close(): CFunction { return declare('int close(int fd)'); },
   get dup2(): CFunction { return declare('int dup2(int oldfd, int newfd)'); },
-  get getrlimit(): CFunction { return declare('int getrlimit(int resource, _Out_ rlimit *rlim)'); },
+  get getrlimit(): CFunction { return declare('int getrlimit(int resource, void *rlim)'); },
   get setsid(): CFunction { return declare('int setsid()'); },
   get setpgid(): CFunction { return declare('int setpgid(int pid, int pgid)'); },
   get setgroups(): CFunction { return declare('int setgroups(size_t size, const uint32_t *list)'); },
@@ -110,8 +114,8 @@ export const c = {
   get waitpid(): CFunction { return declare('int waitpid(int pid, _Out_ int *status, int options)'); },
   get prctl(): CFunction { return declare('int prctl(int option, ...)'); },
   get syscall(): CFunction { return declare('long syscall(long number, ...)'); },
-  get getpwnam(): CFunction { return declare('passwd *getpwnam(const char *name)'); },
-  get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)'); },
+  get getpwnam(): CFunction { return declare('passwd *getpwnam(const char *name)', 'passwd'); },
+  get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)', 'group'); },
   get readlink(): CFunction { return declare('long readlink(const char *path, void *buf, size_t size)'); },
 };
 
