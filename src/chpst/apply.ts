@@ -219,7 +219,8 @@ function takeLock(path: string, wait: boolean, isQuiet: boolean, inherited: Read
 interface PreparedExec {
   paths: Uint8Array[];
   argv: (Uint8Array | null)[];
-  env: (Uint8Array | null)[] | sys.EnvironBlock;
+  /** Undefined: chpst's own environment block, handed over as it is. */
+  env: (Uint8Array | null)[] | undefined;
   /** `unable to run: ARGV0: `, the name after -b (CHP-12). */
   failure: Uint8Array;
 }
@@ -232,7 +233,7 @@ function prepareExec(plan: Plan, env: string[] | undefined, path: string | undef
   return {
     paths: candidates.map(sys.cString),
     argv: sys.cVector(argv),
-    env: env === undefined ? sys.ownEnviron() : sys.cVector(env),
+    env: env === undefined ? undefined : sys.cVector(env),
     failure: sys.byteArray(`unable to run: ${argv[0]}: `),
   };
 }

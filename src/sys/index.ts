@@ -3,7 +3,7 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
-import { c, chpstC, decodeGroup, decodePasswd, environPointer, inet, lastErrno, lastSteps, resetErrno } from './libc.js';
+import { c, chpstC, decodeGroup, decodePasswd, inet, lastErrno, lastSteps, resetErrno } from './libc.js';
 
 export const LOCK_EX = 2;
 export const LOCK_NB = 4;
@@ -235,18 +235,13 @@ export function cVector(texts: readonly string[]): (Uint8Array | null)[] {
   return [...texts.map(cString), null];
 }
 
-/** This process's own environment block, for execveNow to hand over untouched. */
-export interface EnvironBlock {
-  readonly pointer: unknown;
-}
-
-export function ownEnviron(): EnvironBlock {
-  return { pointer: environPointer() };
-}
-
-/** execve(2) on prepared arguments; returns errno (it only returns on failure). */
-export function execveNow(path: Uint8Array, argv: readonly (Uint8Array | null)[], env: readonly (Uint8Array | null)[] | EnvironBlock): number {
-  if ('pointer' in env) lastSteps.execveEnviron(path, argv, env.pointer);
+/**
+ * execve(2) on prepared arguments; returns errno (it only returns on failure). Without `env` it
+ * is execv(3): the program gets this process's own environment block as it is, libc's environ,
+ * which Node reads but never rewrites unless process.env is written to.
+ */
+export function execveNow(path: Uint8Array, argv: readonly (Uint8Array | null)[], env: readonly (Uint8Array | null)[] | undefined): number {
+  if (env === undefined) lastSteps.execv(path, argv);
   else lastSteps.execve(path, argv, env);
   return lastErrno();
 }
@@ -286,6 +281,7 @@ export function exitNow(code: number): never {
 }
 
 const PATH_MAX = 4096;
+let linkTarget: Uint8Array | undefined;
 
 /**
  * readlink(2), the target as a byte string; undefined when it fails (the link is gone). Through
@@ -293,7 +289,8 @@ const PATH_MAX = 4096;
  * descriptor) twice as much; and no error object, whose errno name would load node:os.
  */
 export function readlinkIfAny(path: string): string | undefined {
-  const target = new Uint8Array(PATH_MAX);
+  linkTarget ??= new Uint8Array(PATH_MAX);
+  const target = linkTarget;
   const length = Number(c.readlink(path, target, target.length));
   return length === -1 ? undefined : String.fromCharCode(...target.subarray(0, length));
 }

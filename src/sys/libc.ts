@@ -92,7 +92,7 @@ function declare(prototype: string, struct?: keyof typeof STRUCTS): CFunction {
 export const lastSteps = {
   setrlimit: libc.func('int setrlimit(int resource, const void *rlim)'),
   execve: libc.func('int execve(const char *path, const char **argv, const char **envp)'),
-  execveEnviron: libc.func('int execve(const char *path, const char **argv, void *envp)'),
+  execv: libc.func('int execv(const char *path, const char **argv)'),
   _exit: libc.func('void _exit(int status)'),
 };
 
@@ -118,16 +118,6 @@ export const c = {
   get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)', 'group'); },
   get readlink(): CFunction { return declare('long readlink(const char *path, void *buf, size_t size)'); },
 };
-
-/**
- * The value of libc's `environ`: this process's environment block as it received it (Node reads it
- * but never rewrites it unless process.env is written to). Looked up in the global scope, where
- * the executable's copy of the variable lives; dlsym on libc.so.6 alone would find libc's own
- * slot, which a copy relocation leaves unused.
- */
-export function environPointer(): unknown {
-  return koffi.decode(koffi.load(null).symbol('environ'), 'void *');
-}
 
 export function lastErrno(): number {
   return koffi.errno();
