@@ -47,13 +47,20 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
     // The same meaning in CommonJS: the directory and file of the code that asks (the bundle).
     define: { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
     external: ['koffi'],
+    metafile: true,
     logLevel: 'silent',
   });
   // Anything else in import.meta (its url) would be silently empty in a CJS bundle.
-  const problems = [...result.errors, ...result.warnings];
-  if (problems.length > 0) {
-    fail(problems.map((p) => `${name}: ${p.location === null ? '' : `${p.location.file}:${p.location.line}: `}${p.text}`));
+  const problems = [...result.errors, ...result.warnings].map(
+    (p) => `${p.location === null ? '' : `${p.location.file}:${p.location.line}: `}${p.text}`,
+  );
+  // The bins hand the bundle process.getBuiltinModule as its require: nothing else can be loaded.
+  for (const input of Object.values(result.metafile.inputs)) {
+    for (const { path, external } of input.imports) {
+      if (external && !path.startsWith('node:')) problems.push(`requires ${path}, which is not a node: builtin`);
+    }
   }
+  if (problems.length > 0) fail(problems.map((problem) => `${name}: ${problem}`));
 
   // Every function compiled now, not on first call, so the cache holds the ones a run will use.
   // V8 stamps a cache with its flags and refuses one made under other flags: restore them first.
