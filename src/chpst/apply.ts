@@ -2,29 +2,11 @@
  * Carries out a Plan in runit's fixed order (CHP-3), then replaces this process with the program
  * (CHP-12): same pid, so a supervisor that started chpst supervises the program itself.
  */
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { constants, openSync } from 'node:fs';
 import * as sys from '../sys/index.js';
+import { readEnvDir } from './envdir.js';
 import { ChpstFailure, LIMIT_ORDER, bytes, type EnvChange, type LimitName, type Plan } from './options.js';
-
-/**
- * A whole file as a byte string. Opened non-blocking as runit's open_read does (a FIFO with no
- * writer reads as empty); also ~2 ms cheaper than readFileSync on /proc files.
- */
-export function readBytes(path: string | Buffer): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const chunks: Buffer[] = [];
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(8192);
-      const count = readSync(fd, chunk, 0, chunk.length, null);
-      if (count === 0) break;
-      chunks.push(chunk.subarray(0, count));
-    }
-    return Buffer.concat(chunks).toString('latin1');
-  } finally {
-    closeSync(fd);
-  }
-}
+import { resolveUser } from './users.js';
 
 const RESOURCE: Readonly<Record<LimitName, number>> = {
   data: sys.RLIMIT.DATA,
@@ -113,11 +95,8 @@ export function changesEnvironment(plan: Plan): boolean {
   return plan.envDir !== undefined || plan.envUser !== undefined;
 }
 
-/** Runs the plan and execs the program; never resolves, rejects with ChpstFailure. */
-export async function applyPlan(plan: Plan, context: ApplyContext): Promise<never> {
-  // Code only some calls need is loaded now, while the files are still reachable (before -/).
-  const envdir = plan.envDir === undefined ? undefined : await import('./envdir.js');
-  const users = plan.envUser === undefined && plan.setUser === undefined ? undefined : await import('./users.js');
+/** Runs the plan and execs the program; never returns, throws ChpstFailure. */
+export function applyPlan(plan: Plan, context: ApplyContext): never {
   const changes: EnvChange[] = [];
   if (plan.newSession) {
     try {
@@ -128,7 +107,7 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   }
   if (plan.envDir !== undefined) {
     const warn = plan.verbose ? context.warn : undefined;
-    changes.push(...envdir!.readEnvDir(plan.envDir, { isSubdirFatal: plan.isSubdirFatal, warn }));
+    changes.push(...readEnvDir(plan.envDir, { isSubdirFatal: plan.isSubdirFatal, warn }));
   }
   if (plan.root !== undefined) {
     step(() => sys.chdir(plan.root!), `unable to change directory: ${plan.root}: `);
@@ -136,12 +115,12 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<neve
   }
   if (plan.nice !== 0n) step(() => sys.nice(Number(BigInt.asIntN(32, plan.nice))), 'unable to set nice level: ');
   if (plan.envUser !== undefined) {
-    const { uid, gids } = users!.resolveUser(plan.envUser);
+    const { uid, gids } = resolveUser(plan.envUser);
     changes.push(`GID=${gids[0]}`, `UID=${uid}`);
   }
   if (plan.setUser !== undefined) {
     // Supplementary groups first, then gid, then uid: after setuid the others are no longer allowed.
-    const { uid, gids } = users!.resolveUser(plan.setUser);
+    const { uid, gids } = resolveUser(plan.setUser);
     step(() => sys.setgroupsForExec(gids), 'unable to setgroups: ');
     step(() => sys.setgidForExec(gids[0]!), 'unable to setgid: ');
     step(() => sys.setuidForExec(uid), 'unable to setuid: ');

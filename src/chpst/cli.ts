@@ -8,8 +8,10 @@
 import { readdirSync, writeSync } from 'node:fs';
 import { errnoName, errnoText } from '../errors.js';
 import { byteArray, exitNow, getStatusFlags, readlinkIfAny, writeByteString } from '../sys/index.js';
-import { applyPlan, changesEnvironment, envValue, readBytes } from './apply.js';
+import { applyPlan, changesEnvironment, envValue } from './apply.js';
+import { readBytes } from './read-bytes.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
+import { parsePersonality } from './personalities.js';
 
 /** Node's UTF-8-decoded view of a string, back as the byte string chpst works in (options.ts). */
 function byteString(text: string): string {
@@ -138,17 +140,17 @@ function makeFailNow(): (what: Uint8Array, errno: number, isQuiet: boolean) => n
   };
 }
 
-async function parse(argv0: string, args: readonly string[]): Promise<ParseResult> {
+function parse(argv0: string, args: readonly string[]): ParseResult {
   const personality = personalityOf(argv0);
   if (personality === 'chpst') return parseChpst(args, baseName(argv0), selfName(argv0));
-  const { parsePersonality } = await import('./personalities.js');
   return parsePersonality(personality, args, baseName(argv0), selfName(argv0));
 }
 
-export async function main(args: readonly string[]): Promise<void> {
+/** Synchronous from start to exec: bin/chpst's bundle already holds every module chpst may need. */
+export function main(args: readonly string[]): void {
   // The bin shims run as `node bin/NAME`: argv[1] is the name chpst was called by.
   const argv0 = byteString(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst');
-  const parsed = await parse(argv0, rawArgs(args));
+  const parsed = parse(argv0, rawArgs(args));
   if ('usage' in parsed) {
     say(parsed.usage);
     process.exit(100);
@@ -156,7 +158,7 @@ export async function main(args: readonly string[]): Promise<void> {
   try {
     // Read now: after -u the process may no longer read its /proc files, after -/ there are none.
     const environ = changesEnvironment(parsed.plan) ? startingEnviron() : undefined;
-    await applyPlan(parsed.plan, {
+    applyPlan(parsed.plan, {
       environ,
       path: startingPath(environ),
       inherited: inheritedFds(),
