@@ -4,7 +4,7 @@
  * list of a bare user being just the passwd entry's gid (no /etc/group membership).
  */
 import { errnoName } from '../errors.js';
-import { getgrnamErrno, getpwnamErrno, type PasswdEntry } from '../sys/index.js';
+import { cString, getgrnamErrno, getpwnamErrno, type PasswdEntry } from '../sys/index.js';
 import { ChpstFailure, scanUlong, type UserSpec } from './options.js';
 
 export interface Identity {
@@ -34,15 +34,6 @@ export function parseNumericIds(text: string): Identity | undefined {
   return at === text.length ? { uid: user.value, gids } : undefined;
 }
 
-/** A byte string as the C string a libc lookup expects (koffi encodes a string as UTF-8). */
-function lookupName(name: string): string {
-  // ASCII is its own UTF-8: the usual name skips Buffer's encoders and their first-use cost.
-  for (let at = 0; at < name.length; at++) {
-    if (name.charCodeAt(at) > 0x7f) return Buffer.from(name, 'latin1').toString('utf8');
-  }
-  return name;
-}
-
 /** Thrown inside resolveUser when a lookup failed with an errno (not merely "no such name"). */
 class LookupError {
   readonly code: string;
@@ -52,13 +43,13 @@ class LookupError {
 }
 
 function passwd(name: string): PasswdEntry | undefined {
-  const { entry, errno } = getpwnamErrno(lookupName(name));
+  const { entry, errno } = getpwnamErrno(cString(name));
   if (entry === undefined && errno !== 0) throw new LookupError(errno);
   return entry;
 }
 
 function group(name: string): number | undefined {
-  const { gid, errno } = getgrnamErrno(lookupName(name));
+  const { gid, errno } = getgrnamErrno(cString(name));
   if (gid === undefined && errno !== 0) throw new LookupError(errno);
   return gid;
 }

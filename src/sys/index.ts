@@ -303,8 +303,9 @@ export function getStatusFlags(fd: number): number {
 /**
  * getpwnam(3) as runit reads it: the entry, or undefined plus the errno left behind. chpst tells
  * "no such user" (errno 0) from a failed lookup (e.g. ENOENT with no /etc/passwd after -/).
+ * `name` is a C string's bytes (cString), so a name that is not UTF-8 is looked up as it is.
  */
-export function getpwnamErrno(name: string): { entry: PasswdEntry | undefined; errno: number } {
+export function getpwnamErrno(name: Uint8Array): { entry: PasswdEntry | undefined; errno: number } {
   resetErrno();
   const entry = c.getpwnam(name);
   if (entry === null) return { entry: undefined, errno: lastErrno() };
@@ -313,7 +314,7 @@ export function getpwnamErrno(name: string): { entry: PasswdEntry | undefined; e
 }
 
 /** getgrnam(3) in the same way: a gid, or undefined plus errno. */
-export function getgrnamErrno(name: string): { gid: number | undefined; errno: number } {
+export function getgrnamErrno(name: Uint8Array): { gid: number | undefined; errno: number } {
   resetErrno();
   const entry = c.getgrnam(name);
   return entry === null ? { gid: undefined, errno: lastErrno() } : { gid: decodeGroup(entry).gr_gid, errno: 0 };

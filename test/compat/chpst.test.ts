@@ -181,8 +181,8 @@ test('an environment chpst leaves alone passes byte for byte, and a non-UTF-8 PA
 });
 
 /** A root with just env and pwd and the libraries they load (ldd), for -/ (CHP-7). */
-function makeRoot(): string {
-  const root = join(work, 'root');
+function makeRoot(name = 'root'): string {
+  const root = join(work, name);
   for (const program of ['/usr/bin/env', '/usr/bin/pwd']) {
     const libraries = [...execFileSync('ldd', [program], { encoding: 'utf8' }).matchAll(/(\/\S+) \(0x/g)].map((match) => match[1]!);
     for (const file of [program, ...libraries]) {
@@ -201,4 +201,23 @@ test('-/ changes root after reading the envdir from the old one; PATH is searche
   assert.equal(pwd.stdout, '/\n');
   same('chpst', ['-e', 'ed', '-/', 'root', 'env']);
   same('chpst', ['-/', 'root', '-u', 'nobody', 'nonexistentprog']);
+});
+
+test('user and group names that are not UTF-8 are looked up byte for byte (CHP-4, CHP-5)', { skip: NEEDS_RUNIT }, () => {
+  const root = makeRoot('root-with-accounts');
+  const user = Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('latin1');
+  const group = Buffer.from([0x67, 0xe9, 0xff]).toString('latin1');
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  // The files chpst's lookups read after -/, inside the new root.
+  writeFileSync(join(root, 'etc', 'passwd'), Buffer.from(`${user}:x:4242:4343::/:/bin/sh\n`, 'latin1'));
+  writeFileSync(join(root, 'etc', 'group'), Buffer.from(`${group}:x:4444:\n`, 'latin1'));
+  // Node's spawn would send the names as UTF-8: the raw-bytes exec passes them as they are.
+  const env = [`PATH=${TEST_ENV['PATH']}`];
+  for (const account of [`${user}:${group}`, user]) {
+    const real = runWithRawEnv(pair.path('real'), ['-/', root, '-U', account, '/usr/bin/env'], env);
+    const ours = runWithRawEnv(pair.path('ours'), ['-/', root, '-U', account, '/usr/bin/env'], env);
+    assert.equal(ours, real, account);
+  }
+  const found = runWithRawEnv(pair.path('ours'), ['-/', root, '-U', `${user}:${group}`, '/usr/bin/env'], env);
+  assert.equal(found, `${env[0]}\nGID=4444\nUID=4242\n`);
 });
