@@ -155,29 +155,14 @@ export interface PasswdEntry {
   home: string;
 }
 
-/** getpwnam(3); undefined when the user does not exist, SysError on a lookup failure. */
+/**
+ * getpwnam(3); undefined when the user does not exist (ENOENT and ESRCH are glibc's ways of
+ * saying so too), SysError on a lookup failure.
+ */
 export function getpwnam(name: string): PasswdEntry | undefined {
-  resetErrno();
-  const entry = c.getpwnam(name);
-  if (entry === null) {
-    const errno = lastErrno();
-    if (errno !== 0 && errno !== 2 && errno !== 3) throw new SysError('getpwnam', errno);
-    return undefined;
-  }
-  const decoded = decodePasswd(entry);
-  return { uid: decoded.pw_uid, gid: decoded.pw_gid, home: decoded.pw_dir };
-}
-
-/** getgrnam(3); undefined when the group does not exist. */
-export function getgrnam(name: string): number | undefined {
-  resetErrno();
-  const entry = c.getgrnam(name);
-  if (entry === null) {
-    const errno = lastErrno();
-    if (errno !== 0 && errno !== 2 && errno !== 3) throw new SysError('getgrnam', errno);
-    return undefined;
-  }
-  return decodeGroup(entry).gr_gid;
+  const { entry, errno } = getpwnamErrno(name);
+  if (entry === undefined && errno !== 0 && errno !== 2 && errno !== 3) throw new SysError('getpwnam', errno);
+  return entry;
 }
 
 // --- chpst (CHP-3, CHP-6, CHP-12) ---
@@ -303,9 +288,10 @@ export function getStatusFlags(fd: number): number {
 /**
  * getpwnam(3) as runit reads it: the entry, or undefined plus the errno left behind. chpst tells
  * "no such user" (errno 0) from a failed lookup (e.g. ENOENT with no /etc/passwd after -/).
- * `name` is a C string's bytes (cString), so a name that is not UTF-8 is looked up as it is.
+ * `name` is a string (sent as UTF-8) or a C string's bytes (cString), so a name that is not
+ * UTF-8 can be looked up as it is.
  */
-export function getpwnamErrno(name: Uint8Array): { entry: PasswdEntry | undefined; errno: number } {
+export function getpwnamErrno(name: string | Uint8Array): { entry: PasswdEntry | undefined; errno: number } {
   resetErrno();
   const entry = c.getpwnam(name);
   if (entry === null) return { entry: undefined, errno: lastErrno() };
@@ -314,7 +300,7 @@ export function getpwnamErrno(name: Uint8Array): { entry: PasswdEntry | undefine
 }
 
 /** getgrnam(3) in the same way: a gid, or undefined plus errno. */
-export function getgrnamErrno(name: Uint8Array): { gid: number | undefined; errno: number } {
+export function getgrnamErrno(name: string | Uint8Array): { gid: number | undefined; errno: number } {
   resetErrno();
   const entry = c.getgrnam(name);
   return entry === null ? { gid: undefined, errno: lastErrno() } : { gid: decodeGroup(entry).gr_gid, errno: 0 };
