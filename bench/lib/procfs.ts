@@ -1,5 +1,6 @@
 /** What /proc says about the processes a scenario started: their tree, memory and CPU time. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { childPids } from '../../src/runit/reaper.js';
 
 function readOr(path: string, fallback: string): string {
   try {
@@ -7,23 +8,6 @@ function readOr(path: string, fallback: string): string {
   } catch {
     return fallback;
   }
-}
-
-/** Direct children of every thread of `pid` (a Node process forks from its main thread, but not only). */
-export function childrenOf(pid: number): number[] {
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-  const children: number[] = [];
-  for (const task of tasks) {
-    for (const word of readOr(`/proc/${pid}/task/${task}/children`, '').split(' ')) {
-      if (word !== '' && word !== '\n') children.push(Number(word));
-    }
-  }
-  return children;
 }
 
 /** `root` and all its descendants, not descending below a pid in `stopAt` (which is left out). */
@@ -34,7 +18,7 @@ export function treeOf(root: number, stopAt: ReadonlySet<number> = new Set()): n
     const pid = queue.shift()!;
     if (stopAt.has(pid) || found.includes(pid)) continue;
     found.push(pid);
-    queue.push(...childrenOf(pid));
+    queue.push(...childPids(pid));
   }
   return found;
 }

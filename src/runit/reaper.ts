@@ -28,6 +28,18 @@ export function childPids(pid: number | 'self' = 'self'): number[] {
   return pids;
 }
 
+/** Every process below `root`, children first found by walking each one's children lists. */
+export function descendantPids(root: number | 'self' = 'self'): number[] {
+  const found: number[] = [];
+  const queue = childPids(root);
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    found.push(pid);
+    queue.push(...childPids(pid));
+  }
+  return found;
+}
+
 /** Whether a process is a zombie (state Z), read after the last `)` of its comm. */
 export function isZombie(pid: number): boolean {
   try {

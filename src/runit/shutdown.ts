@@ -4,7 +4,7 @@
  * container stops with nothing left running.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childPids, isZombie, reapOrphans } from './reaper.js';
+import { descendantPids, isZombie, reapOrphans } from './reaper.js';
 
 /** The init's exit codes (docs/runit.md). */
 export const EXIT_CLEAN = 0;
@@ -12,18 +12,6 @@ export const EXIT_KILLED = 1;
 export const EXIT_STAGE_FAILED = 2;
 export const EXIT_USAGE = 100;
 export const EXIT_FATAL = 111;
-
-/** Every process below us, children first found by walking each one's children lists. */
-export function descendantPids(): number[] {
-  const found: number[] = [];
-  const queue = childPids();
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    found.push(pid);
-    queue.push(...childPids(pid));
-  }
-  return found;
-}
 
 function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
   for (const pid of pids) {

@@ -1,39 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { descendantPids } from '../../src/runit/reaper.js';
 import { isAlive, killPid, killProcessesIn } from './procs.js';
 import { waitFor } from './wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
-/** The pids of every live descendant of `pid` (children lists of each task). */
-export function descendants(pid: number): number[] {
-  const found: number[] = [];
-  const walk = (parent: number): void => {
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${parent}/task`);
-    } catch {
-      return;
-    }
-    for (const task of tasks) {
-      let text = '';
-      try {
-        text = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const child of text.split(' ').filter(Boolean).map(Number)) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
+/** The pids of every live descendant of `pid`: the init's own walk of each task's children list. */
+export const descendants: (pid: number) => number[] = descendantPids;
 
 function readParent(pid: number): number {
   try {
