@@ -4,10 +4,12 @@
  * (what the runit init uses), compared with the same real runsv.
  */
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Impl } from './impl.js';
 import type { Scope } from './scope.js';
 import { isRunning, waitStatus } from './status.js';
-import { makeSleeper, startRunsv } from './supervise.js';
+import { MIN_UPTIME_MS, makeSleeper, startRunsv } from './supervise.js';
 import { programsFor, startTree } from './tree.js';
 
 export interface Host {
@@ -45,4 +47,20 @@ export async function superviseSleeper(scope: Scope, host: Host, label: string):
   await startHost(scope, host, parent, 'svc');
   const seen = await waitStatus(dir, `${host.impl.name} ${host.label}: service running`, isRunning);
   return { dir, pid: seen.status.pid, since: seen.at };
+}
+
+/**
+ * A sleeper per host, all supervised at once for the whole scenario, so that one's wait for
+ * runsv's pause passes while another is measured.
+ */
+export async function superviseSleepers(scope: Scope, hosts: readonly Host[], label: string): Promise<Map<Host, SupervisedSleeper>> {
+  const services = new Map<Host, SupervisedSleeper>();
+  for (const host of hosts) services.set(host, await superviseSleeper(scope, host, label));
+  return services;
+}
+
+/** Waits until `service` has run past runsv's one-second pause, so the next command or kill is not held by it. */
+export async function pastMinUptime(service: SupervisedSleeper): Promise<void> {
+  const wait = service.since + MIN_UPTIME_MS - performance.now();
+  if (wait > 0) await sleep(wait);
 }

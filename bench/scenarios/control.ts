@@ -3,12 +3,10 @@
  * says the service is down (pid 0) or running again with a new pid.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sendControl } from '../../test/helpers/service-dir.js';
 import { alternate, metric, PerVariant, type Context, type Metric, type Scenario } from '../lib/scenario.js';
-import { singleHosts, superviseSleeper, type Host, type SupervisedSleeper } from '../lib/single.js';
+import { pastMinUptime, singleHosts, superviseSleepers } from '../lib/single.js';
 import { isDown, isRunning, waitStatus } from '../lib/status.js';
-import { MIN_UPTIME_MS } from '../lib/supervise.js';
 
 async function run(ctx: Context): Promise<Metric[]> {
   const hosts = singleHosts(ctx.ours, ctx.runit);
@@ -16,14 +14,11 @@ async function run(ctx: Context): Promise<Metric[]> {
   const down = new PerVariant(hosts, (h) => metric(`d → status down, ${h.label}`, 'ms', 'lower', { goal }));
   const up = new PerVariant(hosts, (h) => metric(`u → status running, ${h.label}`, 'ms', 'lower', { goal }));
   // One supervisor per host for the whole scenario: what is timed is the command, not start-up.
-  // All run at once, so one's one-second wait passes while another is measured.
-  const services = new Map<Host, SupervisedSleeper>();
-  for (const host of hosts) services.set(host, await superviseSleeper(ctx.scope, host, 'control'));
+  const services = await superviseSleepers(ctx.scope, hosts, 'control');
   await alternate(ctx.rounds, hosts, async (host) => {
     const service = services.get(host)!;
     // `u` within a second of the last start waits out runsv's pause: not what is measured here.
-    const wait = service.since + MIN_UPTIME_MS - performance.now();
-    if (wait > 0) await sleep(wait);
+    await pastMinUptime(service);
     let start = performance.now();
     sendControl(service.dir, 'd');
     down.push(host, (await waitStatus(service.dir, `${host.impl.name} ${host.label}: down after d`, isDown)).at - start);

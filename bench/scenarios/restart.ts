@@ -3,22 +3,17 @@
  * does not apply) and time until the status names its successor.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { alternate, metric, PerVariant, type Context, type Metric, type Scenario } from '../lib/scenario.js';
-import { singleHosts, superviseSleeper, type Host, type SupervisedSleeper } from '../lib/single.js';
+import { pastMinUptime, singleHosts, superviseSleepers } from '../lib/single.js';
 import { isRunning, waitStatus } from '../lib/status.js';
-import { MIN_UPTIME_MS } from '../lib/supervise.js';
 
 async function run(ctx: Context): Promise<Metric[]> {
   const hosts = singleHosts(ctx.ours, ctx.runit);
   const restart = new PerVariant(hosts, (h) => metric(`kill -9 → new pid in status, ${h.label}`, 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } }));
-  // All supervisors run at once, so one's uptime wait passes while another is measured.
-  const services = new Map<Host, SupervisedSleeper>();
-  for (const host of hosts) services.set(host, await superviseSleeper(ctx.scope, host, 'restart'));
+  const services = await superviseSleepers(ctx.scope, hosts, 'restart');
   await alternate(ctx.rounds, hosts, async (host) => {
     const service = services.get(host)!;
-    const wait = service.since + MIN_UPTIME_MS - performance.now();
-    if (wait > 0) await sleep(wait);
+    await pastMinUptime(service);
     const old = service.pid;
     const start = performance.now();
     process.kill(old, 'SIGKILL'); // the service that our supervisor started for us, by pid
