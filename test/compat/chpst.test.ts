@@ -152,8 +152,9 @@ test('arguments and envdir values that are not UTF-8 pass byte for byte', { skip
 });
 
 /**
- * Runs `file` with exactly these environment entries (latin1 byte strings): Node's own spawn
- * cannot pass duplicates or entries without '=', so a Node process execs it through sys.
+ * Runs `file` with exactly these arguments and environment entries (latin1 byte strings): Node's
+ * own spawn sends strings as UTF-8 and cannot pass duplicates or entries without '=', so a Node
+ * process execs it through sys.
  */
 function runWithRawEnv(file: string, args: string[], env: string[]): string {
   const sys = join(REPO_ROOT, 'dist', 'src', 'sys', 'index.js');
