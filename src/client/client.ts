@@ -6,6 +6,7 @@ import { OpError, RunitError } from '../errors.js';
 import { sendControl, type RetryOptions } from './control.js';
 import { FLAVOURS, type Flavour, type Operation } from './flavours.js';
 import { StatusReader, type ServiceState, type Status } from './status.js';
+import { SuperviseDir } from './supervise-dir.js';
 import { watchStatus } from './watch.js';
 
 export interface ClientOptions {
@@ -29,6 +30,7 @@ export class Client {
   private readonly retry: RetryOptions;
   private readonly debounce: number;
   private readonly reader: StatusReader;
+  private readonly supervise: SuperviseDir;
 
   constructor(serviceDir: string, options: ClientOptions = {}) {
     this.serviceDir = serviceDir.length > 1 ? serviceDir.replace(/\/+$/, '') : serviceDir;
@@ -36,6 +38,7 @@ export class Client {
     this.retry = options.retry ?? {};
     this.debounce = options.watchDebounce ?? 25;
     this.reader = new StatusReader(this.flavour);
+    this.supervise = new SuperviseDir(this.serviceDir);
   }
 
   up(): Promise<void> { return this.control('up'); }
@@ -75,7 +78,7 @@ export class Client {
   /** Reads the status (and the log service's, when `log/` exists). Throws if no supervisor runs. */
   async status(): Promise<Status> {
     try {
-      return this.reader.read(this.serviceDir);
+      return this.reader.read(this.supervise);
     } catch (error) {
       throw new OpError('status', this.serviceDir, error);
     }

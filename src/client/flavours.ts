@@ -5,7 +5,8 @@
  * status polling allocates nothing (STYLE item 2).
  */
 import { CONTROL, type ControlName } from '../protocol/control.js';
-import { unpackStatusInto, type StatusRecord } from '../protocol/status.js';
+import { STATUS_OFFSET, WANT_UP } from '../protocol/layout.js';
+import { emptyStatusRecord, readUint32BE, unpackStatusInto, unpackStatusPid, type StatusRecord } from '../protocol/status.js';
 import { unpackTai64 } from '../protocol/tai64n.js';
 
 export type Flavour = 'runit' | 'daemontools' | 's6';
@@ -22,17 +23,7 @@ export interface FlavourRecord extends StatusRecord {
 }
 
 export function emptyFlavourRecord(): FlavourRecord {
-  return {
-    seconds: 0,
-    nanoseconds: 0,
-    pid: 0,
-    isPaused: false,
-    wantUp: true,
-    gotTerm: false,
-    state: 0,
-    isReady: undefined,
-    waitStatus: undefined,
-  };
+  return { ...emptyStatusRecord(), isReady: undefined, waitStatus: undefined };
 }
 
 export interface FlavourSpec {
@@ -77,11 +68,12 @@ const daemontools: FlavourSpec = {
   controlBytes: DAEMONTOOLS_BYTES,
   decode(bytes, length, target) {
     if (length < 18) return false;
-    target.seconds = unpackTai64(bytes, 0);
-    target.nanoseconds = readU32BE(bytes, 8);
-    target.pid = (bytes[12]! | (bytes[13]! << 8) | (bytes[14]! << 16) | (bytes[15]! << 24)) >>> 0;
-    target.isPaused = bytes[16] !== 0;
-    target.wantUp = bytes[17] === 0x75;
+    // runit's record begins with daemontools' 18 bytes, at the same offsets.
+    target.since.seconds = unpackTai64(bytes, STATUS_OFFSET.since);
+    target.since.nanoseconds = readUint32BE(bytes, STATUS_OFFSET.nanoseconds);
+    target.pid = unpackStatusPid(bytes);
+    target.isPaused = bytes[STATUS_OFFSET.paused] !== 0;
+    target.want = bytes[STATUS_OFFSET.want] === WANT_UP ? 'up' : 'down';
     target.gotTerm = false;
     target.state = target.pid === 0 ? 0 : 1;
     target.isReady = undefined;
@@ -105,14 +97,14 @@ const s6: FlavourSpec = {
     if (length === 35) tail = 32;
     else if (length === 43) tail = 40;
     else return false;
-    target.seconds = unpackTai64(bytes, 0) - leapSecondsAt(unpackTai64(bytes, 0) - 10);
-    target.nanoseconds = readU32BE(bytes, 8);
+    target.since.seconds = unpackTai64(bytes, 0) - leapSecondsAt(unpackTai64(bytes, 0) - 10);
+    target.since.nanoseconds = readUint32BE(bytes, 8);
     // pids fit in 32 bits on Linux; the high word is read so a corrupt record does not pass.
-    target.pid = readU32BE(bytes, 24) * 0x100000000 + readU32BE(bytes, 28);
+    target.pid = readUint32BE(bytes, 24) * 0x100000000 + readUint32BE(bytes, 28);
     const flags = bytes[tail + 2]!;
     target.waitStatus = (bytes[tail]! << 8) | bytes[tail + 1]!;
     target.isPaused = (flags & 1) !== 0;
-    target.wantUp = (flags & 4) !== 0;
+    target.want = (flags & 4) !== 0 ? 'up' : 'down';
     target.isReady = (flags & 8) !== 0;
     target.gotTerm = false;
     target.state = (flags & 2) !== 0 ? 2 : target.pid === 0 ? 0 : 1;
@@ -121,10 +113,6 @@ const s6: FlavourSpec = {
 };
 
 export const FLAVOURS: Readonly<Record<Flavour, FlavourSpec>> = { runit, daemontools, s6 };
-
-function readU32BE(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
-}
 
 /**
  * skalibs stamps real TAI (TAI-UTC = 10 + leap seconds), where runit and daemontools add a flat

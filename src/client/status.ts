@@ -3,10 +3,11 @@
  * go-runit, "normally up" comes from `./down` (as sv does), state comes from byte 19 (a service
  * in `finish` is not running) and byte 18 is "got TERM" (spec other-formats.md section 2).
  */
-import { existsSync, statSync } from 'node:fs';
-import { RunitError } from '../errors.js';
+import { statSync } from 'node:fs';
+import { errorCode, RunitError } from '../errors.js';
+import { SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
 import { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord } from './flavours.js';
-import { errnoCode, isNormallyUp, probeFifo, readStatusFile, under } from './supervise-io.js';
+import { SuperviseDir } from './supervise-dir.js';
 
 export type ServiceState = 'down' | 'run' | 'finish';
 
@@ -20,7 +21,7 @@ export interface Status {
   since: Date;
   /** Whole seconds from `since` to the read, never negative (as sv prints them). */
   uptime: number;
-  paused: boolean;
+  isPaused: boolean;
   /** runit writes want-exit as `d`, so it reads as 'down'. */
   want: 'up' | 'down';
   /** runit only (byte 18); always false for daemontools and s6. */
@@ -60,20 +61,20 @@ export class StatusReader {
    * Reads and decodes `dir`'s record into `this.record`; returns the byte length read. Throws
    * RunitError ERR_NOT_SUPERVISED / ERR_RUNSV_NOT_RUNNING / ERR_DECODE, or ERR_SYS with cause.
    */
-  readRecord(dir: string, checkAlive = true): number {
+  readRecord(dir: SuperviseDir, checkAlive = true): number {
     const spec = FLAVOURS[this.flavour];
     if (checkAlive) probe(dir, spec.livenessFile);
     let length: number;
     try {
-      length = readStatusFile(dir, this.buffer);
+      length = dir.readStatus(this.buffer);
     } catch (error) {
-      throw mapIoError(error, dir, 'supervise/status');
+      throw mapIoError(error, dir, 'status');
     }
     if (!spec.decode(this.buffer, length, this.record)) {
-      throw new RunitError('ERR_DECODE', `${dir}: supervise/status: bad format (${length} bytes)`);
+      throw new RunitError('ERR_DECODE', `${dir.service}: ${SUPERVISE_FILE.status}: bad format (${length} bytes)`);
     }
     if (this.record.state > 2) {
-      throw new RunitError('ERR_DECODE', `${dir}: supervise/status: unknown state ${this.record.state}`);
+      throw new RunitError('ERR_DECODE', `${dir.service}: ${SUPERVISE_FILE.status}: unknown state ${this.record.state}`);
     }
     return length;
   }
@@ -83,7 +84,8 @@ export class StatusReader {
     return this.buffer.subarray(0, length);
   }
 
-  read(dir: string, options: ReadOptions = {}): Status {
+  read(service: SuperviseDir | string, options: ReadOptions = {}): Status {
+    const dir = typeof service === 'string' ? new SuperviseDir(service) : service;
     this.readRecord(dir, options.checkAlive ?? true);
     const status = toStatus(this.record, this.flavour, normallyUp(dir), options.nowMillis ?? Date.now());
     if (options.withLog ?? true) attachLog(status, dir, this.flavour, options);
@@ -91,38 +93,41 @@ export class StatusReader {
   }
 }
 
-function normallyUp(dir: string): boolean {
+function normallyUp(dir: SuperviseDir): boolean {
   try {
-    return isNormallyUp(dir);
+    return dir.isNormallyUp();
   } catch (error) {
     throw mapIoError(error, dir, 'down');
   }
 }
 
 export function toStatus(record: FlavourRecord, flavour: Flavour, isUp: boolean, nowMillis: number): Status {
-  const uptime = Math.floor(nowMillis / 1000) - record.seconds;
+  const { seconds, nanoseconds } = record.since;
+  const uptime = Math.floor(nowMillis / 1000) - seconds;
   return {
     flavour,
     state: STATE_NAMES[record.state] ?? 'down',
     pid: record.pid,
-    since: new Date(record.seconds * 1000 + Math.floor(record.nanoseconds / 1e6)),
+    since: new Date(seconds * 1000 + Math.floor(nanoseconds / 1e6)),
     uptime: uptime < 0 ? 0 : uptime,
-    paused: record.isPaused,
-    want: record.wantUp ? 'up' : 'down',
+    isPaused: record.isPaused,
+    want: record.want,
     gotTerm: record.gotTerm,
     normallyUp: isUp,
     ready: record.isReady,
   };
 }
 
-function attachLog(status: Status, dir: string, flavour: Flavour, options: ReadOptions): void {
-  const logDir = under(dir, 'log');
+function attachLog(status: Status, dir: SuperviseDir, flavour: Flavour, options: ReadOptions): void {
+  const logDir = dir.log();
   try {
-    if (!statSync(logDir).isDirectory()) return;
-  } catch {
+    if (!statSync(logDir.service).isDirectory()) return;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
+    status.logError = mapIoError(error, dir, 'log');
     return;
   }
-  if (!existsSync(under(logDir, 'supervise')) && flavour !== 'runit') return;
+  if (!logDir.exists() && flavour !== 'runit') return;
   try {
     status.log = new StatusReader(flavour).read(logDir, { ...options, withLog: false });
   } catch (error) {
@@ -130,26 +135,31 @@ function attachLog(status: Status, dir: string, flavour: Flavour, options: ReadO
   }
 }
 
-function probe(dir: string, fifo: 'ok' | 'control'): void {
+function probe(dir: SuperviseDir, fifo: 'ok' | 'control'): void {
   try {
-    probeFifo(dir, fifo);
+    dir.probe(fifo);
   } catch (error) {
-    throw mapIoError(error, dir, `supervise/${fifo}`);
+    throw mapIoError(error, dir, fifo);
   }
 }
 
-/** Turns an errno error on a supervise file into the library's stable codes. */
-export function mapIoError(error: unknown, dir: string, file: string): RunitError {
-  const code = errnoCode(error);
+/**
+ * Turns an errno error on one of `supervise/`'s files (or on another file of the service
+ * directory, named as it is there) into the library's stable codes.
+ */
+export function mapIoError(error: unknown, dir: SuperviseDir, file: SuperviseFileName | 'down' | 'log' | 'supervise'): RunitError {
+  const service = dir.service;
+  const code = errorCode(error);
   if (code === 'ENXIO') {
-    return new RunitError('ERR_RUNSV_NOT_RUNNING', `${dir}: no supervisor is running`, { cause: error });
+    return new RunitError('ERR_RUNSV_NOT_RUNNING', `${service}: no supervisor is running`, { cause: error });
   }
-  if (code === 'ENOENT' && !existsSync(under(dir, 'supervise'))) {
-    return new RunitError('ERR_NOT_SUPERVISED', `${dir}: no supervise directory`, { cause: error });
+  if (code === 'ENOENT' && !dir.exists()) {
+    return new RunitError('ERR_NOT_SUPERVISED', `${service}: no supervise directory`, { cause: error });
   }
-  if (code === 'ENOENT' && file.startsWith('supervise/')) {
-    return new RunitError('ERR_NOT_SUPERVISED', `${dir}: ${file} does not exist`, { cause: error });
+  const path = file in SUPERVISE_FILE ? SUPERVISE_FILE[file as SuperviseFileName] : file;
+  if (code === 'ENOENT' && file in SUPERVISE_FILE) {
+    return new RunitError('ERR_NOT_SUPERVISED', `${service}: ${path} does not exist`, { cause: error });
   }
   const text = error instanceof Error ? error.message : String(error);
-  return new RunitError('ERR_SYS', `${dir}: ${file}: ${text}`, { cause: error });
+  return new RunitError('ERR_SYS', `${service}: ${path}: ${text}`, { cause: error });
 }

@@ -6,10 +6,11 @@
  * read, so a change between that read and the first event cannot be missed.
  */
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { RunitError } from '../errors.js';
+import { errorCode, RunitError } from '../errors.js';
+import { SUPERVISE } from '../protocol/layout.js';
 import type { Flavour } from './flavours.js';
 import { StatusReader, mapIoError, toStatus, type Status } from './status.js';
-import { errnoCode, isNormallyUp } from './supervise-io.js';
+import { SuperviseDir } from './supervise-dir.js';
 
 export interface WatchOptions {
   flavour?: Flavour;
@@ -28,7 +29,8 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
   if (signal?.aborted) return;
   const reader = new StatusReader(flavour);
   const logReader = new StatusReader(flavour);
-  const logDir = `${dir}/log`;
+  const service = new SuperviseDir(dir);
+  const logService = service.log();
   const last = new Uint8Array(130);
   const next = new Uint8Array(130);
   let lastLength = -1;
@@ -63,11 +65,11 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
   signal?.addEventListener('abort', poke);
   try {
     try {
-      open(`${dir}/supervise`);
+      open(service.path(SUPERVISE));
       open(dir); // `down` appearing or vanishing changes "normally up"
-      if (existsSync(`${logDir}/supervise`)) open(`${logDir}/supervise`);
+      if (logService.exists()) open(logService.path(SUPERVISE));
     } catch (error) {
-      throw mapIoError(error, dir, 'supervise');
+      throw mapIoError(error, service, 'supervise');
     }
     for (;;) {
       if (!pending && failure === undefined && !signal?.aborted) {
@@ -76,7 +78,7 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
       if (signal?.aborted) return;
       if (failure !== undefined) throw new RunitError('ERR_SYS', `${dir}: watch failed`, { cause: failure });
       pending = false;
-      const length = fingerprint(dir, logDir, reader, logReader, next);
+      const length = fingerprint(service, logService, reader, logReader, next);
       if (length < 0) continue; // no record yet: runsv writes it just after opening control
       if (length === lastLength && equalBytes(last, next, length)) continue;
       last.set(next.subarray(0, length));
@@ -97,33 +99,40 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
  * from offset 66, the same for the log service. Returns the used length, -1 while no record exists.
  */
 function fingerprint(
-  dir: string,
-  logDir: string,
+  service: SuperviseDir,
+  logService: SuperviseDir,
   reader: StatusReader,
   logReader: StatusReader,
   out: Uint8Array,
 ): number {
   let length: number;
   try {
-    length = reader.readRecord(dir, false);
+    length = reader.readRecord(service, false);
   } catch (error) {
-    if (errnoCode((error as { cause?: unknown }).cause) === 'ENOENT') return -1;
+    if (isMissing(error)) return -1;
     throw error;
   }
-  out[0] = isNormallyUp(dir) ? 1 : 0;
+  out[0] = service.isNormallyUp() ? 1 : 0;
   out[1] = length;
   out.set(reader.rawView(length), 2);
   out.fill(0, 2 + length, 66);
-  if (!existsSync(`${logDir}/supervise/status`)) return 66;
+  if (!existsSync(logService.file('status'))) return 66;
+  let logLength: number;
   try {
-    const logLength = logReader.readRecord(logDir, false);
-    out[66] = isNormallyUp(logDir) ? 1 : 0;
-    out[67] = logLength;
-    out.set(logReader.rawView(logLength), 68);
-    return 68 + logLength;
-  } catch {
-    return 66;
+    logLength = logReader.readRecord(logService, false);
+  } catch (error) {
+    // The log's record vanished between the check and the read (its directory was removed).
+    if (isMissing(error)) return 66;
+    throw error;
   }
+  out[66] = logService.isNormallyUp() ? 1 : 0;
+  out[67] = logLength;
+  out.set(logReader.rawView(logLength), 68);
+  return 68 + logLength;
+}
+
+function isMissing(error: unknown): boolean {
+  return errorCode((error as { cause?: unknown }).cause) === 'ENOENT';
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {

@@ -71,3 +71,8 @@ export function parseTai64n(text: string): Tai64n | undefined {
   for (let i = 0; i < 12; i++) bytes[i] = Number.parseInt(match[1].slice(i * 2, i * 2 + 2), 16);
   return unpackTai64n(bytes, 0);
 }
+
+/** The exact 64-bit TAI64 label of Unix `seconds`, as sv compares labels (SV-6). */
+export function tai64Label(seconds: number): bigint {
+  return (BigInt(TAI_HIGH_BASE) << 32n) + BigInt(TAI_OFFSET) + BigInt(seconds);
+}

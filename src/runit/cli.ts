@@ -160,6 +160,7 @@ async function runStageTwo(
     isNewSession: startSupervisor === undefined,
     warn: (text) => writeStderr(`runsvdir ${dir}: warning: ${text}\n`),
     fatal: (text) => writeStderr(`runsvdir ${dir}: fatal: ${text}\n`),
+    writeDiagnostic: writeStderr,
   });
   tree.start();
   const signal = await stopRequested;

@@ -14,7 +14,7 @@ export async function main(args: readonly string[]): Promise<void> {
   // SIGUSR1 for its debugger, so give it back its default: runsv dies of it, as runit's does.
   resetSignal(constants.signals.SIGUSR1);
   try {
-    const supervisor = await startSupervisor(dir);
+    const supervisor = await startSupervisor(dir, { writeDiagnostic: writeStderr });
     process.on('SIGTERM', () => supervisor.terminate());
     process.exit(await supervisor.exited);
   } catch (error) {

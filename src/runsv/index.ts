@@ -1,21 +1,21 @@
 /**
- * The entry point other programs (runsvdir --in-process, the runit init) use to host a runsv in
- * their own process. This is the only module of runsv/ that another program may import.
+ * The entry point other programs (runsvdir --in-process, the runit init) use to run a runsv's
+ * Supervisor inside their own process. This is the only module of runsv/ that another program
+ * may import.
  */
 import { systemClock, type Clock } from '../clock.js';
-import { writeStderr } from '../cli/output.js';
-import { releaseResources, setUp, type SetUp } from './setup.js';
-import type { ProcessHost } from './host.js';
+import type { SystemEffects } from './effects.js';
+import { setUp, type SetUp } from './setup.js';
 import type { Supervisor } from './supervisor.js';
 import { SupervisorStartError } from './errors.js';
 
 export { SupervisorStartError };
 
 export interface SupervisorOptions {
+  /** Where runsv's own diagnostic lines go, one finished line (ending in \n) a call. */
+  writeDiagnostic: (line: string) => void;
   /** Defaults to the system clock. */
   clock?: Clock;
-  /** Where runsv's own diagnostic lines go (each ends in \n); defaults to fd 2. */
-  writeDiagnostic?: (line: string) => void;
   /** The name used in diagnostics (`runsv NAME: ...`); defaults to the directory as given. */
   name?: string;
 }
@@ -27,67 +27,54 @@ export interface RunningSupervisor {
   readonly exited: Promise<number>;
   /** As SIGTERM to runsv (RSV-31): the same as control byte `x`. */
   terminate(): void;
-  /** Process control bytes for the main service, as if written to supervise/control. */
-  control(bytes: string): void;
   /** SIGKILL both the service and its log service (the init's last resort at the grace period). */
   killAll(): void;
-  /** The pids of the children currently running (service, finish, log, hooks). */
-  childPids(): number[];
 }
 
 /**
  * Runs runsv's start-up sequence (RSV-3) and then its loop in this process. Rejects with
  * SupervisorStartError (runit's fatal message) when runsv would have exited 111 at start-up.
  */
-export async function startSupervisor(dir: string, options: SupervisorOptions = {}): Promise<RunningSupervisor> {
+export async function startSupervisor(dir: string, options: SupervisorOptions): Promise<RunningSupervisor> {
   const name = options.name ?? dir;
-  const writeLine = options.writeDiagnostic ?? writeStderr;
-  const setUpDone = await setUp(dir, name, options.clock ?? systemClock, writeLine);
-  return new HostedRunsv(dir, setUpDone, runToEnd(setUpDone, name, writeLine));
+  const setUpDone = await setUp(dir, name, options.clock ?? systemClock, options.writeDiagnostic);
+  return new StartedSupervisor(dir, setUpDone, runToEnd(setUpDone, name, options.writeDiagnostic));
 }
 
-/** The loop, then the resources given back, whatever the loop did. */
-async function runToEnd({ supervisor, host, resources }: SetUp, name: string, writeLine: (line: string) => void): Promise<number> {
+/** The loop, then the descriptors given back, whatever the loop did. */
+async function runToEnd({ supervisor, effects, release }: SetUp, name: string, writeLine: (line: string) => void): Promise<number> {
   let code: number;
   try {
     code = await supervisor.run();
   } catch (error) {
-    // A fault in one supervisor must never take its host process (and the others) down.
+    // A fault in one supervisor must never take the process it shares (and the others) down.
     writeLine(`runsv ${name}: fatal: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    for (const pid of host.livePids()) host.signal(pid, 'SIGTERM');
+    for (const pid of effects.livePids()) effects.signal(pid, 'SIGTERM');
     code = 111;
   }
-  releaseResources(resources, host);
+  release();
   return code;
 }
 
-/** Methods on a prototype, not closures: an in-process host keeps one of these per service. */
-class HostedRunsv implements RunningSupervisor {
+/** Methods on a prototype, not closures: one process may keep one of these per service. */
+class StartedSupervisor implements RunningSupervisor {
   readonly dir: string;
   readonly exited: Promise<number>;
   readonly #supervisor: Supervisor;
-  readonly #host: ProcessHost;
+  readonly #effects: SystemEffects;
 
-  constructor(dir: string, { supervisor, host }: SetUp, exited: Promise<number>) {
+  constructor(dir: string, { supervisor, effects }: SetUp, exited: Promise<number>) {
     this.dir = dir;
     this.exited = exited;
     this.#supervisor = supervisor;
-    this.#host = host;
+    this.#effects = effects;
   }
 
   terminate(): void {
     this.#supervisor.terminate();
   }
 
-  control(bytes: string): void {
-    this.#supervisor.enqueueControl(false, bytes);
-  }
-
   killAll(): void {
-    for (const pid of this.#host.livePids()) this.#host.signal(pid, 'SIGKILL');
-  }
-
-  childPids(): number[] {
-    return this.#host.livePids();
+    for (const pid of this.#effects.livePids()) this.#effects.signal(pid, 'SIGKILL');
   }
 }

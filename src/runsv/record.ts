@@ -1,8 +1,7 @@
 /**
  * One supervised service as runsv tracks it (RSV-7): the main service or its log service.
  */
-import { packStatus, STATE_DOWN, type RunState } from '../protocol/status.js';
-import { formatPid, formatStat } from '../protocol/stat-text.js';
+import { formatPid, formatStat, packStatus, STATE_DOWN, type RunState } from '../protocol/status.js';
 import type { Tai64n } from '../protocol/tai64n.js';
 
 export type Want = 'up' | 'down' | 'exit';
@@ -60,7 +59,8 @@ export function statusFiles(record: ServiceRecord, isPidDue: boolean): StatusFil
       since: record.since,
       pid,
       isPaused: record.isPaused,
-      want: record.want,
+      // The record has no byte for want exit: runsv writes it as `d` (RSV-9).
+      want: record.want === 'up' ? 'up' : 'down',
       gotTerm: record.gotTerm,
       state: record.state,
     }),

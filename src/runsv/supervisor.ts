@@ -1,7 +1,8 @@
 /**
  * runsv's state machine (RSV-7..RSV-31): one main service, an optional log service, one control
  * byte per service per loop iteration, the 1-second rule and the exit sequence. All effects go
- * through the injected host and clock, so tests drive it with fakes; the real host is in host.ts.
+ * through the injected effects and clock, so tests drive it with fakes; the real effects are in
+ * effects.ts.
  */
 import type { Clock } from '../clock.js';
 import { errorText } from '../errors.js';
@@ -13,12 +14,12 @@ export type ChildKind = 'run' | 'finish' | 'log';
 
 export type StartResult =
   | { kind: 'started'; pid: number }
-  /** exec failed: the host already printed runit's message; the "child" exits 111. */
+  /** exec failed: the effects already printed runit's message; the "child" exits 111. */
   | { kind: 'exec-failed' }
   /** fork failed: runsv warns, sleeps 5 s and tries again (RSV-17). */
   | { kind: 'fork-failed'; error: unknown };
 
-export interface SupervisorHost {
+export interface SupervisorEffects {
   start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult>;
   /** Runs control/<c> if it is executable; resolves true when it exited 0 ("handled", RSV-28). */
   runHook(c: string): Promise<boolean>;
@@ -49,7 +50,7 @@ const ONE_SECOND = 1000;
 export class Supervisor {
   readonly main: ServiceRecord;
   readonly log: ServiceRecord | undefined;
-  private readonly host: SupervisorHost;
+  private readonly effects: SupervisorEffects;
   private readonly clock: Clock;
   private mainInput = '';
   private logInput = '';
@@ -59,8 +60,8 @@ export class Supervisor {
   private nextFailedPid = -1;
   private wake: (() => void) | undefined;
 
-  constructor(host: SupervisorHost, clock: Clock, config: SupervisorConfig) {
-    this.host = host;
+  constructor(effects: SupervisorEffects, clock: Clock, config: SupervisorConfig) {
+    this.effects = effects;
     this.clock = clock;
     this.main = newRecord(false, config.isNormallyDown, clock.now());
     this.log = config.hasLog ? newRecord(true, config.isLogNormallyDown, clock.now()) : undefined;
@@ -85,11 +86,6 @@ export class Supervisor {
     this.notify();
   }
 
-  /** Every child pid currently alive. */
-  childPids(): number[] {
-    return [this.main.pid, this.log?.pid ?? 0].filter((pid) => pid > 0);
-  }
-
   /** The main loop (RSV-15). Resolves with the exit code once the exit sequence completes. */
   async run(): Promise<number> {
     for (;;) {
@@ -98,7 +94,7 @@ export class Supervisor {
         await this.startChild(this.main);
       }
       // Waited for here, not in a helper: an async helper would keep a second suspended
-      // generator per service, and an in-process host keeps a thousand of these at rest.
+      // generator per service, and one process may keep a thousand of these at rest.
       while (!this.hasWork()) await new Promise<void>((resolve) => (this.wake = resolve));
       while (this.exits.length > 0) await this.reap(this.exits.shift()!);
       const mainByte = this.takeByte(false);
@@ -114,7 +110,7 @@ export class Supervisor {
         if (this.log.want !== 'exit') {
           this.log.want = 'exit';
           this.update(this.log);
-          this.host.closeLogPipe();
+          this.effects.closeLogPipe();
         }
       }
     }
@@ -145,15 +141,15 @@ export class Supervisor {
   private update(record: ServiceRecord): void {
     const files = statusFiles(record, this.isPidDue);
     this.isPidDue = false;
-    this.host.writeStatus(record.isLog, files);
+    this.effects.writeStatus(record.isLog, files);
   }
 
   private hook(record: ServiceRecord, c: string): Promise<boolean> {
-    return record.isLog ? Promise.resolve(false) : this.host.runHook(c);
+    return record.isLog ? Promise.resolve(false) : this.effects.runHook(c);
   }
 
   private signal(record: ServiceRecord, signal: NodeJS.Signals): void {
-    if (record.pid > 0) this.host.signal(record.pid, signal);
+    if (record.pid > 0) this.effects.signal(record.pid, signal);
   }
 
   /** RSV-17 */
@@ -166,12 +162,12 @@ export class Supervisor {
     const child = { pid: 0 };
     let result: StartResult;
     for (;;) {
-      result = await this.host.start(kind, args, (exit) => {
+      result = await this.effects.start(kind, args, (exit) => {
         this.exits.push({ record, child, exit });
         this.notify();
       });
       if (result.kind !== 'fork-failed') break;
-      this.host.warn(`unable to fork, sleeping: ${errorText(result.error)}`);
+      this.effects.warn(`unable to fork, sleeping: ${errorText(result.error)}`);
       await this.sleep(FORK_RETRY_MILLIS);
     }
     const pid = result.kind === 'started' ? result.pid : this.nextFailedPid--;
@@ -196,7 +192,7 @@ export class Supervisor {
     record.gotTerm = false;
     if (!record.isLog) {
       record.lastExit = exit;
-      if (record.state !== STATE_FINISH && this.host.canReadFinish()) {
+      if (record.state !== STATE_FINISH && this.effects.canReadFinish()) {
         record.state = STATE_FINISH;
         this.update(record);
         return;

@@ -12,7 +12,6 @@ import { holdYoungGeneration } from './young-generation.js';
 export const EXIT_USAGE = 1;
 export const EXIT_TERM = 0;
 export const EXIT_HUP = 111;
-export const EXIT_FATAL = 100;
 const DEFAULT_GRACE_SECONDS = 7;
 
 export interface RunsvdirArgs {
@@ -64,14 +63,7 @@ export async function main(args: readonly string[]): Promise<void> {
   const fatal = (text: string): void => say(`runsvdir ${dir}: fatal: ${text}\n`);
   if (parsed.log !== undefined) log = setUpLog(titlePrefix, parsed.log, warn);
 
-  let startSupervisor;
-  if (parsed.isInProcess) {
-    startSupervisor = await loadStartSupervisor();
-    if (startSupervisor === undefined) {
-      fatal('in-process supervisors are not available in this build');
-      process.exit(EXIT_FATAL);
-    }
-  }
+  const startSupervisor = parsed.isInProcess ? await loadStartSupervisor() : undefined;
   const tree = new ServiceTree(dir, {
     startSupervisor,
     isNewSession: parsed.isNewSession,

@@ -4,8 +4,8 @@
  * runsv/index.ts.
  */
 export { Scanner, MAX_SERVICES, type HostedService, type ServiceHost, type ScannerOptions } from './scanner.js';
-export { ProcessHost, type ProcessHostOptions, type RunsvProcess } from './host-process.js';
-export { InProcessHost, type InProcessHostOptions, type InProcessService, type StartSupervisor } from './host-inprocess.js';
+export { RunsvProcesses, type RunsvProcessesOptions, type RunsvProcess } from './runsv-processes.js';
+export { InProcessSupervisors, type InProcessSupervisorsOptions, type InProcessService, type StartSupervisor } from './in-process-supervisors.js';
 export { ServiceTree, type TreeOptions, type ShutdownResult } from './tree.js';
 export { loadStartSupervisor } from './load-supervisor.js';
 export { installFaultWall } from './fault-wall.js';

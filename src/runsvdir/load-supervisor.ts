@@ -1,11 +1,10 @@
 /**
- * Loads runsv's in-process entry point only when a tree is hosted in process, so plain runsvdir
- * (one runsv process per service) never pays for the Supervisor's import graph at start-up.
+ * runsv's in-process entry point, imported only when a tree is run in this process: plain
+ * runsvdir (one runsv process per service) never loads the Supervisor's graph (and koffi's
+ * addon with it). Nothing else in runsvdir/ imports runsv/ by value.
  */
-import type { StartSupervisor } from './host-inprocess.js';
+import type { StartSupervisor } from './in-process-supervisors.js';
 
-/** runsv's `startSupervisor`, or undefined when this build has no in-process Supervisor. */
-export async function loadStartSupervisor(): Promise<StartSupervisor | undefined> {
-  const runsv = (await import('../runsv/index.js')) as { startSupervisor?: StartSupervisor };
-  return typeof runsv.startSupervisor === 'function' ? runsv.startSupervisor : undefined;
+export async function loadStartSupervisor(): Promise<StartSupervisor> {
+  return (await import('../runsv/index.js')).startSupervisor;
 }

@@ -3,8 +3,8 @@
  * (--in-process) and the runit init use. Lives here so runit/ reaches it through
  * runsvdir/index.ts without importing runsvdir's cli.
  */
-import { InProcessHost, type StartSupervisor } from './host-inprocess.js';
-import { ProcessHost } from './host-process.js';
+import { InProcessSupervisors, type StartSupervisor } from './in-process-supervisors.js';
+import { RunsvProcesses } from './runsv-processes.js';
 import { Scanner, type HostedService, type ServiceHost } from './scanner.js';
 
 export interface TreeOptions {
@@ -16,8 +16,8 @@ export interface TreeOptions {
   warn?: (text: string) => void;
   /** A fatal line's text after `runsvdir DIR: fatal: ` (a runsv that could not be started). */
   fatal?: (text: string) => void;
-  /** In-process Supervisors' diagnostic lines. */
-  writeDiagnostic?: (line: string) => void;
+  /** In-process Supervisors' diagnostic lines, one finished line a call. */
+  writeDiagnostic: (line: string) => void;
   /** fs.watch for instant pick-up (default on). */
   watch?: boolean;
   /** The program started per service in process mode (default `runsv` through PATH). */
@@ -36,20 +36,18 @@ export class ServiceTree {
   readonly host: ServiceHost & { running(): HostedService[] };
   readonly isInProcess: boolean;
 
-  constructor(dir: string, options: TreeOptions = {}) {
+  constructor(dir: string, options: TreeOptions) {
     const warn = options.warn ?? (() => {});
     this.isInProcess = options.startSupervisor !== undefined;
     if (options.startSupervisor !== undefined) {
-      const hostOptions: ConstructorParameters<typeof InProcessHost>[2] = { warn };
-      if (options.writeDiagnostic !== undefined) hostOptions.writeDiagnostic = options.writeDiagnostic;
-      this.host = new InProcessHost(dir, options.startSupervisor, hostOptions);
+      this.host = new InProcessSupervisors(dir, options.startSupervisor, { warn, writeDiagnostic: options.writeDiagnostic });
     } else {
-      const hostOptions: ConstructorParameters<typeof ProcessHost>[1] = {
+      const hostOptions: ConstructorParameters<typeof RunsvProcesses>[1] = {
         isNewSession: options.isNewSession === true,
       };
       if (options.fatal !== undefined) hostOptions.fatal = options.fatal;
       if (options.program !== undefined) hostOptions.program = options.program;
-      this.host = new ProcessHost(dir, hostOptions);
+      this.host = new RunsvProcesses(dir, hostOptions);
     }
     const scannerOptions: ConstructorParameters<typeof Scanner>[2] = { warn, watch: options.watch ?? true };
     if (options.onChecked !== undefined) scannerOptions.onChecked = options.onChecked;

@@ -6,7 +6,7 @@
 import { constants, openSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
-import { errnoCode } from '../client/supervise-io.js';
+import { errorCode } from '../errors.js';
 import { checkConditions } from './check.js';
 import { parseCommand, type Command } from './commands.js';
 import { SvContext, SvExit, scanUlong } from './context.js';
@@ -67,7 +67,7 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   try {
     home = openSync('.', constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return sv.fatal('unable to open current directory', errnoCode(error));
+    return sv.fatal('unable to open current directory', errorCode(error));
   }
   let homePath: string | undefined;
   try {
@@ -82,11 +82,11 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
     try {
       process.chdir(`/proc/self/fd/${home}`);
     } catch (error) {
-      if (homePath === undefined || errnoCode(error) !== 'ENOENT') return sv.fatal('unable to change to original directory', errnoCode(error));
+      if (homePath === undefined || errorCode(error) !== 'ENOENT') return sv.fatal('unable to change to original directory', errorCode(error));
       try {
         process.chdir(homePath); // no /proc mounted
       } catch (fallbackError) {
-        sv.fatal('unable to change to original directory', errnoCode(fallbackError));
+        sv.fatal('unable to change to original directory', errorCode(fallbackError));
       }
     }
   };
@@ -99,7 +99,7 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
       process.chdir(name);
       return true;
     } catch (error) {
-      sv.fail('unable to change to service directory', errnoCode(error));
+      sv.fail('unable to change to service directory', errorCode(error));
       return false;
     }
   };

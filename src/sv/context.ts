@@ -5,6 +5,9 @@
  */
 import { errnoText } from '../errors.js';
 import { writeAll } from '../cli/output.js';
+import { SuperviseDir } from '../client/supervise-dir.js';
+import { emptyStatusRecord, type StatusRecord } from '../protocol/status.js';
+import { STATUS_SIZE } from '../protocol/layout.js';
 
 /** Thrown to end the program with an exit code (usage, fatal, LSB status). */
 export class SvExit {
@@ -28,7 +31,11 @@ export class SvContext {
   /** sv's idea of "now": its start, then the end of each 420 ms sleep (SV-6, SV-10). */
   nowMillis: number;
   /** The last status record read (kept between reads: the SV-7 log bug prints stale bytes). */
-  readonly record = new Uint8Array(20);
+  readonly record = new Uint8Array(STATUS_SIZE);
+  /** `record` decoded (report.ts's lastRecord refills it). */
+  readonly status: StatusRecord = emptyStatusRecord();
+  /** sv works inside the service directory (chdir), so its supervise/ is the current one's. */
+  readonly supervise = new SuperviseDir('.');
   private pendingOut = '';
 
   constructor(lsb: boolean, startMillis: number) {

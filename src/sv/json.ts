@@ -27,7 +27,7 @@ function fields(service: string, status: Status): JsonStatus {
     pid: status.pid,
     seconds: status.uptime,
     since: status.since.toISOString(),
-    paused: status.paused,
+    paused: status.isPaused,
     want: status.want,
     gotTerm: status.gotTerm,
     normallyUp: status.normallyUp,
@@ -44,7 +44,7 @@ function errorOf(error: unknown): { code: string; message: string } {
 export function statusJson(sv: SvContext): void {
   let line: JsonStatus;
   try {
-    const status = new StatusReader('runit').read('.', { nowMillis: sv.nowMillis });
+    const status = new StatusReader('runit').read(sv.supervise, { nowMillis: sv.nowMillis });
     line = fields(sv.service, status);
     if (status.log !== undefined) line.log = fields('log', status.log);
     else if (status.logError !== undefined) line.log = { error: errorOf(status.logError) };

@@ -2,77 +2,80 @@
  * Reading and printing status the way sv 2.1.2 does: SV-5 (svstatus_get), SV-6 (the status
  * line), SV-7 (the status command, with its log quirks) and SV-8 (sending control bytes).
  */
-import { errnoCode, isNormallyUp, probeFifo, readStatusFile, writeControlFile } from '../client/supervise-io.js';
-import { errnoText } from '../errors.js';
+import { errorCode, errnoText } from '../errors.js';
+import { LOG, SERVICE_FILE, STATE_DOWN, STATE_FINISH, STATE_RUN, STATUS_OFFSET, STATUS_SIZE, SUPERVISE_FILE } from '../protocol/layout.js';
+import { unpackStatusInto, unpackStatusLabel, type StatusRecord } from '../protocol/status.js';
+import { tai64Label } from '../protocol/tai64n.js';
 import { SvExit, type SvContext } from './context.js';
-
-const TAI_BASE = 2n ** 62n + 10n;
 
 /** SV-5: 1 = record read, 0 = runsv not running (line printed), -1 = error (line printed). */
 export function readRecord(sv: SvContext): -1 | 0 | 1 {
   try {
-    probeFifo('.', 'ok');
+    sv.supervise.probe('ok');
   } catch (error) {
-    if (errnoCode(error) === 'ENXIO') {
+    if (errorCode(error) === 'ENXIO') {
       if (sv.acts[0] === 'x') sv.ok('runsv not running');
       else sv.fail('runsv not running');
       return 0;
     }
-    sv.warn('unable to open supervise/ok', errnoCode(error));
+    sv.warn(`unable to open ${SUPERVISE_FILE.ok}`, errorCode(error));
     return -1;
   }
   let count: number;
   try {
-    count = readStatusFile('.', sv.record);
+    count = sv.supervise.readStatus(sv.record);
   } catch (error) {
     const what = (error as { syscall?: string }).syscall === 'read' ? 'read' : 'open';
-    sv.warn(`unable to ${what} supervise/status`, errnoCode(error));
+    sv.warn(`unable to ${what} ${SUPERVISE_FILE.status}`, errorCode(error));
     return -1;
   }
-  if (count !== 20) {
-    sv.warn('unable to read supervise/status: bad format');
+  if (count !== STATUS_SIZE) {
+    sv.warn(`unable to read ${SUPERVISE_FILE.status}: bad format`);
     return -1;
   }
   return 1;
 }
 
-export function recordPid(record: Uint8Array): number {
-  return (record[12]! | (record[13]! << 8) | (record[14]! << 16) | (record[15]! << 24)) >>> 0;
+/**
+ * The record as sv last read it, decoded from the raw bytes it keeps: after a failed read they
+ * are stale (or half overwritten), and 2.1.2 still prints them for the log (SV-7).
+ */
+export function lastRecord(sv: SvContext): StatusRecord {
+  unpackStatusInto(sv.record, sv.status);
+  return sv.status;
 }
 
-/** The TAI64 label in bytes 0-7, exact (a garbage record can hold any 64-bit value). */
-export function recordLabel(record: Uint8Array): bigint {
-  return new DataView(record.buffer, record.byteOffset, 8).getBigUint64(0);
+/** The exact TAI64 label of the last record: sv compares labels, not decoded seconds (SV-6). */
+export function lastRecordLabel(sv: SvContext): bigint {
+  return unpackStatusLabel(sv.record);
 }
 
 export function nowLabel(seconds: number): bigint {
-  return TAI_BASE + BigInt(seconds);
+  return tai64Label(seconds);
 }
 
 /** SV-6: appends the status line for `label`; 1 = has a pid, 2 = no pid, 0 = `down` unreadable. */
 export function printRecord(sv: SvContext, label: string): 0 | 1 | 2 {
   let normallyUp: boolean;
   try {
-    normallyUp = isNormallyUp('.');
+    normallyUp = sv.supervise.isNormallyUp();
   } catch (error) {
-    sv.flush2(`warning: unable to stat ${sv.service}/down: ${errnoText(errnoCode(error))}\n`);
+    sv.flush2(`warning: unable to stat ${sv.service}/${SERVICE_FILE.down}: ${errnoText(errorCode(error))}\n`);
     return 0;
   }
-  const record = sv.record;
-  const pid = recordPid(record);
-  const state = record[19]!;
-  const word = state === 0 ? 'down: ' : state === 1 ? 'run: ' : state === 2 ? 'finish: ' : '';
+  const { pid, state, isPaused, want, gotTerm } = lastRecord(sv);
+  const word = state === STATE_DOWN ? 'down: ' : state === STATE_RUN ? 'run: ' : state === STATE_FINISH ? 'finish: ' : '';
   let text = `${word}${label}: `;
-  if (state !== 0) text += `(pid ${pid}) `;
+  if (state !== STATE_DOWN) text += `(pid ${pid}) `;
   const now = nowLabel(sv.nowSeconds());
-  const then = recordLabel(record);
+  const then = lastRecordLabel(sv);
   text += `${now < then ? 0n : now - then}s`;
   if (pid !== 0 && !normallyUp) text += ', normally down';
   if (pid === 0 && normallyUp) text += ', normally up';
-  if (pid !== 0 && record[16] !== 0) text += ', paused';
-  if (pid === 0 && record[17] === 0x75) text += ', want up';
-  if (pid !== 0 && record[17] === 0x64) text += ', want down';
-  if (pid !== 0 && record[18] !== 0) text += ', got TERM';
+  if (pid !== 0 && isPaused) text += ', paused';
+  if (pid === 0 && want === 'up') text += ', want up';
+  if (pid !== 0 && want === 'down') text += ', want down';
+  if (pid !== 0 && gotTerm) text += ', got TERM';
   sv.outs(text);
   return pid !== 0 ? 1 : 2;
 }
@@ -86,14 +89,14 @@ export function statusCommand(sv: SvContext): number {
   sv.isLog = true;
   let logDirOk = true;
   try {
-    process.chdir('log');
+    process.chdir(LOG);
   } catch (error) {
     logDirOk = false;
-    if (errnoCode(error) === 'ENOENT') {
+    if (errorCode(error) === 'ENOENT') {
       sv.outs('\n');
     } else {
       sv.outs('; ');
-      sv.warn('unable to change directory', errnoCode(error));
+      sv.warn('unable to change directory', errorCode(error));
     }
   }
   if (logDirOk) {
@@ -114,17 +117,18 @@ export function statusCommand(sv: SvContext): number {
 /** SV-8: -1 = failed (line printed), 0 = nothing to send, 1 = sent. */
 export function sendControl(sv: SvContext, acts: string): -1 | 0 | 1 {
   if (readRecord(sv) <= 0) return -1;
-  const want = sv.record[17]!;
-  if (want === acts.charCodeAt(0) && (acts[0] !== 'd' || sv.record[18] === 1)) return 0;
+  // sv compares the want byte with the command's first letter (u/d) and needs got-TERM exactly 1.
+  const want = sv.record[STATUS_OFFSET.want]!;
+  if (want === acts.charCodeAt(0) && (acts[0] !== 'd' || sv.record[STATUS_OFFSET.gotTerm] === 1)) return 0;
   let written: number;
   try {
-    written = writeControlFile('.', acts);
+    written = sv.supervise.writeControl(acts);
   } catch (error) {
-    const code = errnoCode(error);
+    const code = errorCode(error);
     if ((error as { syscall?: string }).syscall === 'write') {
-      sv.warn('unable to write to supervise/control', code);
+      sv.warn(`unable to write to ${SUPERVISE_FILE.control}`, code);
     } else if (code !== 'ENXIO') {
-      sv.warn('unable to open supervise/control', code);
+      sv.warn(`unable to open ${SUPERVISE_FILE.control}`, code);
     } else if (acts[0] === 'x') {
       sv.ok('runsv not running');
     } else {
@@ -133,7 +137,7 @@ export function sendControl(sv: SvContext, acts: string): -1 | 0 | 1 {
     return -1;
   }
   if (written !== acts.length) {
-    sv.warn('unable to write to supervise/control');
+    sv.warn(`unable to write to ${SUPERVISE_FILE.control}`);
     return -1;
   }
   return 1;

@@ -236,9 +236,9 @@ test('our codec reads what real runsv writes, and ours writes runit stamps (RSV-
     const status = await waitStatus(svc, `${impl} running`, (s) => s.state === 1);
     await waitFor(`${impl} pid file`, () => readText(join(svc, 'supervise/pid')) === `${status.pid}\n`);
     assert.equal(readText(join(svc, 'supervise/stat')), 'run\n');
-    assert.equal(status.wantUp, true);
-    assert.equal(status.nanoseconds % 1000, 500, `${impl}: nanoseconds end in 500`);
-    assert.ok(Math.abs(status.seconds - Date.now() / 1000) < 30, `${impl}: TAI64 label decodes to now`);
+    assert.equal(status.want, 'up');
+    assert.equal(status.since.nanoseconds % 1000, 500, `${impl}: nanoseconds end in 500`);
+    assert.ok(Math.abs(status.since.seconds - Date.now() / 1000) < 30, `${impl}: TAI64 label decodes to now`);
     sendControl(svc, 'p');
     const paused = await waitStatus(svc, `${impl} paused`, (s) => s.isPaused);
     assert.equal(readText(join(svc, 'supervise/stat')), 'run, paused\n');

@@ -58,7 +58,7 @@ function s6svstat(dir: string): Facts {
 }
 
 function factsOf(status: Status): Facts {
-  return { up: status.state === 'run', pid: status.pid, paused: status.paused, wantUp: status.want === 'up', normallyUp: status.normallyUp };
+  return { up: status.state === 'run', pid: status.pid, paused: status.isPaused, wantUp: status.want === 'up', normallyUp: status.normallyUp };
 }
 
 /**
@@ -106,9 +106,9 @@ for (const { flavour, supervise, facts, skip } of FLAVOURS) {
         const first = await agree('started', (s) => s.state === 'run');
         assert.ok(Math.abs(first.since.getTime() - Date.now()) < 15_000, `since ${first.since.toISOString()} is near now`);
         await client.pause();
-        await agree('paused', (s) => s.paused);
+        await agree('paused', (s) => s.isPaused);
         await client.cont();
-        await agree('continued', (s) => !s.paused);
+        await agree('continued', (s) => !s.isPaused);
         for (const op of ['hup', 'alarm', 'interrupt'] as const) await client[op]();
         if (flavour === 's6') for (const op of ['quit', 'usr1', 'usr2'] as const) await client[op]();
         else await assert.rejects(client.quit(), { code: 'ERR_UNSUPPORTED' });

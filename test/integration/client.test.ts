@@ -38,7 +38,7 @@ for (const supervisor of SUPERVISORS) {
         assert.equal(a.state, 'run');
         assert.equal(a.pid, Number(readFileSync(join(tree.root, 'a', 'supervise', 'pid'), 'utf8')));
         assert.equal(a.want, 'up');
-        assert.equal(a.paused, false);
+        assert.equal(a.isPaused, false);
         assert.equal(a.gotTerm, false);
         assert.equal(a.normallyUp, true);
         assert.ok(Math.abs(a.since.getTime() - Date.now()) < 20_000, 'since is near now');
@@ -58,10 +58,10 @@ for (const supervisor of SUPERVISORS) {
         let status = await client.waitFor('run', 10_000);
         const firstPid = status.pid;
         await client.pause();
-        await client.waitFor((s) => s.paused, 10_000);
+        await client.waitFor((s) => s.isPaused, 10_000);
         assert.match(statFile(dir), /paused/);
         await client.cont();
-        await client.waitFor((s) => !s.paused, 10_000);
+        await client.waitFor((s) => !s.isPaused, 10_000);
         for (const op of ['hup', 'alarm', 'interrupt', 'quit', 'usr1', 'usr2'] as const) await client[op]();
         status = await client.status();
         assert.equal(status.pid, firstPid, 'the trapped signals did not restart it');

@@ -14,11 +14,11 @@ const STARTED = 0x6b043dc0 - 10; // Unix seconds of both starts
 test('daemontools 18-byte record: little-endian pid, paused, want; state from the pid', () => {
   const record = emptyFlavourRecord();
   assert.ok(FLAVOURS.daemontools.decode(hex('40 00 00 00 6b 04 3d c0 32 6b d8 34 39 19 00 00 00 75'), 18, record));
-  assert.deepEqual([record.seconds, record.pid, record.state, record.wantUp, record.isPaused], [STARTED, 6457, 1, true, false]);
+  assert.deepEqual([record.since.seconds, record.pid, record.state, record.want, record.isPaused], [STARTED, 6457, 1, 'up', false]);
   assert.ok(FLAVOURS.daemontools.decode(hex('40 00 00 00 6b 04 3d c0 32 6b d8 34 39 19 00 00 01 75'), 18, record));
   assert.equal(record.isPaused, true);
   assert.ok(FLAVOURS.daemontools.decode(hex('40 00 00 00 6b 04 3d c2 09 b4 bb cc 00 00 00 00 00 64'), 18, record));
-  assert.deepEqual([record.pid, record.state, record.wantUp], [0, 0, false]);
+  assert.deepEqual([record.pid, record.state, record.want], [0, 0, 'down']);
   assert.equal(FLAVOURS.daemontools.decode(new Uint8Array(17), 17, record), false);
 });
 
@@ -26,10 +26,10 @@ test('s6 35-byte record: pid u64 big-endian, flags, real TAI (leap seconds) stam
   const record = emptyFlavourRecord();
   const up = hex('40 00 00 00 6b 04 3d db 32 8b 46 4d 40 00 00 00 6b 04 3d db 32 84 f2 ae 00 00 00 00 00 00 19 3a 00 00 04');
   assert.ok(FLAVOURS.s6.decode(up, 35, record));
-  assert.deepEqual([record.seconds, record.pid, record.state, record.wantUp, record.isPaused, record.isReady], [STARTED, 6458, 1, true, false, false]);
+  assert.deepEqual([record.since.seconds, record.pid, record.state, record.want, record.isPaused, record.isReady], [STARTED, 6458, 1, 'up', false, false]);
   const down = hex('40 00 00 00 6b 04 3d dd 1b eb de bb 40 00 00 00 6b 04 3d dd 1b fe e3 49 00 00 00 00 00 00 00 00 00 0f 08');
   assert.ok(FLAVOURS.s6.decode(down, 35, record));
-  assert.deepEqual([record.pid, record.state, record.wantUp, record.isReady, record.waitStatus], [0, 0, false, true, 15]);
+  assert.deepEqual([record.pid, record.state, record.want, record.isReady, record.waitStatus], [0, 0, 'down', true, 15]);
   assert.equal(FLAVOURS.s6.decode(up, 34, record), false);
 });
 
@@ -41,7 +41,7 @@ test('s6 2.13 43-byte record: pgid before wstat; bit 1 is finishing, not "normal
   bytes[42] = 0b0011; // paused + finishing
   const record = emptyFlavourRecord();
   assert.ok(FLAVOURS.s6.decode(bytes, 43, record));
-  assert.deepEqual([record.pid, record.state, record.isPaused, record.wantUp], [1234, 2, true, false]);
+  assert.deepEqual([record.pid, record.state, record.isPaused, record.want], [1234, 2, true, 'down']);
   const status = toStatus(record, 's6', true, (STARTED + 5) * 1000);
   assert.deepEqual([status.state, status.uptime, status.normallyUp], ['finish', 5, true]);
 });
@@ -51,7 +51,7 @@ test('runit: a finishing service is "finish", byte 18 is got TERM (not go-runit 
   assert.ok(FLAVOURS.runit.decode(hex('40 00 00 00 6b 04 2e 17 37 b0 76 4c b7 26 00 00 00 64 00 02'), 20, record));
   assert.deepEqual([record.state, record.pid, record.gotTerm], [2, 9911, false]);
   assert.ok(FLAVOURS.runit.decode(hex('40 00 00 00 6b 04 2e 17 37 b0 76 4c 9a 26 00 00 00 64 01 01'), 20, record));
-  assert.deepEqual([record.state, record.gotTerm, record.wantUp], [1, true, false]);
+  assert.deepEqual([record.state, record.gotTerm, record.want], [1, true, 'down']);
   assert.equal(toStatus(record, 'runit', false, 0).state, 'run');
   assert.equal(FLAVOURS.runit.decode(new Uint8Array(19), 19, record), false);
 });

@@ -1,9 +1,19 @@
 // Golden bytes from spec section 10 (written by real runsv 2.1.2) — RSV-9, GEN-5.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packStatus, unpackStatus, unpackStatusInto, emptyStatusRecord, STATUS_SIZE } from '../../../src/protocol/status.js';
-import { formatTai64n, parseTai64n, tai64nFromMillis, unpackTai64n } from '../../../src/protocol/tai64n.js';
-import { formatPid, formatStat } from '../../../src/protocol/stat-text.js';
+import {
+  emptyStatusRecord,
+  formatPid,
+  formatStat,
+  packStatus,
+  parsePid,
+  STATUS_SIZE,
+  unpackStatus,
+  unpackStatusInto,
+  unpackStatusLabel,
+  type StatusRecord,
+} from '../../../src/protocol/status.js';
+import { formatTai64n, parseTai64n, tai64Label, tai64nFromMillis, unpackTai64n } from '../../../src/protocol/tai64n.js';
 
 function hex(text: string): Uint8Array {
   return Uint8Array.from(text.trim().split(/\s+/), (byte) => Number.parseInt(byte, 16));
@@ -21,38 +31,40 @@ test('unpackStatus decodes real runsv bytes: little-endian pid, want, state (RSV
   const record = unpackStatus(GOLDEN.runWantUp);
   assert.ok(record);
   assert.equal(record.pid, 9525);
-  assert.equal(record.wantUp, true);
+  assert.equal(record.want, 'up');
   assert.equal(record.state, 1);
   assert.equal(record.isPaused, false);
   assert.equal(record.gotTerm, false);
-  assert.equal(record.nanoseconds % 1000, 500, 'runit stamps end in 500 ns (GEN-5)');
+  assert.equal(record.since.nanoseconds % 1000, 500, 'runit stamps end in 500 ns (GEN-5)');
 
   const finish = unpackStatus(GOLDEN.finishWantDown);
   assert.equal(finish?.pid, 9911);
   assert.equal(finish?.state, 2);
-  assert.equal(finish?.wantUp, false);
+  assert.equal(finish?.want, 'down');
   assert.equal(unpackStatus(GOLDEN.runGotTermWantDown)?.gotTerm, true);
   assert.equal(unpackStatus(GOLDEN.runPaused)?.isPaused, true);
 });
 
 test('packStatus reproduces the golden bytes exactly', () => {
   for (const [name, bytes] of Object.entries(GOLDEN)) {
-    const record = unpackStatus(bytes)!;
-    const packed = packStatus({
-      since: { seconds: record.seconds, nanoseconds: record.nanoseconds },
-      pid: record.pid,
-      isPaused: record.isPaused,
-      want: record.wantUp ? 'up' : 'down',
-      gotTerm: record.gotTerm,
-      state: record.state as 0 | 1 | 2,
-    });
-    assert.deepEqual(packed, bytes, name);
+    assert.deepEqual(packStatus(unpackStatus(bytes)!), bytes, name);
   }
 });
 
-test('want exit is written as d (RSV-9)', () => {
-  const packed = packStatus({ since: { seconds: 0, nanoseconds: 500 }, pid: 1, isPaused: false, want: 'exit', gotTerm: false, state: 1 });
-  assert.equal(packed[17], 0x64);
+test('one record type both ways: unpack(pack(x)) deep-equals x', () => {
+  const records: StatusRecord[] = [
+    { since: { seconds: 1795436320, nanoseconds: 123456500 }, pid: 2 ** 31 + 7, isPaused: true, want: 'down', gotTerm: true, state: 2 },
+    { since: { seconds: 0, nanoseconds: 0 }, pid: 0, isPaused: false, want: 'up', gotTerm: false, state: 0 },
+    { since: { seconds: 4102444800, nanoseconds: 999999999 }, pid: 1, isPaused: false, want: 'up', gotTerm: false, state: 1 },
+  ];
+  for (const record of records) assert.deepEqual(unpackStatus(packStatus(record)), record);
+});
+
+test('the exact TAI64 label of a record is what sv compares with now (SV-6)', () => {
+  assert.equal(unpackStatusLabel(GOLDEN.runWantUp), 0x400000006b042e0an);
+  assert.equal(tai64Label(0x6b042e0a - 10), 0x400000006b042e0an);
+  const garbage = new Uint8Array(STATUS_SIZE).fill(0xff);
+  assert.equal(unpackStatusLabel(garbage), 2n ** 64n - 1n, 'no double rounding for a garbage label');
 });
 
 test('unpackStatusInto refuses short records and refills a record in place', () => {
@@ -85,4 +97,6 @@ test('stat and pid texts (RSV-10, RSV-11)', () => {
   assert.equal(formatStat(1, false, false, 'exit'), 'run, want exit\n');
   assert.equal(formatPid(9525), '9525\n');
   assert.equal(formatPid(0), '');
+  assert.equal(parsePid('9525\n'), 9525);
+  assert.equal(parsePid(''), undefined);
 });

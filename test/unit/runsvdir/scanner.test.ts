@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunningSupervisor } from '../../../src/runsv/index.js';
 import { SupervisorStartError } from '../../../src/runsv/index.js';
-import { InProcessHost } from '../../../src/runsvdir/host-inprocess.js';
+import { InProcessSupervisors } from '../../../src/runsvdir/in-process-supervisors.js';
 import { MAX_SERVICES, Scanner, type HostedService, type ServiceHost } from '../../../src/runsvdir/scanner.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -104,12 +104,10 @@ test('in process: a Supervisor that throws or fails to start never stops the oth
       terminate: () => {
         throw new Error('terminate failed');
       },
-      control: () => {},
       killAll: () => {},
-      childPids: () => [],
     };
   };
-  const host = new InProcessHost(dir, fake, { writeDiagnostic: (line) => lines.push(line), warn: (w) => warnings.push(w) });
+  const host = new InProcessSupervisors(dir, fake, { writeDiagnostic: (line) => lines.push(line), warn: (w) => warnings.push(w) });
   host.start('locked', () => ended.push('locked'));
   host.start('buggy', () => ended.push('buggy'));
   const good = host.start('good', () => ended.push('good'));

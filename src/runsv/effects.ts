@@ -1,21 +1,22 @@
 /**
  * The real side effects of a Supervisor: children through libuv (registered for the init's
- * reaper), control/<c> hooks, signals, and the atomic status-file updates of RSV-13.
+ * reaper), control/<c> hooks and signals. Status files go to the SuperviseFiles it is given.
  */
-import { closeSync, constants as fsConstants, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { errorCode, errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
+import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import type { ChildExit, StatusFiles } from './record.js';
-import type { ChildKind, StartResult, SupervisorHost } from './supervisor.js';
+import type { SuperviseFiles } from './supervise-files.js';
+import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
-const TRUNC_OPEN = fsConstants.O_WRONLY | fsConstants.O_NONBLOCK | fsConstants.O_TRUNC | fsConstants.O_CREAT;
 const FORK_ERRORS = new Set(['EAGAIN', 'ENOMEM', 'EMFILE', 'ENFILE']);
 
-export interface HostOptions {
+export interface EffectsOptions {
   /** Absolute service directory. */
   root: string;
   /** [read end, write end] of the log pipe, when there is a log service. */
@@ -25,18 +26,27 @@ export interface HostOptions {
   name: string;
 }
 
-export class ProcessHost implements SupervisorHost {
+export class SystemEffects implements SupervisorEffects {
   private readonly root: string;
   private logPipe: [number, number] | undefined;
   private readonly writeLine: (line: string) => void;
   private readonly prefix: string;
   private readonly live = new Set<number>();
+  /** Set once setUp has made them: the Supervisor is built (and so has effects) before that. */
+  private superviseFiles: SuperviseFiles | undefined;
+  private logSuperviseFiles: SuperviseFiles | undefined;
 
-  constructor(options: HostOptions) {
+  constructor(options: EffectsOptions) {
     this.root = options.root;
     this.logPipe = options.logPipe;
     this.writeLine = options.writeLine;
     this.prefix = `runsv ${options.name}: `;
+  }
+
+  /** Where writeStatus goes, for the service and for its log service. */
+  useSuperviseFiles(main: SuperviseFiles, log: SuperviseFiles | undefined): void {
+    this.superviseFiles = main;
+    this.logSuperviseFiles = log;
   }
 
   warn(text: string): void {
@@ -53,11 +63,11 @@ export class ProcessHost implements SupervisorHost {
   }
 
   start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
-    const file = kind === 'finish' ? './finish' : './run';
-    const cwd = kind === 'log' ? join(this.root, 'log') : this.root;
+    const file = kind === 'finish' ? `./${SERVICE_FILE.finish}` : `./${SERVICE_FILE.run}`;
+    const cwd = kind === 'log' ? join(this.root, LOG) : this.root;
     const stdio: StdioOptions =
       kind === 'log' ? [this.logPipe?.[0] ?? 'ignore', 1, 2] : [0, this.logPipe?.[1] ?? 1, 2];
-    const what = kind === 'log' ? 'log/./run' : file;
+    const what = kind === 'log' ? `${LOG}/${file}` : file;
     return new Promise((resolve) => {
       const settle = (error: unknown): void => {
         if (FORK_ERRORS.has(errorCode(error) ?? '')) return resolve({ kind: 'fork-failed', error });
@@ -85,7 +95,7 @@ export class ProcessHost implements SupervisorHost {
   }
 
   runHook(c: string): Promise<boolean> {
-    const relative = `control/${c}`;
+    const relative = `${SERVICE_FILE.controlHooks}/${c}`;
     let mode: number;
     try {
       mode = statSync(join(this.root, relative)).mode;
@@ -129,7 +139,7 @@ export class ProcessHost implements SupervisorHost {
 
   canReadFinish(): boolean {
     try {
-      closeSync(openSync(join(this.root, 'finish'), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK));
+      closeSync(openSync(join(this.root, SERVICE_FILE.finish), fsConstants.O_RDONLY | fsConstants.O_NONBLOCK));
       return true;
     } catch {
       return false;
@@ -137,56 +147,7 @@ export class ProcessHost implements SupervisorHost {
   }
 
   writeStatus(isLog: boolean, files: StatusFiles): void {
-    const dirName = isLog ? 'log/supervise' : 'supervise';
-    const dir = join(this.root, dirName);
-    if (files.pid !== undefined) {
-      if (!this.writeNew(dir, dirName, 'pid', files.pid)) return;
-      if (!this.rename(dir, dirName, 'pid')) return;
-    }
-    if (!this.writeNew(dir, dirName, 'stat', files.stat)) return;
-    this.rename(dir, dirName, 'stat');
-    if (!this.writeNew(dir, dirName, 'status', files.status)) return;
-    this.rename(dir, dirName, 'status');
-  }
-
-  private writeNew(dir: string, dirName: string, name: string, content: string | Uint8Array): boolean {
-    const path = join(dir, `${name}.new`);
-    let fd: number;
-    try {
-      fd = openSync(path, TRUNC_OPEN, 0o644);
-    } catch (error) {
-      this.warn(`unable to open ${dirName}/${name}.new: ${errorText(error)}`);
-      return false;
-    }
-    try {
-      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-      const written = bytes.length === 0 ? 0 : writeSync(fd, bytes);
-      if (written !== bytes.length) {
-        this.warn(`unable to write ${dirName}/${name}.new: partial write.`);
-        return false;
-      }
-      return true;
-    } catch (error) {
-      this.warn(`unable to write ${dirName}/${name}.new: ${errorText(error)}`);
-      try {
-        unlinkSync(path);
-      } catch {
-        // nothing more to do: the old file stays in place
-      }
-      return false;
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  private rename(dir: string, dirName: string, name: string): boolean {
-    try {
-      renameSync(join(dir, `${name}.new`), join(dir, name));
-      return true;
-    } catch (error) {
-      this.warn(`unable to rename ${name}.new to ${dirName}/${name}: ${errorText(error)}`);
-      return false;
-    }
+    (isLog ? this.logSuperviseFiles : this.superviseFiles)?.writeStatus(files);
   }
 
   closeLogPipe(): void {

@@ -9,11 +9,11 @@ import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
 import { SupervisorStartError } from '../runsv/index.js';
 import type { HostedService, ServiceHost } from './scanner.js';
 
-export type StartSupervisor = (dir: string, options?: SupervisorOptions) => Promise<RunningSupervisor>;
+export type StartSupervisor = (dir: string, options: SupervisorOptions) => Promise<RunningSupervisor>;
 
-export interface InProcessHostOptions {
-  /** Each Supervisor's diagnostic lines (each ends in \n); defaults to fd 2. */
-  writeDiagnostic?: (line: string) => void;
+export interface InProcessSupervisorsOptions {
+  /** Each Supervisor's diagnostic lines, one finished line (ending in \n) a call. */
+  writeDiagnostic: (line: string) => void;
   /** A runsvdir-level warning, after `runsvdir DIR: warning: `, for faults that are not runit's. */
   warn?: (text: string) => void;
 }
@@ -23,31 +23,30 @@ export interface InProcessService extends HostedService {
   readonly supervisor: RunningSupervisor | undefined;
 }
 
-export class InProcessHost implements ServiceHost {
+export class InProcessSupervisors implements ServiceHost {
   readonly #dir: string;
   readonly #startSupervisor: StartSupervisor;
-  readonly #options: InProcessHostOptions;
+  readonly #options: InProcessSupervisorsOptions;
   readonly #running = new Set<InProcessService>();
   readonly #guardBound: Guard = (name, action) => this.#guard(name, action);
 
-  constructor(dir: string, startSupervisor: StartSupervisor, options: InProcessHostOptions = {}) {
+  constructor(dir: string, startSupervisor: StartSupervisor, options: InProcessSupervisorsOptions) {
     this.#dir = dir;
     this.#startSupervisor = startSupervisor;
     this.#options = options;
   }
 
   start(name: string, onEnded: () => void): InProcessService {
-    const hosted = new HostedSupervisor(name, this.#guardBound);
+    const hosted = new InProcessEntry(name, this.#guardBound);
     this.#running.add(hosted);
     void this.#supervise(hosted, onEnded);
     return hosted;
   }
 
-  /** One suspended call per service instead of a set of closures: the host keeps a thousand. */
-  async #supervise(hosted: HostedSupervisor, onEnded: () => void): Promise<void> {
+  /** One suspended call per service instead of a set of closures: one process keeps a thousand. */
+  async #supervise(hosted: InProcessEntry, onEnded: () => void): Promise<void> {
     const { name } = hosted;
-    const options: SupervisorOptions = { name };
-    if (this.#options.writeDiagnostic !== undefined) options.writeDiagnostic = this.#options.writeDiagnostic;
+    const options: SupervisorOptions = { name, writeDiagnostic: this.#options.writeDiagnostic };
     try {
       const started = await this.#startSupervisor(join(this.#dir, name), options);
       hosted.supervisor = started;
@@ -77,7 +76,7 @@ export class InProcessHost implements ServiceHost {
   #fault(name: string, error: unknown): void {
     if (error instanceof SupervisorStartError) {
       // What runsv would have printed before exiting 111 (RSV-32); runsvdir retries it (RSD-6).
-      (this.#options.writeDiagnostic ?? writeFd2)(`runsv ${name}: fatal: ${error.message}\n`);
+      this.#options.writeDiagnostic(`runsv ${name}: fatal: ${error.message}\n`);
       return;
     }
     const text = error instanceof Error ? error.message : String(error);
@@ -89,8 +88,8 @@ type Guard = (name: string, action: () => void) => void;
 
 function noop(): void {}
 
-/** Methods on a prototype, not closures: an in-process host keeps one of these per service. */
-class HostedSupervisor implements InProcessService {
+/** Methods on a prototype, not closures: one process keeps one of these per service. */
+class InProcessEntry implements InProcessService {
   readonly name: string;
   readonly ended: Promise<void>;
   supervisor: RunningSupervisor | undefined;
@@ -114,8 +113,4 @@ class HostedSupervisor implements InProcessService {
     const supervisor = this.supervisor;
     if (supervisor !== undefined) this.#guard(this.name, () => supervisor.killAll());
   }
-}
-
-function writeFd2(line: string): void {
-  process.stderr.write(line);
 }

@@ -3,13 +3,13 @@
  * real runit's, whichever comes first), started with the scanned directory as its cwd.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SuperviseDir } from '../client/supervise-dir.js';
 import { errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import type { HostedService, ServiceHost } from './scanner.js';
 
-export interface ProcessHostOptions {
+export interface RunsvProcessesOptions {
   /** `-P`: each runsv in a new session (RSD-6). */
   isNewSession?: boolean;
   /** runit's fatal line after `runsvdir DIR: fatal: `, printed by the child in runit (RSD-6). */
@@ -22,12 +22,12 @@ export interface RunsvProcess extends HostedService {
   readonly child: ChildProcess;
 }
 
-export class ProcessHost implements ServiceHost {
+export class RunsvProcesses implements ServiceHost {
   readonly #dir: string;
-  readonly #options: ProcessHostOptions;
+  readonly #options: RunsvProcessesOptions;
   readonly #running = new Set<RunsvProcess>();
 
-  constructor(dir: string, options: ProcessHostOptions = {}) {
+  constructor(dir: string, options: RunsvProcessesOptions = {}) {
     this.#dir = dir;
     this.#options = options;
   }
@@ -50,7 +50,8 @@ export class ProcessHost implements ServiceHost {
       },
       kill: () => {
         // runsv's children are not ours: their pids are in the supervise/ files runsv keeps.
-        for (const pidFile of ['supervise/pid', 'log/supervise/pid']) killFromPidFile(join(this.#dir, name, pidFile));
+        const service = new SuperviseDir(join(this.#dir, name));
+        for (const supervise of [service, service.log()]) killFromPidFile(supervise);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       },
     };
@@ -78,11 +79,11 @@ export class ProcessHost implements ServiceHost {
   }
 }
 
-function killFromPidFile(path: string): void {
+function killFromPidFile(supervise: SuperviseDir): void {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'latin1'), 10);
-    if (pid > 0) process.kill(pid, 'SIGKILL');
+    const pid = supervise.readPid();
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
   } catch {
-    // no such file or process: nothing left to kill
+    // an unreadable pid file, or no such process: nothing left to kill
   }
 }

@@ -1,5 +1,5 @@
 import type { ChildExit, StatusFiles } from '../../../src/runsv/record.js';
-import type { ChildKind, StartResult, SupervisorHost } from '../../../src/runsv/supervisor.js';
+import type { ChildKind, StartResult, SupervisorEffects } from '../../../src/runsv/supervisor.js';
 import { unpackStatus, type StatusRecord } from '../../../src/protocol/status.js';
 
 export interface Started {
@@ -10,7 +10,7 @@ export interface Started {
 }
 
 /** Records what the Supervisor asks for; the test decides when children exit. */
-export class FakeHost implements SupervisorHost {
+export class FakeEffects implements SupervisorEffects {
   readonly events: string[] = [];
   readonly started: Started[] = [];
   readonly status: { main?: StatusRecord; log?: StatusFiles & { record: StatusRecord } } = {};
