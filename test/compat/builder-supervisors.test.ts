@@ -105,9 +105,7 @@ test('runit flavour under real runsvdir (real chpst and svlogd)', { skip: NEEDS_
   await checkUnderRunit(built);
 });
 
-const HAS_OUR_RUNSVDIR = existsSync(ourBin('runsvdir')) ? false : 'bin/runsvdir is not on this branch yet';
-
-test('runit flavour under our runsvdir --in-process (our chpst and svlogd)', { skip: NEEDS_RUNIT || HAS_OUR_RUNSVDIR }, async (t) => {
+test('runit flavour under our runsvdir --in-process (our chpst and svlogd)', { skip: NEEDS_RUNIT }, async (t) => {
   const built = await buildTree(t, 'runit', OUR_TOOLS);
   // In-process, HUP stops every service and then its log service before runsvdir exits.
   startScanner(t, process.execPath, [ourBin('runsvdir'), '--in-process', join(built.web, '..')], (proc) => void proc.child.kill('SIGHUP'));
