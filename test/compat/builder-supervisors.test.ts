@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { ServiceBuilder } from '../../src/index.js';
 import type { Flavour } from '../../src/client/builder-spec.js';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
+import { installedBin } from '../helpers/installed-bin.js';
 import { startRunsv } from '../helpers/runsv-proc.js';
 import { startScanner } from '../helpers/scanner-proc.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -96,7 +97,7 @@ async function checkUnderRunit(built: Built): Promise<void> {
 }
 
 const RUNIT_TOOLS = { chpst: realBin('chpst'), svlogd: realBin('svlogd') };
-const OUR_TOOLS = { chpst: ourBin('chpst'), svlogd: ourBin('svlogd') };
+const OUR_TOOLS = { chpst: installedBin('chpst'), svlogd: installedBin('svlogd') };
 
 test('runit flavour under real runsvdir (real chpst and svlogd)', { skip: NEEDS_RUNIT }, async (t) => {
   const built = await buildTree(t, 'runit', RUNIT_TOOLS);

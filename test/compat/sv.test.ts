@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
+import { installedBin } from '../helpers/installed-bin.js';
 import { packStatus } from '../../src/protocol/status.js';
 import { type RunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
 import { BODY, linkAs, scriptText, type ServiceSpec } from '../helpers/service-dir.js';
@@ -73,8 +74,8 @@ describe('fatal: the current directory cannot be opened (SV-15, SV-16: 100 / 151
     const asNobody = (command: string, args: string[]) =>
       runSv('/usr/bin/chpst', ['-u', 'nobody', command, ...args], { cwd: locked, env: { SVDIR: tmpdir() } });
     const pairs: [string, string, string[]][] = [
-      [realBin('sv'), ourBin('sv'), ['s', '/x']],
-      [linkAs(links, 'real', realBin('sv')), linkAs(links, 'ours', ourBin('sv')), ['status']],
+      [realBin('sv'), installedBin('sv'), ['s', '/x']],
+      [linkAs(links, 'real', realBin('sv')), linkAs(links, 'ours', installedBin('sv')), ['status']],
     ];
     for (const [realCommand, ourCommand, args] of pairs) {
       const [real, ours] = await Promise.all([asNobody(realCommand, args), asNobody(ourCommand, args)]);
