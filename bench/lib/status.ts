@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StatusRecord } from '../../src/protocol/status.js';
-import { readStatus } from '../../test/helpers/service-dir.js';
+import { readStatus } from '../../test/helpers/supervise-files.js';
 
 export const isRunning = (s: StatusRecord): boolean => s.pid !== 0 && s.state === 1;
 export const isDown = (s: StatusRecord): boolean => s.pid === 0 && s.state === 0;

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, killPid, spawnTracked, type Tracked } from '../../test/helpers/procs.js';
-import { isSupervised, makeService, sendControl } from '../../test/helpers/service-dir.js';
+import { makeService } from '../../test/helpers/service-dir.js';
+import { isSupervised, sendControl } from '../../test/helpers/supervise-files.js';
 import { waitFor } from '../../test/helpers/wait-for.js';
 import type { Impl } from './impl.js';
 import type { Scope } from './scope.js';

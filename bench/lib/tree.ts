@@ -7,7 +7,7 @@ import type { SpawnOptions } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnTracked, type Tracked } from '../../test/helpers/procs.js';
-import { readStatus } from '../../test/helpers/service-dir.js';
+import { readStatus } from '../../test/helpers/supervise-files.js';
 import type { Impl } from './impl.js';
 import { treeOf } from './procfs.js';
 import type { Scope } from './scope.js';

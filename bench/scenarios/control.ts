@@ -3,7 +3,7 @@
  * says the service is down (pid 0) or running again with a new pid.
  */
 import { performance } from 'node:perf_hooks';
-import { sendControl } from '../../test/helpers/service-dir.js';
+import { sendControl } from '../../test/helpers/supervise-files.js';
 import { alternate, metric, PerVariant, type Context, type Metric, type Scenario } from '../lib/scenario.js';
 import { pastMinUptime, singleHosts, superviseSleepers } from '../lib/single.js';
 import { isDown, isRunning, waitStatus } from '../lib/status.js';

@@ -2,7 +2,7 @@
  * chpst and its personalities (CHP-1): picks the front end by argv[0]'s basename, prints runit's
  * messages, exits 100 on usage and 111 on failure, or becomes the program (it never forks).
  *
- * Start-up time is the cost of every call (DESIGN.md): bin/chpst runs this as one CommonJS
+ * Start-up time is the cost of every call (docs/chpst.md): bin/chpst runs this as one CommonJS
  * bundle (scripts/bundle.mjs), so this graph takes no shared module chpst does not need.
  */
 import { readdirSync, writeSync } from 'node:fs';

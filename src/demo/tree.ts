@@ -26,9 +26,13 @@ export async function writeDemoTree(tree: DevTree, port: number): Promise<string
     .command(['/bin/sh', '-c', WORKER])
     .finish(['/bin/sh', '-c', 'echo "finish: ./run exited with $1 (signal $2); runsv restarts it"', 'finish'])
     .log({ timestamps: 'iso', prefix: 'worker: ' })
-    // A small size and count make rotation visible within seconds: ls log/main shows @*.s files.
     .build();
-  await tree.service('ticker').command(['/bin/sh', '-c', TICKER]).log({ timestamps: 'iso', size: 2048, count: 4 }).build();
+  await tree
+    .service('ticker')
+    .command(['/bin/sh', '-c', TICKER])
+    // A small size and count make rotation visible within seconds: ls log/main shows @*.s files.
+    .log({ timestamps: 'iso', size: 2048, count: 4 })
+    .build();
   const names = ['web', 'worker', 'ticker'];
   for (const name of names) await tree.enable(name);
   return names;

@@ -1,7 +1,7 @@
 /**
  * supervise/control held open for reading and writing (IMP-2): the write end means reads never
  * see end-of-file and writers never block on open. Read through epoll via net.Socket, never the
- * libuv threadpool (DESIGN.md), so hundreds of in-process supervisors need no threads.
+ * libuv threadpool, so hundreds of in-process supervisors need no threads.
  */
 import { closeSync, constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';

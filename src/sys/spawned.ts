@@ -1,7 +1,7 @@
 /**
  * The pids of children that libuv spawned in this process and will reap itself. An init that
  * reaps orphans (PID 1 or subreaper) must never waitpid() one of these, or Node's `exit` event
- * for it would be lost (DESIGN.md "PID 1"). Every in-process spawn goes through `spawnTracked`.
+ * for it would be lost (docs/runit.md, "PID-1 duties"). Every in-process spawn goes through `spawnTracked`.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 

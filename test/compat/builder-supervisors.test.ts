@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { ServiceBuilder } from '../../src/index.js';
 import type { Flavour } from '../../src/client/builder-spec.js';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
+import { installedBin } from '../helpers/installed-bin.js';
 import { startRunsv } from '../helpers/runsv-proc.js';
 import { startScanner } from '../helpers/scanner-proc.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -96,7 +97,7 @@ async function checkUnderRunit(built: Built): Promise<void> {
 }
 
 const RUNIT_TOOLS = { chpst: realBin('chpst'), svlogd: realBin('svlogd') };
-const OUR_TOOLS = { chpst: ourBin('chpst'), svlogd: ourBin('svlogd') };
+const OUR_TOOLS = { chpst: installedBin('chpst'), svlogd: installedBin('svlogd') };
 
 test('runit flavour under real runsvdir (real chpst and svlogd)', { skip: NEEDS_RUNIT }, async (t) => {
   const built = await buildTree(t, 'runit', RUNIT_TOOLS);
@@ -105,9 +106,7 @@ test('runit flavour under real runsvdir (real chpst and svlogd)', { skip: NEEDS_
   await checkUnderRunit(built);
 });
 
-const HAS_OUR_RUNSVDIR = existsSync(ourBin('runsvdir')) ? false : 'bin/runsvdir is not on this branch yet';
-
-test('runit flavour under our runsvdir --in-process (our chpst and svlogd)', { skip: NEEDS_RUNIT || HAS_OUR_RUNSVDIR }, async (t) => {
+test('runit flavour under our runsvdir --in-process (our chpst and svlogd)', { skip: NEEDS_RUNIT }, async (t) => {
   const built = await buildTree(t, 'runit', OUR_TOOLS);
   // In-process, HUP stops every service and then its log service before runsvdir exits.
   startScanner(t, process.execPath, [ourBin('runsvdir'), '--in-process', join(built.web, '..')], (proc) => void proc.child.kill('SIGHUP'));

@@ -6,9 +6,10 @@ import { mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
-import { isAlive } from '../helpers/procs.js';
-import { descendants, descendantsNamed, pathWith, makeTreeRoot, startTree, svStatus, waitRunning } from '../helpers/runsvdir-tree.js';
+import { descendants, descendantsNamed, isAlive } from '../helpers/procs.js';
+import { makeTreeRoot, pathWith, startRunsvdirTree } from '../helpers/runsvdir-tree.js';
 import { makeService } from '../helpers/service-dir.js';
+import { svStatus, waitRunning } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 
@@ -38,7 +39,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
       const { dir } = treeWithOneService();
       symlinkSync('nowhere', join(dir, 'dang'));
       // No runsv on PATH: the start failure is reported and retried (RSD-6).
-      const tree = startTree(t, impl.command, [...impl.prefix, dir, 'short'], { ...ENV, PATH: '/nonexistent' }, dirname(dir));
+      const tree = startRunsvdirTree(t, impl.command, [...impl.prefix, dir, 'short'], { ...ENV, PATH: '/nonexistent' }, dirname(dir));
       const fatal = `runsvdir ${dir}: fatal: unable to start runsv a: file does not exist`;
       await waitFor('the stat warning and two start failures', () =>
         tree.stderr().includes('dang') && tree.stderr().split(fatal).length > 2,
@@ -55,7 +56,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
       // A service's stderr is runsvdir's fd 2, the pipe into the title.
       makeService(join(dir, 'talker'), { run: 'echo talker-says-hi >&2; exec sleep 1000' });
       const log = `log: ${'x'.repeat(120)}`;
-      const tree = startTree(t, impl.command, [...impl.prefix, dir, log], ENV, dirname(dir));
+      const tree = startRunsvdirTree(t, impl.command, [...impl.prefix, dir, log], ENV, dirname(dir));
       const title = await waitFor('the warning in the title', () => {
         const text = readFileSync(`/proc/${tree.pid}/cmdline`, 'latin1');
         const isBoth = text.includes('warning: unable to stat dang: file does not exist\n') && text.includes('talker-says-hi\n');
@@ -70,7 +71,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
 
     test(`${impl.label}: SIGALRM forces a rescan and writes .forced-rescan (RSD-8)`, async (t) => {
       const { dir, svc } = treeWithOneService();
-      const tree = startTree(t, impl.command, [...impl.prefix, dir], ENV, dirname(dir));
+      const tree = startRunsvdirTree(t, impl.command, [...impl.prefix, dir], ENV, dirname(dir));
       await waitRunning(svc);
       process.kill(tree.pid, 'SIGALRM');
       const path = join(dir, '.forced-rescan');
@@ -89,7 +90,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
 
     test(`${impl.label}: TERM exits 0 and leaves runsv running (RSD-7)`, async (t) => {
       const { dir, svc } = treeWithOneService();
-      const tree = startTree(t, impl.command, [...impl.prefix, dir], ENV, dirname(dir));
+      const tree = startRunsvdirTree(t, impl.command, [...impl.prefix, dir], ENV, dirname(dir));
       const servicePid = await waitRunning(svc);
       const runsv = descendantsNamed(tree.pid, 'runsv');
       assert.equal(runsv.length, 1, `runsv processes: ${JSON.stringify(runsv)}; stderr: ${tree.stderr()}`);
@@ -101,7 +102,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
 
     test(`${impl.label}: -P puts each runsv in its own session; HUP TERMs every runsv and exits 111 (RSD-6, RSD-7)`, async (t) => {
       const { dir, svc } = treeWithOneService();
-      const tree = startTree(t, impl.command, [...impl.prefix, '-P', dir], ENV, dirname(dir));
+      const tree = startRunsvdirTree(t, impl.command, [...impl.prefix, '-P', dir], ENV, dirname(dir));
       const servicePid = await waitRunning(svc);
       const runsv = descendantsNamed(tree.pid, 'runsv');
       assert.equal(runsv.length, 1);
@@ -115,7 +116,7 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
   test('real runsvdir spawns our runsv (our bin first in PATH), real sv controls it', async (t) => {
     const { dir, svc } = treeWithOneService();
     makeService(join(dir, 'b'));
-    const tree = startTree(t, realBin('runsvdir'), [dir], { ...process.env, PATH: pathWith(OUR_BIN) }, dirname(dir));
+    const tree = startRunsvdirTree(t, realBin('runsvdir'), [dir], { ...process.env, PATH: pathWith(OUR_BIN) }, dirname(dir));
     await waitRunning(svc);
     await waitRunning(join(dir, 'b'));
     const runsv = descendants(tree.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('bin/runsv\0'));

@@ -7,16 +7,17 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
 import { packStatus } from '../../src/protocol/status.js';
-import { BODY } from '../helpers/service-dir.js';
-import { fakeSupervise, SUPERVISORS, type Tree, type TreeServiceSpec } from '../helpers/service-tree.js';
+import { type RunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
+import { BODY, type ServiceSpec } from '../helpers/service-dir.js';
+import { fakeSupervise } from '../helpers/supervise-files.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { compareSv, startTwins, type Twins } from './sv-harness.js';
 
 interface Case {
   name: string;
-  services: Record<string, TreeServiceSpec>;
+  services: Record<string, ServiceSpec>;
   /** Run on each twin before the steps. */
-  prepare?: (tree: Tree) => Promise<void> | void;
+  prepare?: (tree: RunsvTree) => Promise<void> | void;
   /** Compared in order; `status` steps check the effect. */
   steps: string[][];
   env?: (root: string) => Record<string, string | undefined>;
@@ -29,7 +30,7 @@ interface Case {
 }
 
 /** The service's start second is behind sv's, so `t`/`k` conditions wait for the restart. */
-async function agedOneSecond(tree: Tree): Promise<void> {
+async function agedOneSecond(tree: RunsvTree): Promise<void> {
   await waitFor('service older than 1 s', () => {
     const bytes = statSync(join(tree.root, 'a', 'supervise', 'status')).mtimeMs;
     return Date.now() - bytes > 1100;
@@ -45,7 +46,7 @@ after(() => {
 /** Stops 0.2 s after TERM; one process with no children, so a KILL leaves nothing behind. */
 const SLOW_TERM = "exec perl -e '$SIG{TERM} = sub { select(undef, undef, undef, 0.2); exit 0 }; sleep 1000 while 1'";
 
-const single = (extra: TreeServiceSpec = {}): Record<string, TreeServiceSpec> => ({ a: { run: BODY.stubborn, ...extra } });
+const single = (extra: ServiceSpec = {}): Record<string, ServiceSpec> => ({ a: { run: BODY.stubborn, ...extra } });
 
 const CASES: Case[] = [
   { name: 'up on a down service, -v', services: single({ down: true }), steps: [['-v', 'up', 'a'], ['status', 'a']] },
@@ -116,7 +117,7 @@ const CASES: Case[] = [
   { name: 'runsv not running: fail, ok for exit (SV-5, SV-8)', services: { stale: { unsupervised: true } }, prepare: makeStale, steps: [['up', 'stale'], ['x', 'stale'], ['-v', 'x', 'stale'], ['-w', '1', 'force-stop', 'stale'], ['check', 'stale'], ['-v', 'shutdown', 'stale']] },
 ];
 
-async function makeStale(tree: Tree): Promise<void> {
+async function makeStale(tree: RunsvTree): Promise<void> {
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const { execFileSync } = await import('node:child_process');
   mkdirSync(join(tree.root, 'stale', 'supervise'));

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { ourBin, realBin } from '../helpers/binaries.js';
-import { startTree, type TreeServiceSpec, type Supervisor, type Tree } from '../helpers/service-tree.js';
+import { type RunsvTree, startRunsvTree, type Supervisor } from '../helpers/runsv-tree.js';
+import type { ServiceSpec } from '../helpers/service-dir.js';
 
 export interface SvRun {
   stdout: string;
@@ -42,13 +43,13 @@ export function normalise(text: string, roots: readonly string[]): string {
 }
 
 export interface Twins {
-  real: Tree;
-  ours: Tree;
+  real: RunsvTree;
+  ours: RunsvTree;
   cleanup(): Promise<void>;
 }
 
-export async function startTwins(supervisor: Supervisor, services: Readonly<Record<string, TreeServiceSpec>>): Promise<Twins> {
-  const [real, ours] = await Promise.all([startTree(supervisor, services), startTree(supervisor, services)]);
+export async function startTwins(supervisor: Supervisor, services: Readonly<Record<string, ServiceSpec>>): Promise<Twins> {
+  const [real, ours] = await Promise.all([startRunsvTree(supervisor, services), startRunsvTree(supervisor, services)]);
   return { real, ours, cleanup: async () => void (await Promise.all([real.cleanup(), ours.cleanup()])) };
 }
 
@@ -65,7 +66,7 @@ export async function compareSv(
     command?: (root: string, bin: string) => string;
   } = {},
 ): Promise<{ real: SvRun; ours: SvRun }> {
-  const one = (tree: Tree, bin: string): Promise<SvRun> => {
+  const one = (tree: RunsvTree, bin: string): Promise<SvRun> => {
     const root = tree.root;
     const runOptions: RunOptions = {
       cwd: options.cwd?.(root) ?? root,

@@ -5,10 +5,11 @@ import { closeSync, constants, mkdirSync, openSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
-import { SUPERVISORS, linkAs, type TreeServiceSpec, type Tree } from '../helpers/service-tree.js';
+import { type RunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
+import { linkAs, type ServiceSpec } from '../helpers/service-dir.js';
 import { compareSv, startTwins, type Twins } from './sv-harness.js';
 
-const TREE: Record<string, TreeServiceSpec> = {
+const TREE: Record<string, ServiceSpec> = {
   plain: {},
   plaindown: { down: true },
   bothup: { log: {} },
@@ -21,7 +22,7 @@ const TREE: Record<string, TreeServiceSpec> = {
 
 const held: number[] = [];
 
-function prepare(tree: Tree, sv: string): void {
+function prepare(tree: RunsvTree, sv: string): void {
   for (const name of [...Object.keys(TREE), 'nonexist']) linkAs(join(tree.root, 'initd'), name, sv);
   for (const name of ['stale', 'short']) {
     mkdirSync(join(tree.root, name, 'supervise'));

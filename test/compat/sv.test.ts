@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
+import { installedBin } from '../helpers/installed-bin.js';
 import { packStatus } from '../../src/protocol/status.js';
-import { BODY, scriptText } from '../helpers/service-dir.js';
-import { fakeSupervise, linkAs, poke, SUPERVISORS, waitState, type Tree, type TreeServiceSpec } from '../helpers/service-tree.js';
+import { type RunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
+import { BODY, linkAs, scriptText, type ServiceSpec } from '../helpers/service-dir.js';
+import { fakeSupervise, poke, waitState } from '../helpers/supervise-files.js';
 import { compareSv, runSv, startTwins, type Twins } from './sv-harness.js';
 
 describe('sv usage and options (SV-1, SV-2)', { skip: NEEDS_RUNIT, concurrency: 4 }, () => {
@@ -72,8 +74,8 @@ describe('fatal: the current directory cannot be opened (SV-15, SV-16: 100 / 151
     const asNobody = (command: string, args: string[]) =>
       runSv('/usr/bin/chpst', ['-u', 'nobody', command, ...args], { cwd: locked, env: { SVDIR: tmpdir() } });
     const pairs: [string, string, string[]][] = [
-      [realBin('sv'), ourBin('sv'), ['s', '/x']],
-      [linkAs(links, 'real', realBin('sv')), linkAs(links, 'ours', ourBin('sv')), ['status']],
+      [realBin('sv'), installedBin('sv'), ['s', '/x']],
+      [linkAs(links, 'real', realBin('sv')), linkAs(links, 'ours', installedBin('sv')), ['status']],
     ];
     for (const [realCommand, ourCommand, args] of pairs) {
       const [real, ours] = await Promise.all([asNobody(realCommand, args), asNobody(ourCommand, args)]);
@@ -83,7 +85,7 @@ describe('fatal: the current directory cannot be opened (SV-15, SV-16: 100 / 151
   });
 });
 
-const STATUS_TREE: Record<string, TreeServiceSpec> = {
+const STATUS_TREE: Record<string, ServiceSpec> = {
   run1: {},
   down1: { down: true },
   wantup: { unsupervised: true },
@@ -107,7 +109,7 @@ const STATUS_TREE: Record<string, TreeServiceSpec> = {
 };
 
 /** Puts the services of one twin into the states their names promise. */
-async function prepare(tree: Tree, held: number[]): Promise<void> {
+async function prepare(tree: RunsvTree, held: number[]): Promise<void> {
   const at = (name: string): string => join(tree.root, name);
   poke(at('paused'), 'p');
   poke(at('termed'), 'd'); // TERM is ignored: run, want down, got TERM

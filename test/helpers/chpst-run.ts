@@ -7,7 +7,8 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ourBin, realBin } from './binaries.js';
+import { realBin } from './binaries.js';
+import { installedBin } from './installed-bin.js';
 
 export const NAMES = ['chpst', 'envdir', 'envuidgid', 'pgrphack', 'setuidgid', 'softlimit', 'setlock', 'dsetlock', 'denvdir', 'dchpst'];
 
@@ -33,7 +34,7 @@ export class ChpstPair {
     chmodSync(this.dir, 0o755); // reachable once a test has dropped to nobody
     for (const side of ['real', 'ours'] as const) {
       mkdirSync(join(this.dir, side));
-      for (const name of NAMES) symlinkSync(side === 'real' ? realBin('chpst') : ourBin('chpst'), join(this.dir, side, name));
+      for (const name of NAMES) symlinkSync(side === 'real' ? realBin('chpst') : installedBin('chpst'), join(this.dir, side, name));
     }
   }
 

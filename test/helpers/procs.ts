@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { descendantPids } from '../../src/runit/reaper.js';
 import { defer } from './cleanup.js';
 
 export interface Tracked {
@@ -96,4 +97,30 @@ export async function killProcessesIn(dir: string): Promise<number[]> {
   while (inside().some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   for (const pid of inside()) killPid(pid, 'SIGKILL');
   return found;
+}
+
+/** The pids of every live descendant of `pid`: the init's own walk of each task's children list. */
+export const descendants: (pid: number) => number[] = descendantPids;
+
+/** The parent pid of `pid` (0 once it is gone), from /proc/PID/stat. */
+export function readParent(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** The descendants of `root` whose command line starts with `argv0` (e.g. `sleep`, `runsv`). */
+export function descendantsNamed(root: number, argv0: string): number[] {
+  const named = descendants(root).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`${argv0}\0`);
+    } catch {
+      return false;
+    }
+  });
+  // A child runsv has forked but not yet exec'ed (./run, a hook) still carries runsv's argv.
+  return named.filter((pid) => !named.includes(readParent(pid)));
 }

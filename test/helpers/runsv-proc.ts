@@ -1,7 +1,7 @@
 import type { SpawnOptions } from 'node:child_process';
 import { ourBin, realBin } from './binaries.js';
 import { spawnTracked, type Tracked } from './procs.js';
-import { isSupervised, readStatus, sendControl } from './service-dir.js';
+import { isSupervised, readStatus, sendControl } from './supervise-files.js';
 import { waitFor } from './wait-for.js';
 import { defer } from './cleanup.js';
 import { join } from 'node:path';

@@ -1,65 +1,16 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+/**
+ * A runsvdir (ours or real) over a directory of services, for the runsvdir and init tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { descendantPids } from '../../src/runit/reaper.js';
-import { isAlive, killPid, killProcessesIn } from './procs.js';
-import { waitFor } from './wait-for.js';
+import { descendants, isAlive, killPid, killProcessesIn, readParent } from './procs.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
 
-/** The pids of every live descendant of `pid`: the init's own walk of each task's children list. */
-export const descendants: (pid: number) => number[] = descendantPids;
-
-function readParent(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return 0;
-  }
-}
-
-/** The descendants of `root` whose command line starts with `argv0` (e.g. `sleep`, `runsv`). */
-export function descendantsNamed(root: number, argv0: string): number[] {
-  const named = descendants(root).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`${argv0}\0`);
-    } catch {
-      return false;
-    }
-  });
-  // A child runsv has forked but not yet exec'ed (./run, a hook) still carries runsv's argv.
-  return named.filter((pid) => !named.includes(readParent(pid)));
-}
-
-/** The first line of real sv's status for a service directory (absolute path). */
-export function svStatus(serviceDir: string, sv = '/usr/bin/sv'): string {
-  try {
-    return execFileSync(sv, ['status', serviceDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    return String((error as { stdout?: string }).stdout ?? '');
-  }
-}
-
-export function svRun(args: string[], sv = '/usr/bin/sv'): string {
-  try {
-    return execFileSync(sv, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    return String((error as { stdout?: string }).stdout ?? '');
-  }
-}
-
-export async function waitRunning(serviceDir: string, timeout = 15_000): Promise<number> {
-  const line = await waitFor(`${serviceDir} to run`, () => /^run: [^:]+: \(pid (\d+)\)/.exec(svStatus(serviceDir)) ?? undefined, {
-    timeout,
-    interval: 50,
-  });
-  return Number(line[1]);
-}
-
-export interface Tree {
+export interface RunsvdirTree {
   child: ChildProcess;
   pid: number;
   stderr(): string;
@@ -75,13 +26,13 @@ export interface Tree {
  * Starts a runsvdir (ours or real) and makes sure that it and every process below it are gone
  * when the test ends: HUP (runsvdir TERMs its runsv), then KILL of any survivor by pid.
  */
-export function startTree(
+export function startRunsvdirTree(
   t: TestContext,
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   removeAfter?: string,
-): Tree {
+): RunsvdirTree {
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const pid = child.pid;

@@ -5,8 +5,7 @@
  */
 import type { SpawnOptions } from 'node:child_process';
 import { defer } from './cleanup.js';
-import { isAlive, killPid, spawnTracked, type Tracked } from './procs.js';
-import { descendants } from './runsvdir-tree.js';
+import { descendants, isAlive, killPid, spawnTracked, type Tracked } from './procs.js';
 import { waitFor } from './wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };

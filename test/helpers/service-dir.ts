@@ -1,6 +1,9 @@
-import { chmodSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+/**
+ * Service directories as tests write them: one spec shape for every helper that makes services
+ * (a lone directory, a tree of them, a tree some runsv or runsvdir then supervises).
+ */
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unpackStatus, type StatusRecord } from '../../src/protocol/status.js';
 
 /** Script bodies several tests share; what a test asserts depends on these exact bytes. */
 export const BODY = {
@@ -14,7 +17,8 @@ export const BODY = {
 
 /**
  * A service directory. Scripts are `/bin/sh` bodies (see scriptText); a missing run is
- * `exec sleep 1000`, so TERM stops the service at once.
+ * `exec sleep 1000`, so TERM stops the service at once. The last two fields say how a tree that
+ * starts one runsv per service (runsv-tree.ts) treats it; writing the directory ignores them.
  */
 export interface ServiceSpec {
   run?: string;
@@ -26,6 +30,10 @@ export interface ServiceSpec {
   log?: { run?: string; down?: boolean } | 'not-a-dir';
   /** control/<c> scripts. */
   hooks?: Readonly<Record<string, string>>;
+  /** Do not start a runsv for it. */
+  unsupervised?: boolean;
+  /** The state to wait for after start (default: run unless `down`). */
+  ready?: 'run' | 'down' | 'finish' | 'any';
 }
 
 /** The bytes of an `#!/bin/sh` script with this body. */
@@ -64,15 +72,12 @@ export function makeServices(root: string, specs: Readonly<Record<string, Servic
   for (const [name, spec] of Object.entries(specs)) makeService(join(root, name), spec);
 }
 
-/** RSV-5: a non-blocking write-open of supervise/ok succeeds iff a runsv holds it. */
-export { isServiceSupervised as isSupervised } from '../../src/client/dev-tree-status.js';
-
-export function readStatus(serviceDir: string): StatusRecord | undefined {
-  try {
-    return unpackStatus(readFileSync(join(serviceDir, 'supervise/status')));
-  } catch {
-    return undefined;
-  }
+/** A symlink named `name` in `dir` pointing at `target` (LSB mode, SV-16). */
+export function linkAs(dir: string, name: string, target: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  symlinkSync(target, path);
+  return path;
 }
 
 export function readText(path: string): string | undefined {
@@ -80,15 +85,5 @@ export function readText(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-/** Writes control bytes without blocking, as sv does (SV-8). */
-export function sendControl(serviceDir: string, bytes: string | Uint8Array): void {
-  const fd = openSync(join(serviceDir, 'supervise/control'), constants.O_WRONLY | constants.O_NONBLOCK);
-  try {
-    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
-  } finally {
-    closeSync(fd);
   }
 }

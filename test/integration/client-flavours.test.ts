@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { Client, StatusReader, type Flavour, type Status } from '../../src/index.js';
 import { isAlive, killPid } from '../helpers/procs.js';
 import { BODY, makeServices } from '../helpers/service-dir.js';
-import { poke } from '../helpers/service-tree.js';
+import { poke } from '../helpers/supervise-files.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function missing(...bins: string[]): string | false {

@@ -6,17 +6,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { Manager, ManagerError, OpError } from '../../src/index.js';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
-import { SUPERVISORS, startTree, type TreeServiceSpec } from '../helpers/service-tree.js';
+import { startRunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
+import type { ServiceSpec } from '../helpers/service-dir.js';
 
 const COUNT = 200;
 
 for (const supervisor of SUPERVISORS) {
   describe(`Manager against ${supervisor.name}`, { skip: NEEDS_RUNIT }, () => {
     test(`${COUNT} services, concurrency 8, one broken`, { timeout: 120_000 }, async () => {
-      const specs: Record<string, TreeServiceSpec> = {};
+      const specs: Record<string, ServiceSpec> = {};
       for (let i = 0; i < COUNT - 1; i++) specs[`s${String(i).padStart(3, '0')}`] = {};
       specs['broken'] = { unsupervised: true };
-      const tree = await startTree(supervisor, specs);
+      const tree = await startRunsvTree(supervisor, specs);
       try {
         const services = Object.keys(specs).map((name) => join(tree.root, name));
         const broken = join(tree.root, 'broken');
@@ -64,7 +65,7 @@ for (const supervisor of SUPERVISORS) {
     });
 
     test('per-operation timeout becomes an OpError with ERR_TIMEOUT', async () => {
-      const tree = await startTree(supervisor, { slow: {} });
+      const tree = await startRunsvTree(supervisor, { slow: {} });
       try {
         const manager = new Manager({ timeout: 200 });
         const settled = await manager.settle('wait', [join(tree.root, 'slow')], (client, signal) =>

@@ -9,16 +9,17 @@ import { describe, test } from 'node:test';
 import { Client, OpError, type Status } from '../../src/index.js';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
 import { isAlive, killPid } from '../helpers/procs.js';
+import { type RunsvTree, startRunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
 import { BODY, makeServices } from '../helpers/service-dir.js';
-import { SUPERVISORS, poke, startTree, type Tree } from '../helpers/service-tree.js';
+import { poke } from '../helpers/supervise-files.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 async function withTree(
   supervisor: (typeof SUPERVISORS)[number],
-  services: Parameters<typeof startTree>[1],
-  body: (tree: Tree) => Promise<void>,
+  services: Parameters<typeof startRunsvTree>[1],
+  body: (tree: RunsvTree) => Promise<void>,
 ): Promise<void> {
-  const tree = await startTree(supervisor, services);
+  const tree = await startRunsvTree(supervisor, services);
   try {
     await body(tree);
   } finally {

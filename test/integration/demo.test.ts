@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DevTree } from '../../src/index.js';
-import { ourBin, REPO_ROOT } from '../helpers/binaries.js';
+import { REPO_ROOT } from '../helpers/binaries.js';
 import { isAlive } from '../helpers/procs.js';
 import { descendantsOf, startScanner } from '../helpers/scanner-proc.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -23,9 +23,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const SKIP = existsSync(ourBin('runsvdir')) ? false : 'bin/runsvdir is not on this branch yet';
-
-test('npm run demo: every service runs, the web answers, logs rotate, Ctrl-C stops it all', { skip: SKIP, timeout: 90_000 }, async (t) => {
+test('npm run demo: every service runs, the web answers, logs rotate, Ctrl-C stops it all', { timeout: 90_000 }, async (t) => {
   const port = await freePort();
   const demo = startScanner(t, process.execPath, [join(REPO_ROOT, 'dist/src/demo/cli.js')], (proc) => void proc.child.kill('SIGINT'), {
     env: { ...process.env, DEMO_PORT: String(port) },

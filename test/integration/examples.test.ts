@@ -1,6 +1,6 @@
 // Every program under examples/ runs to completion (exit 0) and prints what it promises.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../helpers/binaries.js';
@@ -32,7 +32,7 @@ function processesNaming(path: string): number[] {
 
 for (const [name, expected] of EXAMPLES) {
   const file = join(REPO_ROOT, 'dist/examples', `${name}.js`);
-  test(`examples/${name}.ts`, { skip: existsSync(file) ? false : `${name}.ts is not on this branch yet`, timeout: 60_000 }, async (t) => {
+  test(`examples/${name}.ts`, { timeout: 60_000 }, async (t) => {
     const dir = makeTempDir(t);
     defer(t, () => processesNaming(dir).forEach((pid) => killPid(pid)));
     // An example that hangs is killed at cleanup by pid, with everything it started.

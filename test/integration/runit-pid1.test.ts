@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ourBin } from '../helpers/binaries.js';
-import { isAlive, killPid } from '../helpers/procs.js';
-import { descendants, svStatus } from '../helpers/runsvdir-tree.js';
+import { descendants, isAlive, killPid } from '../helpers/procs.js';
 import { makeService, writeScript } from '../helpers/service-dir.js';
+import { svStatus } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };

@@ -6,18 +6,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync } from 'no
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, ourBin } from '../helpers/binaries.js';
-import { isAlive } from '../helpers/procs.js';
-import {
-  descendants,
-  descendantsNamed,
-  pathWith,
-  makeTreeRoot,
-  startTree,
-  svRun,
-  svStatus,
-  waitRunning,
-} from '../helpers/runsvdir-tree.js';
+import { descendants, descendantsNamed, isAlive } from '../helpers/procs.js';
+import { makeTreeRoot, pathWith, startRunsvdirTree } from '../helpers/runsvdir-tree.js';
 import { makeService, writeScript } from '../helpers/service-dir.js';
+import { svRun, svStatus, waitRunning } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
@@ -30,7 +22,7 @@ const MODES = [
 for (const mode of MODES) {
   describe(`runsvdir, ${mode.label}`, { skip: NEEDS_RUNIT }, () => {
     const start = (t: TestContext, dir: string) =>
-      startTree(t, process.execPath, [ourBin('runsvdir'), ...mode.extra, dir], {
+      startRunsvdirTree(t, process.execPath, [ourBin('runsvdir'), ...mode.extra, dir], {
         ...process.env,
         PATH: pathWith('/usr/bin'),
       }, dirname(dir));
@@ -129,7 +121,7 @@ describe('runsvdir --in-process: signals', { skip: NEEDS_RUNIT }, () => {
         finish: 'echo finish ran',
         log: { run: `cat > ${root}/web.log; echo log eof >> ${root}/web.log` },
       });
-      const tree = startTree(t, process.execPath, [ourBin('runsvdir'), '--in-process', dir], process.env, root);
+      const tree = startRunsvdirTree(t, process.execPath, [ourBin('runsvdir'), '--in-process', dir], process.env, root);
       await waitFor('the first line in the log', () => readIfExists(join(root, 'web.log')) === 'started\n');
       process.kill(tree.pid, signal);
       assert.equal((await tree.exited).code, code);

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client } from '../../src/index.js';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
-import { SUPERVISORS, startTree } from '../helpers/service-tree.js';
+import { startRunsvTree, SUPERVISORS } from '../helpers/runsv-tree.js';
 import { runSv } from '../compat/sv-harness.js';
 
 for (const supervisor of SUPERVISORS) {
   describe(`sv -j under ${supervisor.name}`, { skip: NEEDS_RUNIT }, () => {
     test('status lines as JSON, errors counted in the exit code', async () => {
-      const tree = await startTree(supervisor, { web: { log: {} }, idle: { down: true } });
+      const tree = await startRunsvTree(supervisor, { web: { log: {} }, idle: { down: true } });
       try {
         const run = await runSv(ourBin('sv'), ['-j', 'status', 'web', './idle', 'nonexist'], { cwd: tree.root, env: { SVDIR: tree.root } });
         assert.equal(run.code, 1);
@@ -36,7 +36,7 @@ for (const supervisor of SUPERVISORS) {
     });
 
     test('a dead runsv is an error object', async () => {
-      const tree = await startTree(supervisor, { gone: {} });
+      const tree = await startRunsvTree(supervisor, { gone: {} });
       try {
         await new Client(join(tree.root, 'gone')).exit();
         await new Promise<void>((resolve) => tree.runsvs.get('gone')?.once('exit', () => resolve()));

@@ -1,7 +1,7 @@
 // runit's getopt rules (GEN-4).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getopt, getoptErrorLine } from '../../src/cli/getopt.js';
+import { getopt, getoptErrorLine } from '../../../src/cli/getopt.js';
 
 test('options stop at the first operand, a lone - or after --', () => {
   assert.deepEqual(getopt(['-v', 'up', '-w', '3'], 'vw:').operands, ['up', '-w', '3']);
