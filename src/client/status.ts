@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { errorCode, RunitError } from '../errors.js';
-import { SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
+import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
 import { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord } from './flavours.js';
 import { SuperviseDir } from './supervise-dir.js';
 
@@ -97,7 +97,7 @@ function normallyUp(dir: SuperviseDir): boolean {
   try {
     return dir.isNormallyUp();
   } catch (error) {
-    throw mapIoError(error, dir, 'down');
+    throw mapIoError(error, dir, SERVICE_FILE.down);
   }
 }
 
@@ -124,7 +124,7 @@ function attachLog(status: Status, dir: SuperviseDir, flavour: Flavour, options:
     if (!statSync(logDir.service).isDirectory()) return;
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
-    status.logError = mapIoError(error, dir, 'log');
+    status.logError = mapIoError(error, dir, LOG);
     return;
   }
   if (!logDir.exists() && flavour !== 'runit') return;
@@ -147,7 +147,11 @@ function probe(dir: SuperviseDir, fifo: 'ok' | 'control'): void {
  * Turns an errno error on one of `supervise/`'s files (or on another file of the service
  * directory, named as it is there) into the library's stable codes.
  */
-export function mapIoError(error: unknown, dir: SuperviseDir, file: SuperviseFileName | 'down' | 'log' | 'supervise'): RunitError {
+export function mapIoError(
+  error: unknown,
+  dir: SuperviseDir,
+  file: SuperviseFileName | typeof SERVICE_FILE.down | typeof LOG | typeof SUPERVISE,
+): RunitError {
   const service = dir.service;
   const code = errorCode(error);
   if (code === 'ENXIO') {

@@ -69,7 +69,7 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
       open(dir); // `down` appearing or vanishing changes "normally up"
       if (logService.exists()) open(logService.path(SUPERVISE));
     } catch (error) {
-      throw mapIoError(error, service, 'supervise');
+      throw mapIoError(error, service, SUPERVISE);
     }
     for (;;) {
       if (!pending && failure === undefined && !signal?.aborted) {
