@@ -11,6 +11,7 @@ import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
+import { holdDir, type HeldDir } from './held-dir.js';
 import { SuperviseFiles } from './supervise-files.js';
 import { Supervisor } from './supervisor.js';
 
@@ -34,13 +35,26 @@ function exists(path: string): boolean {
   }
 }
 
-/** RSV-3 step 2: runsv chdirs into the directory; here it must be a searchable directory. */
-function checkServiceDir(root: string): void {
+/**
+ * RSV-3 step 2: runsv chdirs into the directory; here it must be a searchable directory, which
+ * is then held (held-dir.ts) so that this Supervisor keeps acting on it whatever its path becomes.
+ */
+function holdServiceDir(path: string): HeldDir {
   try {
-    if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    accessSync(root, constants.X_OK);
+    if (!statSync(path).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(path, constants.X_OK);
+    return holdDir(path);
   } catch (error) {
     fatal('unable to change to directory', error);
+  }
+}
+
+/** The log service's directory, held as the service's is; a failure is runit's chdir failure. */
+function holdLogDir(root: string): HeldDir {
+  try {
+    return holdDir(join(root, LOG));
+  } catch (error) {
+    fatal(`unable to change directory to ./${LOG}`, error);
   }
 }
 
@@ -64,19 +78,22 @@ function makeLogPipe(): [number, number] {
 }
 
 export async function setUp(dir: string, name: string, clock: Clock, writeLine: (line: string) => void): Promise<SetUp> {
-  const root = resolve(dir);
   const warn = (text: string): void => writeLine(`runsv ${name}: warning: ${text}\n`);
   let logPipe: [number, number] | undefined;
   let effects: SystemEffects | undefined;
   const taken: SuperviseFiles[] = [];
+  const held: HeldDir[] = [];
   const release = (): void => {
     for (const files of taken.splice(0)) files.close();
     if (effects) effects.closeLogPipe();
     else if (logPipe) for (const fd of logPipe) closeFd(fd);
     logPipe = undefined;
+    for (const dirHeld of held.splice(0)) dirHeld.release();
   };
   try {
-    checkServiceDir(root);
+    const serviceDir = holdServiceDir(resolve(dir));
+    held.push(serviceDir);
+    const root = serviceDir.root;
     const isNormallyDown = exists(join(root, SERVICE_FILE.down));
     const hasLog = hasLogService(root, warn);
     if (hasLog) logPipe = makeLogPipe();
@@ -93,7 +110,9 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
     main.lock();
     let log: SuperviseFiles | undefined;
     if (hasLog) {
-      log = new SuperviseFiles(join(root, LOG), `${LOG}/` as const, warn);
+      const logDir = holdLogDir(root);
+      held.push(logDir);
+      log = new SuperviseFiles(logDir.root, `${LOG}/` as const, warn);
       taken.push(log);
       log.make();
       await log.lockWhenFree();

@@ -6,7 +6,7 @@
  * The reading side, for everyone else, is client/supervise-dir.ts.
  */
 import { closeSync, constants, mkdirSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { errorCode, errorText } from '../errors.js';
 import { MODE, NEW_SUFFIX, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
 import { flock, flockWait, LOCK_EX, LOCK_NB, mkfifo } from '../sys/index.js';
@@ -68,7 +68,9 @@ export class SuperviseFiles {
     }
     if (Buffer.byteLength(target) > MAX_LINK_TARGET) fatal(`unable to readlink ./${this.#label}${SUPERVISE}: name too long`);
     try {
-      mkdirSync(resolve(this.#root, target), MODE.superviseDir);
+      // Not path.resolve: it would fold `..` by text, where the kernel must take it from the
+      // directory itself (the root may be /proc/self/fd/N).
+      mkdirSync(target.startsWith('/') ? target : `${this.#root}/${target}`, MODE.superviseDir);
     } catch {
       // runsv ignores this result: the lock open below reports what matters
     }
