@@ -4,7 +4,8 @@
  * container stops with nothing left running.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { descendantPids, isZombie, reapOrphans } from './reaper.js';
+import { isZombie } from '../sys/proc.js';
+import { descendantPids, reapOrphans } from './reaper.js';
 
 /** The init's exit codes (docs/runit.md). */
 export const EXIT_CLEAN = 0;
