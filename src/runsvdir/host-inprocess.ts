@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
 import { SupervisorStartError } from '../runsv/index.js';
+import { asSupervisor } from './fault-wall.js';
 import type { HostedService, ServiceHost } from './scanner.js';
 
 export type StartSupervisor = (dir: string, options?: SupervisorOptions) => Promise<RunningSupervisor>;
@@ -49,7 +50,7 @@ export class InProcessHost implements ServiceHost {
     const options: SupervisorOptions = { name };
     if (this.#options.writeDiagnostic !== undefined) options.writeDiagnostic = this.#options.writeDiagnostic;
     try {
-      const started = await this.#startSupervisor(join(this.#dir, name), options);
+      const started = await asSupervisor(name, () => this.#startSupervisor(join(this.#dir, name), options));
       hosted.supervisor = started;
       if (hosted.isStopWanted) this.#guard(name, () => started.terminate());
       await started.exited;
@@ -68,7 +69,8 @@ export class InProcessHost implements ServiceHost {
 
   #guard(name: string, action: () => void): void {
     try {
-      action();
+      // What a Supervisor sets going when told to stop is its own, whoever told it.
+      asSupervisor(name, action);
     } catch (error) {
       this.#fault(name, error);
     }
