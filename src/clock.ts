@@ -27,3 +27,14 @@ export const systemClock: Clock = {
     return () => clearTimeout(timer);
   },
 };
+
+/** Wall-clock milliseconds from `clock`, to compare with file times (mtimeMs). */
+export function wallMillis(clock: Clock): number {
+  const { seconds, nanoseconds } = clock.now();
+  return seconds * 1000 + Math.floor(nanoseconds / 1e6);
+}
+
+/** Waits `millis` ms of `clock`'s time: a fake clock moves it by hand, so polls cost no real time. */
+export function sleep(clock: Clock, millis: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(millis, resolve));
+}

@@ -2,8 +2,8 @@
 import type { SpawnOptions } from 'node:child_process';
 import { killPid, spawnTracked } from '../../test/helpers/procs.js';
 import { treeOf } from './procfs.js';
+import { reapPids } from './reap.js';
 import type { Scope } from './scope.js';
-import { reapPids } from './supervise.js';
 
 export interface Finished {
   code: number | null;

@@ -7,7 +7,7 @@ import { defer } from '../../test/helpers/cleanup.js';
 import { killPid } from '../../test/helpers/procs.js';
 import { makeTempDir } from '../../test/helpers/temp-dir.js';
 import { pidsWithin } from './procfs.js';
-import { reapPids } from './supervise.js';
+import { reapPids } from './reap.js';
 
 const open = new Set<Scope>();
 

@@ -1,7 +1,7 @@
 /** Starting supervisors for a scenario, and stopping them (and only them) when it ends. */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, killPid, spawnTracked, type Tracked } from '../../test/helpers/procs.js';
+import { spawnTracked, type Tracked } from '../../test/helpers/procs.js';
 import { makeService } from '../../test/helpers/service-dir.js';
 import { isSupervised, sendControl } from '../../test/helpers/supervise-files.js';
 import { waitFor } from '../../test/helpers/wait-for.js';
@@ -16,13 +16,6 @@ export const MIN_UPTIME_MS = 1100;
 
 export function makeSleeper(dir: string): string {
   return makeService(dir, { run: SLEEPER });
-}
-
-/** Waits (bounded) until none of `pids` is alive, then KILLs what is left: pids of our own tree. */
-export async function reapPids(pids: readonly number[], graceMs: number): Promise<void> {
-  const deadline = Date.now() + graceMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(20);
-  for (const pid of pids) if (isAlive(pid)) killPid(pid, 'SIGKILL');
 }
 
 /**

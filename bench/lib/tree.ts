@@ -10,8 +10,8 @@ import { spawnTracked, type Tracked } from '../../test/helpers/procs.js';
 import { readStatus } from '../../test/helpers/supervise-files.js';
 import type { Impl } from './impl.js';
 import { treeOf } from './procfs.js';
+import { reapPids } from './reap.js';
 import type { Scope } from './scope.js';
-import { reapPids } from './supervise.js';
 
 export type TreeMode = 'default' | 'in-process' | 'runsv-loop';
 

@@ -1,8 +1,9 @@
 /** What DevTree needs to know about processes and supervisors, read from /proc and supervise/. */
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { RunitError } from '../errors.js';
+import { isLive } from '../sys/proc.js';
 import { Client } from './client.js';
-import type { Status } from './status.js';
+import { mapIoError, type Status } from './status.js';
+import { SuperviseDir } from './supervise-dir.js';
 
 export interface DevServiceStatus {
   name: string;
@@ -21,28 +22,33 @@ export function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    return !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
+  return isLive(pid);
 }
 
 /** runit's test: a non-blocking write-open of supervise/ok succeeds only while runsv holds it. */
 export function isServiceSupervised(dir: string): boolean {
+  const supervise = new SuperviseDir(dir);
   try {
-    closeSync(openSync(join(dir, 'supervise/ok'), constants.O_WRONLY | constants.O_NONBLOCK));
+    supervise.probe('ok');
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    const mapped = mapIoError(error, supervise, 'ok');
+    if (isNotSupervised(mapped)) return false;
+    throw mapped;
   }
 }
 
 export async function readServiceStatus(name: string, dir: string, isEnabled: boolean): Promise<DevServiceStatus> {
   try {
     return { name, dir, isEnabled, isSupervised: true, status: await new Client(dir).status() };
-  } catch {
+  } catch (error) {
     // Not supervised (yet, or any more): Client.status() refuses a record no supervisor holds.
-    return { name, dir, isEnabled, isSupervised: false, status: undefined };
+    if (isNotSupervised(error)) return { name, dir, isEnabled, isSupervised: false, status: undefined };
+    throw error;
   }
+}
+
+/** No supervise/ files (ENOENT) or no supervisor reading them (ENXIO); anything else is a fault. */
+function isNotSupervised(error: unknown): boolean {
+  return error instanceof RunitError && (error.code === 'ERR_NOT_SUPERVISED' || error.code === 'ERR_RUNSV_NOT_RUNNING');
 }

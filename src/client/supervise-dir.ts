@@ -50,16 +50,6 @@ export class SuperviseDir {
     closeSync(openSync(this.file(fifo), WRITE_OPEN));
   }
 
-  /** `probe('ok')` as a boolean: whether a supervisor holds this directory now. */
-  isSupervised(): boolean {
-    try {
-      this.probe('ok');
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /**
    * Reads the status record with one read(2) of up to `buffer.length` bytes, as sv does (SV-5).
    * Returns the byte count; the caller decides whether it is a valid size.

@@ -1,38 +1,26 @@
 /**
- * runit [-p] [-s stagedir] [-g seconds] [dir]: the container init. Stage 1 once, stage 2 (the
- * service tree `dir`, hosted in this process, or the stage-2 script), stage 3 on the way out;
- * PID-1 duties throughout: reap orphans, stop everything in order on TERM/INT/HUP.
+ * runit [-p] [-s stagedir] [-g seconds] [dir]: the container init. The stages are init.ts's; here
+ * the process becomes an init (subreaper, reaper, fault wall, stop signals), and the outcome
+ * becomes the exit code.
  */
-import { statSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { errorText } from '../errors.js';
-import { holdYoungGeneration, installFaultWall, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
+import { installFaultWall } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
+import { runInit, stageTwoServiceDir, StopRequest, type InitOptions, type InitOutcome } from './init.js';
 import { startReaper } from './reaper.js';
-import { EXIT_CLEAN, EXIT_FATAL, EXIT_KILLED, EXIT_STAGE_FAILED, EXIT_USAGE, stopDescendants } from './shutdown.js';
-import {
-  DEFAULT_STAGE_DIR,
-  hasStage,
-  isStageOneFailed,
-  isStageTwoRestarted,
-  stagePath,
-  startStage,
-  type StageResult,
-} from './stages.js';
+import { DEFAULT_STAGE_DIR } from './stages.js';
+
+/** The init's exit codes (docs/runit.md). */
+const EXIT_CLEAN = 0;
+const EXIT_KILLED = 1;
+const EXIT_STAGE_FAILED = 2;
+const EXIT_USAGE = 100;
+const EXIT_FATAL = 111;
 
 const DEFAULT_GRACE_SECONDS = 7;
-const DEFAULT_SERVICE_DIR = '/etc/service';
-const say = (text: string): void => writeStderr(`- runit: ${text}\n`);
 const warn = (text: string): void => writeStderr(`runit: warning: ${text}\n`);
-
-interface InitOptions {
-  stageDir: string;
-  graceMillis: number;
-  isInProcess: boolean;
-  /** The tree to host for stage 2, or undefined to run the stage-2 script. */
-  serviceDir: string | undefined;
-}
 
 function parseOptions(args: readonly string[]): InitOptions {
   const name = programName(invokedAs());
@@ -59,11 +47,13 @@ function parseOptions(args: readonly string[]): InitOptions {
   }
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0 || parsed.operands.length > 1) usage();
   options.graceMillis = graceSeconds * 1000;
-  // Without a dir and without a stage-2 script, stage 2 is the tree of /etc/service.
-  if (options.serviceDir === undefined && !hasStage(stagePath(options.stageDir, 2))) {
-    options.serviceDir = DEFAULT_SERVICE_DIR;
-  }
+  options.serviceDir = stageTwoServiceDir(options.stageDir, options.serviceDir);
   return options;
+}
+
+function exitCode(outcome: InitOutcome): number {
+  if (outcome.isFatal) return EXIT_FATAL;
+  return outcome.isStageFailed ? EXIT_STAGE_FAILED : outcome.killed > 0 ? EXIT_KILLED : EXIT_CLEAN;
 }
 
 export async function main(args: readonly string[]): Promise<void> {
@@ -79,110 +69,8 @@ export async function main(args: readonly string[]): Promise<void> {
   installFaultWall(warn);
   startReaper();
   // PID 1 ignores every signal it has no handler for: these are the ways to stop the init.
-  let requestStop: (signal: NodeJS.Signals) => void = () => {};
-  const stopRequested = new Promise<NodeJS.Signals>((resolve) => (requestStop = resolve));
-  let stopSignal: NodeJS.Signals | undefined;
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      stopSignal ??= signal;
-      requestStop(signal);
-    });
-  }
-
-  let isStageFailed = false;
-  let killedCount = 0;
-  const stage1 = await runOnceStage(stagePath(options.stageDir, 1), stopRequested, options.graceMillis);
-  // A stage 1 that a stop request interrupted has not failed; stage 2 is skipped all the same.
-  if (stage1 !== undefined && stopSignal === undefined && isStageOneFailed(stage1.result)) isStageFailed = true;
-  killedCount += stage1?.killed ?? 0;
-  if (!isStageFailed && stopSignal === undefined) {
-    const result = await runStageTwo(options, stopRequested, () => stopSignal !== undefined);
-    if (result === undefined) process.exit(EXIT_FATAL);
-    killedCount += result;
-  }
-  // A hosted tree is down by now: stop the stragglers before stage 3. A stage-2 script's services
-  // are still up, and stage 3 is where runit expects them to be stopped (sv force-stop ...).
-  const isTree = options.serviceDir !== undefined;
-  if (isTree) killedCount += await stopDescendants(options.graceMillis);
-  const stage3 = await runOnceStage(stagePath(options.stageDir, 3), undefined, options.graceMillis);
-  if (stage3 !== undefined && stage3.result.code !== 0) isStageFailed = true;
-  const left = await stopDescendants(isTree ? 1000 : options.graceMillis);
-  if (!isTree) killedCount += left;
-  say(`exit: ${stopSignal === undefined ? 'stage 2 ended' : `received ${stopSignal}`}.`);
-  process.exit(isStageFailed ? EXIT_STAGE_FAILED : killedCount > 0 ? EXIT_KILLED : EXIT_CLEAN);
-}
-
-/** Runs stage 1 or 3 to its end; a stop request TERMs it (KILL after the grace period). */
-async function runOnceStage(
-  path: string,
-  stopRequested: Promise<NodeJS.Signals> | undefined,
-  graceMillis: number,
-): Promise<{ result: StageResult; killed: number } | undefined> {
-  if (!hasStage(path)) return undefined;
-  say(`enter stage: ${path}`);
-  const stage = startStage(path);
-  let killed = 0;
-  void stopRequested?.then(() => {
-    stage.child.kill('SIGTERM');
-    setTimeout(() => {
-      if (stage.child.exitCode === null && stage.child.signalCode === null) {
-        killed = 1;
-        stage.child.kill('SIGKILL');
-      }
-    }, graceMillis).unref();
-  });
-  const result = await stage.done;
-  say(`leave stage: ${path}`);
-  return { result, killed };
-}
-
-/** Stage 2 until a stop request: returns how many services were KILLed, undefined if fatal. */
-async function runStageTwo(
-  options: InitOptions,
-  stopRequested: Promise<NodeJS.Signals>,
-  isStopping: () => boolean,
-): Promise<number | undefined> {
-  const dir = options.serviceDir;
-  if (dir === undefined) return runStageTwoScript(options, stopRequested, isStopping);
-  try {
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
-  } catch (error) {
-    writeStderr(`runit: fatal: unable to open service directory ${dir}: ${errorText(error)}\n`);
-    return undefined;
-  }
-  const startSupervisor = options.isInProcess ? await loadStartSupervisor() : undefined;
-  if (startSupervisor !== undefined) holdYoungGeneration();
-  say(`enter stage: 2 (${dir}${startSupervisor === undefined ? ', one runsv per service' : ''})`);
-  const tree = new ServiceTree(dir, {
-    startSupervisor,
-    // As runit's own stage 2 (`runsvdir -P`): each runsv leads a session of its own, so a
-    // terminal's INT or HUP reaches the init alone, which then stops the tree in order.
-    isNewSession: startSupervisor === undefined,
-    warn: (text) => writeStderr(`runsvdir ${dir}: warning: ${text}\n`),
-    fatal: (text) => writeStderr(`runsvdir ${dir}: fatal: ${text}\n`),
-    writeDiagnostic: writeStderr,
-  });
-  tree.start();
-  const signal = await stopRequested;
-  say(`received ${signal}: stopping services, grace period ${options.graceMillis / 1000} s`);
-  const { killed } = await tree.shutdown(options.graceMillis);
-  for (const name of killed) warn(`killed at the grace period: ${name}`);
-  say('leave stage: 2');
-  return killed.length;
-}
-
-/** runit's classic stage 2: the script, run again when it exits 111 or crashes. */
-async function runStageTwoScript(
-  options: InitOptions,
-  stopRequested: Promise<NodeJS.Signals>,
-  isStopping: () => boolean,
-): Promise<number> {
-  const path = stagePath(options.stageDir, 2);
-  for (;;) {
-    const outcome = await runOnceStage(path, stopRequested, options.graceMillis);
-    if (outcome === undefined) return 0;
-    if (isStopping() || !isStageTwoRestarted(outcome.result)) return outcome.killed;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    if (isStopping()) return 0;
-  }
+  const stop = new StopRequest();
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.request(signal));
+  const outcome = await runInit(options, stop, { writeLine: writeStderr });
+  process.exit(exitCode(outcome));
 }

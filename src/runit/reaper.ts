@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isLibuvChild } from '../sys/spawned.js';
 import { WNOHANG, waitpid } from '../sys/index.js';
+import { isZombie } from '../sys/proc.js';
 
 /** Our direct children, from every thread's `children` list (procfs, CONFIG_PROC_CHILDREN). */
 export function childPids(pid: number | 'self' = 'self'): number[] {
@@ -38,16 +39,6 @@ export function descendantPids(root: number | 'self' = 'self'): number[] {
     queue.push(...childPids(pid));
   }
   return found;
-}
-
-/** Whether a process is a zombie (state Z), read after the last `)` of its comm. */
-export function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** Waits for every zombie child that libuv does not own; returns how many were reaped. */

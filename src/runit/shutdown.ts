@@ -3,15 +3,9 @@
  * that double-forked, stragglers of stage scripts) is sent TERM, then KILL, and reaped, so a
  * container stops with nothing left running.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { descendantPids, isZombie, reapOrphans } from './reaper.js';
-
-/** The init's exit codes (docs/runit.md). */
-export const EXIT_CLEAN = 0;
-export const EXIT_KILLED = 1;
-export const EXIT_STAGE_FAILED = 2;
-export const EXIT_USAGE = 100;
-export const EXIT_FATAL = 111;
+import { sleep, systemClock, type Clock } from '../clock.js';
+import { isZombie } from '../sys/proc.js';
+import { descendantPids, reapOrphans } from './reaper.js';
 
 function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
   for (const pid of pids) {
@@ -27,24 +21,24 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
  * TERM (and CONT, for stopped ones) to every descendant, KILL at the deadline; returns how many
  * had to be KILLed. Zombies are reaped on the way (libuv's own children reap themselves).
  */
-export async function stopDescendants(graceMillis: number): Promise<number> {
+export async function stopDescendants(graceMillis: number, clock: Clock = systemClock): Promise<number> {
   const first = descendantPids();
   if (first.length === 0) return 0;
   signalAll(first, 'SIGTERM');
   signalAll(first, 'SIGCONT');
-  const deadline = Date.now() + graceMillis;
-  while (Date.now() < deadline) {
+  const deadline = clock.monotonicMillis() + graceMillis;
+  while (clock.monotonicMillis() < deadline) {
     reapOrphans();
     // Done once every one is gone, zombies included: stage 3 must not see them in /proc.
     if (descendantPids().length === 0) return 0;
-    await sleep(20);
+    await sleep(clock, 20);
   }
   const left = liveDescendants();
   signalAll(left, 'SIGKILL');
-  const reapDeadline = Date.now() + 2000;
-  while (Date.now() < reapDeadline && descendantPids().length > 0) {
+  const reapDeadline = clock.monotonicMillis() + 2000;
+  while (clock.monotonicMillis() < reapDeadline && descendantPids().length > 0) {
     reapOrphans();
-    await sleep(20);
+    await sleep(clock, 20);
   }
   return left.length;
 }

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
 import { SupervisorStartError } from '../runsv/index.js';
+import { asSupervisor } from './fault-wall.js';
 import type { HostedService, ServiceHost } from './scanner.js';
 
 export type StartSupervisor = (dir: string, options: SupervisorOptions) => Promise<RunningSupervisor>;
@@ -48,7 +49,7 @@ export class InProcessSupervisors implements ServiceHost {
     const { name } = hosted;
     const options: SupervisorOptions = { name, writeDiagnostic: this.#options.writeDiagnostic };
     try {
-      const started = await this.#startSupervisor(join(this.#dir, name), options);
+      const started = await asSupervisor(name, () => this.#startSupervisor(join(this.#dir, name), options));
       hosted.supervisor = started;
       if (hosted.isStopWanted) this.#guard(name, () => started.terminate());
       await started.exited;
@@ -67,7 +68,8 @@ export class InProcessSupervisors implements ServiceHost {
 
   #guard(name: string, action: () => void): void {
     try {
-      action();
+      // What a Supervisor sets going when told to stop is its own, whoever told it.
+      asSupervisor(name, action);
     } catch (error) {
       this.#fault(name, error);
     }

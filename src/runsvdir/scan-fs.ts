@@ -66,9 +66,9 @@ export function readServiceEntries(dir: string, warn: (text: string) => void): S
 /** How long a directory without `run` counts as still being written. */
 export const HALF_WRITTEN_MS = 5000;
 
-/** A service directory that has no `run` yet and changed moments ago (beyond runit). */
-export function isHalfWritten(entry: ServiceEntry): boolean {
-  if (Date.now() - entry.stats.mtimeMs >= HALF_WRITTEN_MS) return false;
+/** A service directory that has no `run` yet and changed moments before `nowMillis` (beyond runit). */
+export function isHalfWritten(entry: ServiceEntry, nowMillis: number): boolean {
+  if (nowMillis - entry.stats.mtimeMs >= HALF_WRITTEN_MS) return false;
   try {
     statSync(join(entry.path, 'run'));
     return false;

@@ -4,7 +4,7 @@
  * process, or a Supervisor in this process) is the host's business.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { systemClock, type Clock } from '../clock.js';
+import { sleep, systemClock, wallMillis, type Clock } from '../clock.js';
 import { readServiceEntries, type ServiceEntry, isHalfWritten, statDir, writeForcedRescan } from './scan-fs.js';
 
 /** One hosted supervisor, as the scanner sees it. */
@@ -156,8 +156,8 @@ export class Scanner {
     this.#wantForced = false;
     // Changes made in the same second as the scan could be missed by the mtime test: look again
     // a second later (RSD-4). A forced rescan and an fs.watch event skip this.
-    if (!isForced && !isWatchScan && Date.now() <= Math.floor(stat.mtimeMs / 1000) * 1000 + 999) {
-      await new Promise<void>((resolve) => this.#clock.setTimer(1000, resolve));
+    if (!isForced && !isWatchScan && wallMillis(this.#clock) <= Math.floor(stat.mtimeMs / 1000) * 1000 + 999) {
+      await sleep(this.#clock, 1000);
       if (this.#isClosed) return;
     }
     this.#scan();
@@ -206,7 +206,7 @@ export class Scanner {
   #startKnown(known: Known, entry: ServiceEntry): void {
     // Beyond runit: a directory still being written (no run yet, changed moments ago) waits for
     // the next scan instead of getting a supervisor that would miss its log/ (retried, not lost).
-    if (!known.hasStarted && isHalfWritten(entry)) {
+    if (!known.hasStarted && isHalfWritten(entry, wallMillis(this.#clock))) {
       this.#wantCheck = true;
       return;
     }

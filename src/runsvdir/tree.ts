@@ -3,6 +3,7 @@
  * (--in-process) and the runit init use. Lives here so runit/ reaches it through
  * runsvdir/index.ts without importing runsvdir's cli.
  */
+import { systemClock, type Clock } from '../clock.js';
 import { InProcessSupervisors, type StartSupervisor } from './in-process-supervisors.js';
 import { RunsvProcesses } from './runsv-processes.js';
 import { Scanner, type HostedService, type ServiceHost } from './scanner.js';
@@ -24,6 +25,8 @@ export interface TreeOptions {
   program?: string;
   /** See ScannerOptions.onChecked. */
   onChecked?: () => void;
+  /** The scanner's and the shutdown's time (tests pass a fake). */
+  clock?: Clock;
 }
 
 export interface ShutdownResult {
@@ -35,9 +38,11 @@ export class ServiceTree {
   readonly scanner: Scanner;
   readonly host: ServiceHost & { running(): HostedService[] };
   readonly isInProcess: boolean;
+  readonly #clock: Clock;
 
   constructor(dir: string, options: TreeOptions) {
     const warn = options.warn ?? (() => {});
+    this.#clock = options.clock ?? systemClock;
     this.isInProcess = options.startSupervisor !== undefined;
     if (options.startSupervisor !== undefined) {
       this.host = new InProcessSupervisors(dir, options.startSupervisor, { warn, writeDiagnostic: options.writeDiagnostic });
@@ -49,7 +54,11 @@ export class ServiceTree {
       if (options.program !== undefined) hostOptions.program = options.program;
       this.host = new RunsvProcesses(dir, hostOptions);
     }
-    const scannerOptions: ConstructorParameters<typeof Scanner>[2] = { warn, watch: options.watch ?? true };
+    const scannerOptions: ConstructorParameters<typeof Scanner>[2] = {
+      warn,
+      watch: options.watch ?? true,
+      clock: this.#clock,
+    };
     if (options.onChecked !== undefined) scannerOptions.onChecked = options.onChecked;
     this.scanner = new Scanner(dir, this.host, scannerOptions);
   }
@@ -73,7 +82,7 @@ export class ServiceTree {
     this.scanner.close();
     const running = this.host.running();
     for (const service of running) service.stop();
-    const isAllEnded = await settleWithin(Promise.all(running.map((service) => service.ended)), graceMs);
+    const isAllEnded = await settleWithin(this.#clock, Promise.all(running.map((service) => service.ended)), graceMs);
     const killed: string[] = [];
     if (!isAllEnded) {
       for (const service of this.host.running()) {
@@ -81,16 +90,16 @@ export class ServiceTree {
         service.kill();
       }
       // After KILL the supervisors see their children reaped and finish their exit sequence.
-      await settleWithin(Promise.all(running.map((service) => service.ended)), 5000);
+      await settleWithin(this.#clock, Promise.all(running.map((service) => service.ended)), 5000);
     }
     return { killed };
   }
 }
 
-async function settleWithin(promise: Promise<unknown>, millis: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), millis)));
+async function settleWithin(clock: Clock, promise: Promise<unknown>, millis: number): Promise<boolean> {
+  let cancel: () => void = () => {};
+  const timeout = new Promise<boolean>((resolve) => (cancel = clock.setTimer(millis, () => resolve(false))));
   const result = await Promise.race([promise.then(() => true), timeout]);
-  clearTimeout(timer);
+  cancel();
   return result;
 }

@@ -1,5 +1,6 @@
-// The scanner with a fake host (RSD-2, RSD-5): what counts as a service, identity by
-// (dev,inode), removal, restart of an ended supervisor; and the in-process host's fault walls.
+// The scanner with a fake host on a fake clock (RSD-2, RSD-5): what counts as a service,
+// identity by (dev,inode), removal, restart of an ended supervisor; and the in-process host's
+// fault walls.
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,9 @@ import { test } from 'node:test';
 import type { RunningSupervisor } from '../../../src/runsv/index.js';
 import { SupervisorStartError } from '../../../src/runsv/index.js';
 import { InProcessSupervisors } from '../../../src/runsvdir/in-process-supervisors.js';
+import { HALF_WRITTEN_MS } from '../../../src/runsvdir/scan-fs.js';
 import { MAX_SERVICES, Scanner, type HostedService, type ServiceHost } from '../../../src/runsvdir/scanner.js';
+import { FakeClock, settle } from '../../helpers/fake-clock.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -22,14 +25,31 @@ class FakeHost implements ServiceHost {
   }
 }
 
-/** A started scanner over `dir` with a fake host, closed when the test ends. */
-function startScanner(t: { after(fn: () => void): void }, dir: string, watch: boolean) {
+/**
+ * A started scanner over `dir` with a fake host, closed when the test ends. Its clock starts at
+ * the real wall time, so the directory's real mtimes compare as they would; then only the test
+ * moves it. No fs.watch: each pick-up below is the scanner's own timing.
+ */
+function startScanner(t: { after(fn: () => void): void }, dir: string) {
   const warnings: string[] = [];
   const host = new FakeHost();
-  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch });
+  const clock = new FakeClock(Date.now());
+  const scanner = new Scanner(dir, host, { warn: (text) => warnings.push(text), watch: false, clock });
   t.after(() => scanner.close());
   scanner.start();
-  return { host, warnings, scanner };
+  const startMillis = clock.monotonicMillis();
+  /** Moves fake time in small steps until `condition` holds; fails after `limitMillis` of it. */
+  const advanceUntil = async (what: string, condition: () => boolean, limitMillis = 15_000): Promise<void> => {
+    const deadline = clock.monotonicMillis() + limitMillis;
+    for (;;) {
+      await settle();
+      if (condition()) return;
+      if (clock.monotonicMillis() >= deadline) assert.fail(`${what}: not within ${limitMillis} ms of scanner time`);
+      clock.advance(50);
+    }
+  };
+  const elapsed = (): number => clock.monotonicMillis() - startMillis;
+  return { host, warnings, scanner, advanceUntil, elapsed };
 }
 
 function service(dir: string, name: string): void {
@@ -44,8 +64,8 @@ test('dot names, files and dangling links are skipped; a symlink to a service sh
   writeFileSync(join(dir, 'file'), '');
   symlinkSync('a', join(dir, 'alias'));
   symlinkSync('nowhere', join(dir, 'dang'));
-  const { host, warnings } = startScanner(t, dir, false);
-  await waitFor('the first scan', () => host.started.length > 0);
+  const { host, warnings, advanceUntil } = startScanner(t, dir);
+  await advanceUntil('the first scan', () => host.started.length > 0);
   assert.equal(host.started.length, 1);
   assert.ok(['a', 'alias'].includes(host.started[0]!));
   assert.ok(warnings.includes('unable to stat dang: file does not exist'));
@@ -56,35 +76,40 @@ test('a rename keeps the supervisor; removal stops it; an ended one is started a
   const outside = makeTempDir(t);
   service(dir, 'a');
   service(dir, 'b');
-  const { host, scanner } = startScanner(t, dir, true);
-  await waitFor('two services', () => host.started.length === 2);
+  const { host, scanner, advanceUntil } = startScanner(t, dir);
+  await advanceUntil('two services', () => host.started.length === 2);
   renameSync(join(dir, 'a'), join(dir, 'a2'));
   renameSync(join(dir, 'b'), join(outside, 'b'));
-  await waitFor('b to be stopped', () => host.stopped.includes('b'), { timeout: 15_000 });
+  await advanceUntil('b to be stopped', () => host.stopped.includes('b'));
   assert.deepEqual(host.started.sort(), ['a', 'b'], 'the renamed dir kept its supervisor');
   assert.deepEqual(scanner.names(), ['a2']);
   host.ends.get('a')?.();
-  await waitFor('a restarted under its new name', () => host.started.includes('a2'), { timeout: 15_000 });
+  await advanceUntil('a restarted under its new name', () => host.started.includes('a2'));
 });
 
 test('a dir without run is started once run appears, or once it has been still for 5 s', async (t) => {
   const dir = makeTempDir(t);
   mkdirSync(join(dir, 'late'));
+  mkdirSync(join(dir, 'still'));
   mkdirSync(join(dir, 'old'));
   const longAgo = new Date(Date.now() - 60_000);
   utimesSync(join(dir, 'old'), longAgo, longAgo);
-  const { host } = startScanner(t, dir, true);
-  await waitFor('the old dir to be started as runit would', () => host.started.includes('old'));
-  assert.equal(host.started.includes('late'), false);
+  const { host, advanceUntil, elapsed } = startScanner(t, dir);
+  await advanceUntil('the old dir to be started as runit would', () => host.started.includes('old'));
+  assert.deepEqual(host.started, ['old']);
   writeFileSync(join(dir, 'late', 'run'), '#!/bin/sh\n');
-  await waitFor('late to be started', () => host.started.includes('late'), { timeout: 15_000 });
+  await advanceUntil('late to be started', () => host.started.includes('late'));
+  assert.ok(elapsed() < HALF_WRITTEN_MS, `late waited for its run, not for the 5 s (${elapsed()} ms)`);
+  assert.equal(host.started.includes('still'), false);
+  await advanceUntil('still to be started after 5 s', () => host.started.includes('still'));
+  assert.ok(elapsed() >= HALF_WRITTEN_MS, `still was started after ${elapsed()} ms`);
 });
 
 test('at most 1000 services, with one warning per scan for the rest (RSD-2)', async (t) => {
   const dir = makeTempDir(t);
   for (let i = 0; i <= MAX_SERVICES; i++) service(dir, `s${String(i).padStart(4, '0')}`);
-  const { host, warnings } = startScanner(t, dir, false);
-  await waitFor('the first scan', () => host.started.length > 0);
+  const { host, warnings, advanceUntil } = startScanner(t, dir);
+  await advanceUntil('the first scan', () => host.started.length > 0);
   assert.equal(host.started.length, MAX_SERVICES);
   assert.equal(warnings.filter((text) => text.endsWith(': too many services.')).length, 1);
   assert.match(warnings[0]!, /^unable to start runsv s\d{4}: too many services\.$/);

@@ -1,0 +1,187 @@
+/**
+ * The init's stage sequence, as a library: stage 1 once, stage 2 (the service tree `dir`, hosted
+ * in this process, or the stage-2 script) until a stop request, stage 3 on the way out, with the
+ * stragglers stopped in between. The process itself (signals, subreaper, reaper, exit code) is
+ * the CLI's: here a stop request is a promise, and the outcome is returned, not exited with.
+ */
+import { statSync } from 'node:fs';
+import { sleep, systemClock, type Clock } from '../clock.js';
+import { errorText } from '../errors.js';
+import { holdYoungGeneration, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
+import { stopDescendants } from './shutdown.js';
+import { hasStage, isStageOneFailed, isStageTwoRestarted, stagePath, startStage, type StageResult } from './stages.js';
+
+export const DEFAULT_SERVICE_DIR = '/etc/service';
+
+export interface InitOptions {
+  stageDir: string;
+  graceMillis: number;
+  isInProcess: boolean;
+  /** The tree to host for stage 2; undefined runs the stage-2 script, or /etc/service without one. */
+  serviceDir: string | undefined;
+}
+
+export interface InitIo {
+  /** One whole line of the init's (or its runsvdir's) own, newline included. */
+  writeLine: (line: string) => void;
+  clock?: Clock;
+}
+
+/** The first of TERM, INT or HUP: how the init is told to stop. */
+export class StopRequest {
+  signal: NodeJS.Signals | undefined;
+  readonly requested: Promise<NodeJS.Signals>;
+  #resolve: (signal: NodeJS.Signals) => void = () => {};
+
+  constructor() {
+    this.requested = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  request(signal: NodeJS.Signals): void {
+    this.signal ??= signal;
+    this.#resolve(signal);
+  }
+}
+
+export type InitOutcome =
+  /** Stage 2's service directory could not be opened: the init stops at once. */
+  | { isFatal: true }
+  | {
+      isFatal: false;
+      /** Stage 1 crashed or exited 100, or stage 3 exited non-zero. */
+      isStageFailed: boolean;
+      /** Processes that had to be KILLed at a grace period. */
+      killed: number;
+    };
+
+/** Without a dir and without a stage-2 script, stage 2 is the tree of /etc/service. */
+export function stageTwoServiceDir(stageDir: string, serviceDir: string | undefined): string | undefined {
+  if (serviceDir === undefined && !hasStage(stagePath(stageDir, 2))) return DEFAULT_SERVICE_DIR;
+  return serviceDir;
+}
+
+export async function runInit(options: InitOptions, stop: StopRequest, io: InitIo): Promise<InitOutcome> {
+  const init = new Init(options, stop, io.writeLine, io.clock ?? systemClock);
+  return init.run();
+}
+
+class Init {
+  readonly #options: InitOptions;
+  readonly #stop: StopRequest;
+  readonly #writeLine: (line: string) => void;
+  readonly #clock: Clock;
+
+  constructor(options: InitOptions, stop: StopRequest, writeLine: (line: string) => void, clock: Clock) {
+    this.#options = options;
+    this.#stop = stop;
+    this.#writeLine = writeLine;
+    this.#clock = clock;
+  }
+
+  #say(text: string): void {
+    this.#writeLine(`- runit: ${text}\n`);
+  }
+
+  #warn(text: string): void {
+    this.#writeLine(`runit: warning: ${text}\n`);
+  }
+
+  async run(): Promise<InitOutcome> {
+    const { stageDir, graceMillis } = this.#options;
+    let isStageFailed = false;
+    let killed = 0;
+    const stage1 = await this.#runOnceStage(stagePath(stageDir, 1), this.#stop.requested);
+    // A stage 1 that a stop request interrupted has not failed; stage 2 is skipped all the same.
+    if (stage1 !== undefined && this.#stop.signal === undefined && isStageOneFailed(stage1.result)) isStageFailed = true;
+    killed += stage1?.killed ?? 0;
+    if (!isStageFailed && this.#stop.signal === undefined) {
+      const result = await this.#runStageTwo();
+      if (result === undefined) return { isFatal: true };
+      killed += result;
+    }
+    // A hosted tree is down by now: stop the stragglers before stage 3. A stage-2 script's services
+    // are still up, and stage 3 is where runit expects them to be stopped (sv force-stop ...).
+    const isTree = this.#options.serviceDir !== undefined;
+    if (isTree) killed += await stopDescendants(graceMillis, this.#clock);
+    const stage3 = await this.#runOnceStage(stagePath(stageDir, 3), undefined);
+    if (stage3 !== undefined && stage3.result.code !== 0) isStageFailed = true;
+    const left = await stopDescendants(isTree ? 1000 : graceMillis, this.#clock);
+    if (!isTree) killed += left;
+    const signal = this.#stop.signal;
+    this.#say(`exit: ${signal === undefined ? 'stage 2 ended' : `received ${signal}`}.`);
+    return { isFatal: false, isStageFailed, killed };
+  }
+
+  /** Runs stage 1 or 3 to its end; a stop request TERMs it (KILL after the grace period). */
+  async #runOnceStage(
+    path: string,
+    stopRequested: Promise<NodeJS.Signals> | undefined,
+  ): Promise<{ result: StageResult; killed: number } | undefined> {
+    if (!hasStage(path)) return undefined;
+    this.#say(`enter stage: ${path}`);
+    const stage = startStage(path);
+    let killed = 0;
+    let isDone = false;
+    let cancelKill: () => void = () => {};
+    void stopRequested?.then(() => {
+      if (isDone) return;
+      stage.child.kill('SIGTERM');
+      cancelKill = this.#clock.setTimer(this.#options.graceMillis, () => {
+        if (stage.child.exitCode === null && stage.child.signalCode === null) {
+          killed = 1;
+          stage.child.kill('SIGKILL');
+        }
+      });
+    });
+    const result = await stage.done;
+    // The TERM and KILL are for this run of the stage only: once it has ended, nothing lingers.
+    isDone = true;
+    cancelKill();
+    this.#say(`leave stage: ${path}`);
+    return { result, killed };
+  }
+
+  /** Stage 2 until a stop request: returns how many services were KILLed, undefined if fatal. */
+  async #runStageTwo(): Promise<number | undefined> {
+    const dir = this.#options.serviceDir;
+    if (dir === undefined) return this.#runStageTwoScript();
+    try {
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    } catch (error) {
+      this.#writeLine(`runit: fatal: unable to open service directory ${dir}: ${errorText(error)}\n`);
+      return undefined;
+    }
+    const startSupervisor = this.#options.isInProcess ? await loadStartSupervisor() : undefined;
+    if (startSupervisor !== undefined) holdYoungGeneration();
+    this.#say(`enter stage: 2 (${dir}${startSupervisor === undefined ? ', one runsv per service' : ''})`);
+    const tree = new ServiceTree(dir, {
+      startSupervisor,
+      // As runit's own stage 2 (`runsvdir -P`): each runsv leads a session of its own, so a
+      // terminal's INT or HUP reaches the init alone, which then stops the tree in order.
+      isNewSession: startSupervisor === undefined,
+      warn: (text) => this.#writeLine(`runsvdir ${dir}: warning: ${text}\n`),
+      fatal: (text) => this.#writeLine(`runsvdir ${dir}: fatal: ${text}\n`),
+      writeDiagnostic: this.#writeLine,
+      clock: this.#clock,
+    });
+    tree.start();
+    const signal = await this.#stop.requested;
+    this.#say(`received ${signal}: stopping services, grace period ${this.#options.graceMillis / 1000} s`);
+    const { killed } = await tree.shutdown(this.#options.graceMillis);
+    for (const name of killed) this.#warn(`killed at the grace period: ${name}`);
+    this.#say('leave stage: 2');
+    return killed.length;
+  }
+
+  /** runit's classic stage 2: the script, run again when it exits 111 or crashes. */
+  async #runStageTwoScript(): Promise<number> {
+    const path = stagePath(this.#options.stageDir, 2);
+    for (;;) {
+      const outcome = await this.#runOnceStage(path, this.#stop.requested);
+      if (outcome === undefined) return 0;
+      if (this.#stop.signal !== undefined || !isStageTwoRestarted(outcome.result)) return outcome.killed;
+      await sleep(this.#clock, 1000);
+      if (this.#stop.signal !== undefined) return 0;
+    }
+  }
+}
