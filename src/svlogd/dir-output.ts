@@ -29,6 +29,11 @@ export class DirOutput {
     this.marks.length = 0;
   }
 
+  /** `current` was rotated outside the planned points: plan on from its new `size`. */
+  replan(size: number): void {
+    this.plannedSize = size;
+  }
+
   /** Everything written: start over at the front of the buffer. */
   clear(): void {
     this.length = 0;

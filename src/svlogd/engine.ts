@@ -16,7 +16,6 @@ import { JobQueue, type Job } from './jobs.js';
 import { LineRouter } from './router.js';
 import { LineSplitter, makeReplaceTable } from './line-splitter.js';
 import { LogDir } from './logdir.js';
-import { reapProcessor } from './processor.js';
 import { closeAll, flushAll, openAll, rotateNow } from './dir-jobs.js';
 import { Stamper } from './stamp.js';
 import { makeDirContext, type SvlogdOptions } from './engine-options.js';
@@ -54,8 +53,8 @@ export class SvlogdEngine {
     this.clock = options.clock ?? systemClock;
     const lineMax = options.lineMax ?? 1000;
     const message = options.message ?? (() => {});
-    const ctx = makeDirContext(options, this.clock, (dir, run) => {
-      this.jobs.pushFront(reapProcessor(dir, run));
+    const ctx = makeDirContext(options, this.clock, (job) => {
+      this.jobs.pushFront(job);
       this.pump();
     });
     // Without a base, relative names stay relative to the (never changed) process cwd: like
