@@ -1,7 +1,13 @@
 // Timestamp texts (SVL-9, GEN-5) and our local ISO 8601 stamp.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatStamp, Stamper } from '../../../src/svlogd/stamp.js';
+import { Stamper, type StampFormat } from '../../../src/svlogd/stamp.js';
+import type { Tai64n } from '../../../src/protocol/tai64n.js';
+
+/** The stamp text without the trailing space, from a fresh Stamper (nothing cached). */
+function formatStamp(format: StampFormat, now: Tai64n): string {
+  return new Stamper(format).stamp(now).toString('latin1').replace(/ $/, '');
+}
 
 // Observed: `date +%s` = 1795436320 while -t stamped @400000006b042f2a…
 const now = { seconds: 1795436320, nanoseconds: 605384500 };
