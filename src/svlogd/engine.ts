@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
-import { openInput, type Input } from './input.js';
+import { isInputError, openInput, type Input } from './input.js';
 import { JobQueue, type Job } from './jobs.js';
 import { LineRouter } from './router.js';
 import { LineSplitter, makeReplaceTable } from './line-splitter.js';
@@ -89,6 +89,7 @@ export class SvlogdEngine {
           self.input = openInput(fd, handlers);
         } catch (error) {
           // runit's read fails the same way on a closed fd: a warning, then the end of input.
+          if (!isInputError(error)) throw error;
           self.input = { pause() {}, resume() {}, stop: () => [], readByte: () => 'eof' };
           self.onReadError(error);
         }
