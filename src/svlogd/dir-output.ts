@@ -16,7 +16,7 @@ export class DirOutput {
   /** Offsets in `buf` where `current` must be rotated before writing on. */
   marks: number[] = [];
   /** The size `current` will have once everything here is written. */
-  plannedSize = 0;
+  private plannedSize = 0;
   private sizeMax = 0;
   private threshold = Infinity;
 

@@ -7,7 +7,7 @@ import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, re
 import { errorText } from '../errors.js';
 import { flock, LOCK_EX, LOCK_NB } from '../sys/index.js';
 import { defaultConfig, parseConfig, type DirConfig } from './config.js';
-import { DirHandle, type DirContext } from './dir-context.js';
+import { DirHandle } from './dir-context.js';
 import { DirOutput } from './dir-output.js';
 import { withError, type Job } from './jobs.js';
 import { freeSpace, newLogName, prune } from './log-files.js';
@@ -24,10 +24,6 @@ export class LogDir extends DirHandle {
   private fdLock = -1;
   private sizeNow = 0;
   private rotateAtNow = 0;
-
-  constructor(name: string, path: string, ctx: DirContext) {
-    super(name, path, ctx);
-  }
 
   get config(): Readonly<DirConfig> {
     return this.currentConfig;
