@@ -18,29 +18,29 @@ export class LogDir extends DirHandle {
   /** The bytes planned for `current`; the router appends, the flush writes them out. */
   readonly output: DirOutput = new DirOutput();
   readonly processor: Processor = new Processor(this);
-  private currentConfig: DirConfig = defaultConfig();
-  private isOpenNow = false;
+  #config: DirConfig = defaultConfig();
+  #isOpen = false;
   private fdCurrent = -1;
   private fdLock = -1;
-  private sizeNow = 0;
-  private rotateAtNow = 0;
+  #size = 0;
+  #rotateAt = 0;
 
   get config(): Readonly<DirConfig> {
-    return this.currentConfig;
+    return this.#config;
   }
 
   get isOpen(): boolean {
-    return this.isOpenNow;
+    return this.#isOpen;
   }
 
   /** Bytes in `current` on disk. */
   get size(): number {
-    return this.sizeNow;
+    return this.#size;
   }
 
   /** Monotonic deadline of the next timed rotation (0 = none). */
   get rotateAt(): number {
-    return this.rotateAtNow;
+    return this.#rotateAt;
   }
 
   /** logdir_open: false when the directory is skipped (a warning says why). */
@@ -71,8 +71,8 @@ export class LogDir extends DirHandle {
   }
 
   private readConfig(): void {
-    this.currentConfig = defaultConfig();
-    this.rotateAtNow = 0;
+    this.#config = defaultConfig();
+    this.#rotateAt = 0;
     let data: Buffer;
     try {
       data = readFileSync(this.file('config'));
@@ -83,15 +83,15 @@ export class LogDir extends DirHandle {
       return;
     }
     this.info(`read: ${this.name}/config`);
-    this.currentConfig = parseConfig(data, (m0, m1) => this.warn(`${m0}: ${m1}`));
+    this.#config = parseConfig(data, (m0, m1) => this.warn(`${m0}: ${m1}`));
     if (this.config.rotateSeconds > 0) {
-      this.rotateAtNow = this.ctx.clock.monotonicMillis() + this.config.rotateSeconds * 1000;
+      this.#rotateAt = this.ctx.clock.monotonicMillis() + this.config.rotateSeconds * 1000;
     }
   }
 
   private *openCurrent(): Job<boolean> {
     let isNew = true;
-    this.sizeNow = 0;
+    this.#size = 0;
     try {
       const st = statSync(this.file('current'));
       if (st.size > 0 && (st.mode & 0o100) === 0) {
@@ -107,7 +107,7 @@ export class LogDir extends DirHandle {
         }
         yield* prune(this, this.config.countMax);
       } else {
-        this.sizeNow = st.size;
+        this.#size = st.size;
         isNew = false;
       }
     } catch (error) {
@@ -119,7 +119,7 @@ export class LogDir extends DirHandle {
     }
     this.fdCurrent = yield* this.createCurrent('unable to open current');
     this.output.reset(this.config.sizeMax, this.ctx.lineMax, this.size);
-    this.isOpenNow = true;
+    this.#isOpen = true;
     this.info(`${isNew ? 'new' : 'append'}: ${this.name}/current`);
     return true;
   }
@@ -155,28 +155,28 @@ export class LogDir extends DirHandle {
     this.info(`rename: ${this.name}/current ${name} ${size}`);
     yield* this.retry(() => renameSync(this.file('current'), this.file(name)), 'unable to rename current');
     this.fdCurrent = yield* this.createCurrent('unable to create new current');
-    this.sizeNow = 0;
+    this.#size = 0;
   }
 
   /** A rotation restarts an expired `t` timer; a closed directory has none. */
   restartTimer(): void {
     if (!this.isOpen) {
-      this.rotateAtNow = 0;
+      this.#rotateAt = 0;
       return;
     }
     const now = this.ctx.clock.monotonicMillis();
     const seconds = this.config.rotateSeconds;
-    if (seconds > 0 && this.rotateAt <= now) this.rotateAtNow = now + seconds * 1000;
+    if (seconds > 0 && this.rotateAt <= now) this.#rotateAt = now + seconds * 1000;
   }
 
   /** logdir_close (SVL-19), once the planned output is written. */
   *close(): Job {
     if (!this.isOpen) return;
-    this.isOpenNow = false;
+    this.#isOpen = false;
     yield* this.sealCurrent();
     this.closeLock();
-    this.currentConfig.processor = undefined;
-    this.rotateAtNow = 0;
+    this.#config.processor = undefined;
+    this.#rotateAt = 0;
   }
 
   private closeLock(): void {
@@ -189,7 +189,7 @@ export class LogDir extends DirHandle {
     for (;;) {
       try {
         const count = writeSync(this.fdCurrent, buf, from, to - from);
-        this.sizeNow += count;
+        this.#size += count;
         return count;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
