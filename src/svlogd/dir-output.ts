@@ -16,7 +16,7 @@ export class DirOutput {
   /** Offsets in `buf` where `current` must be rotated before writing on. */
   marks: number[] = [];
   /** The size `current` will have once everything here is written. */
-  plannedSize = 0;
+  private plannedSize = 0;
   private sizeMax = 0;
   private threshold = Infinity;
 
@@ -27,6 +27,11 @@ export class DirOutput {
     this.plannedSize = size;
     this.length = 0;
     this.marks.length = 0;
+  }
+
+  /** `current` was rotated outside the planned points: plan on from its new `size`. */
+  replan(size: number): void {
+    this.plannedSize = size;
   }
 
   /** Everything written: start over at the front of the buffer. */

@@ -1,8 +1,7 @@
 /** What an svlogd engine is told: the cli's options, and where its output goes. */
 import type { Clock } from '../clock.js';
-import { INFO, type MessageSink } from './jobs.js';
-import type { DirContext, LogDir } from './logdir.js';
-import type { ProcessorRun } from './processor.js';
+import type { DirContext } from './dir-context.js';
+import type { Job, MessageSink } from './jobs.js';
 import type { StampFormat } from './stamp.js';
 
 export interface SvlogdOptions {
@@ -32,29 +31,15 @@ export interface SvlogdOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/**
- * What the directories share. A processor's exit wakes the job waiting for it, or else goes to
- * `reap` (runit's SIGCHLD handler).
- */
-export function makeDirContext(options: SvlogdOptions, clock: Clock, reap: (dir: LogDir, run: ProcessorRun) => void): DirContext {
-  const message = options.message ?? (() => {});
-  const ctx: DirContext = {
+/** What the directories share; `runNext` runs a processor's reaping before queued work. */
+export function makeDirContext(options: SvlogdOptions, clock: Clock, runNext: (job: Job) => void): DirContext {
+  return {
     clock,
     verbose: options.verbose ?? false,
     lineMax: options.lineMax ?? 1000,
-    message,
+    message: options.message ?? (() => {}),
     processorStderr: options.processorStderr ?? 2,
     environment: options.env ?? process.env,
-    processorExited: (dir, run) => {
-      if (ctx.verbose) message(`${INFO}sigchild received.\n`);
-      if (run.waiter !== undefined) {
-        const wake = run.waiter;
-        run.waiter = undefined;
-        wake();
-      } else if (dir.processor === run) {
-        reap(dir, run);
-      }
-    },
+    runNext,
   };
-  return ctx;
 }

@@ -11,12 +11,11 @@
  */
 import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
-import { openInput, type Input } from './input.js';
+import { isInputError, openInput, type Input } from './input.js';
 import { JobQueue, type Job } from './jobs.js';
 import { LineRouter } from './router.js';
 import { LineSplitter, makeReplaceTable } from './line-splitter.js';
 import { LogDir } from './logdir.js';
-import { reapProcessor } from './processor.js';
 import { closeAll, flushAll, openAll, rotateNow } from './dir-jobs.js';
 import { Stamper } from './stamp.js';
 import { makeDirContext, type SvlogdOptions } from './engine-options.js';
@@ -54,8 +53,8 @@ export class SvlogdEngine {
     this.clock = options.clock ?? systemClock;
     const lineMax = options.lineMax ?? 1000;
     const message = options.message ?? (() => {});
-    const ctx = makeDirContext(options, this.clock, (dir, run) => {
-      this.jobs.pushFront(reapProcessor(dir, run));
+    const ctx = makeDirContext(options, this.clock, (job) => {
+      this.jobs.pushFront(job);
       this.pump();
     });
     // Without a base, relative names stay relative to the (never changed) process cwd: like
@@ -90,6 +89,7 @@ export class SvlogdEngine {
           self.input = openInput(fd, handlers);
         } catch (error) {
           // runit's read fails the same way on a closed fd: a warning, then the end of input.
+          if (!isInputError(error)) throw error;
           self.input = { pause() {}, resume() {}, stop: () => [], readByte: () => 'eof' };
           self.onReadError(error);
         }

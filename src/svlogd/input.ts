@@ -6,7 +6,9 @@
  */
 import { fstatSync, readSync } from 'node:fs';
 import { Socket, type SocketConstructorOpts } from 'node:net';
+import { constants } from 'node:os';
 import { isatty, ReadStream } from 'node:tty';
+import { errorCode } from '../errors.js';
 import { dupCloexec } from '../sys/index.js';
 
 export interface InputHandlers {
@@ -16,7 +18,10 @@ export interface InputHandlers {
    */
   chunk(data: Buffer): boolean;
   end(): void;
-  /** A read error other than EAGAIN/EINTR: runit warns and treats it as the end. */
+  /**
+   * A read error other than EAGAIN/EINTR: runit warns `unable to read standard input` and
+   * treats it as the end. Nothing more is read or handed over after it.
+   */
   error(error: unknown): void;
 }
 
@@ -25,19 +30,35 @@ export interface Input {
   resume(): void;
   /** Stops reading; returns what was read but not yet handed over. */
   stop(): Buffer[];
-  /** One byte straight from the fd (to finish a line at TERM without reading past it). */
+  /**
+   * One byte straight from the fd (to finish a line at TERM without reading past it). A read
+   * error goes to `handlers.error` first, then reads as 'eof', as in runit.
+   */
   readByte(): number | 'again' | 'eof';
 }
 
 const READ_SIZE = 65536;
 
-function readOneByte(fd: number): number | 'again' | 'eof' {
+/** EAGAIN and EINTR: nothing to read yet; runit's buffer_pread reads again. */
+function isReadAgain(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'EAGAIN' || code === 'EINTR';
+}
+
+/** A failed system call on the input (what runit's read(2) would report), not a bug. */
+export function isInputError(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && code in constants.errno;
+}
+
+function readOneByte(fd: number, handlers: InputHandlers): number | 'again' | 'eof' {
   const one = Buffer.alloc(1);
   try {
     return readSync(fd, one, 0, 1, null) === 0 ? 'eof' : one[0]!;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EAGAIN' || code === 'EINTR') return 'again';
+    if (isReadAgain(error)) return 'again';
+    if (!isInputError(error)) throw error;
+    handlers.error(error);
     return 'eof';
   }
 }
@@ -80,7 +101,7 @@ function streamInput(fd: number, handlers: InputHandlers): Input {
       stream.destroy();
       return rest;
     },
-    readByte: () => readOneByte(fd),
+    readByte: () => readOneByte(fd, handlers),
   };
 }
 
@@ -97,8 +118,7 @@ function fileInput(fd: number, handlers: InputHandlers): Input {
       try {
         count = readSync(fd, data, 0, data.length, null);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN' || code === 'EINTR') return schedule(10);
+        if (isReadAgain(error)) return schedule(10);
         isStopped = true;
         return handlers.error(error);
       }
@@ -127,7 +147,7 @@ function fileInput(fd: number, handlers: InputHandlers): Input {
       isStopped = true;
       return [];
     },
-    readByte: () => readOneByte(fd),
+    readByte: () => readOneByte(fd, handlers),
   };
 }
 

@@ -6,14 +6,20 @@
  * prints the same fatal message and counts as a failed run (exit 111).
  */
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, constants, openSync, renameSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { spawnTracked } from '../sys/spawned.js';
-import { FATAL, withError, type Job } from './jobs.js';
-import { READ_FLAGS, type LogDir } from './logdir.js';
+import type { DirConfig } from './config.js';
+import type { DirHandle } from './dir-context.js';
+import { FATAL, INFO, withError, type Job } from './jobs.js';
+import { READ_FLAGS, TRUNC_FLAGS } from './open-flags.js';
 
-const TRUNC_FLAGS = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
+/** The directory a processor works in, as far as the processor reads it. */
+export interface ProcessorDir extends DirHandle {
+  readonly isOpen: boolean;
+  readonly config: Readonly<DirConfig>;
+}
 
-export interface ProcessorRun {
+interface ProcessorRun {
   /** The `@X.u` being processed. */
   readonly name: string;
   child: ChildProcess | undefined;
@@ -28,7 +34,7 @@ function withSuffix(name: string, suffix: string): string {
 }
 
 /** Opens the processor's four fds, or says which step failed (runit's child messages). */
-function openProcessorFds(dir: LogDir, name: string): number[] {
+function openProcessorFds(dir: DirHandle, name: string): number[] {
   const fds: number[] = [];
   const step = (text: string, open: () => number): void => {
     try {
@@ -53,84 +59,116 @@ function openProcessorFds(dir: LogDir, name: string): number[] {
   return fds;
 }
 
-/** processorstart: nothing without a processor; one run per directory at a time. */
-export function* startProcessor(dir: LogDir, name: string): Job {
-  const command = dir.config.processor;
-  if (command === undefined) return;
-  if (dir.processor !== undefined) {
-    dir.warn(`processor already running: ${dir.name}`);
-    return;
-  }
-  const run: ProcessorRun = { name, child: undefined, isDone: false, isSuccess: false, waiter: undefined };
-  dir.processor = run;
-  dir.info(`processing: ${dir.name}/${name}`);
-  const finish = (isSuccess: boolean): void => {
-    run.isDone = true;
-    run.isSuccess = isSuccess;
-    dir.ctx.processorExited(dir, run);
-  };
-  let fds: number[];
-  try {
-    fds = openProcessorFds(dir, name);
-  } catch (error) {
-    dir.ctx.message(`${FATAL}${(error as Error).message}\n`);
-    setImmediate(() => finish(false));
-    return;
-  }
-  for (;;) {
-    const child = spawnTracked('/bin/sh', ['-c', command], {
-      cwd: dir.path,
-      env: dir.ctx.environment,
-      stdio: [fds[0]!, fds[1]!, dir.ctx.processorStderr, 'ignore', fds[2]!, fds[3]!],
-    });
-    if (child.pid !== undefined) {
-      run.child = child;
-      child.on('exit', (code) => finish(code === 0 || code === null));
-      break;
-    }
-    yield (wake) =>
-      child.once('error', (error) => dir.pause('unable to fork for processor', error)(wake));
-  }
-  for (const fd of fds) closeSync(fd);
-}
+/** One directory's processor: at most one run at a time. */
+export class Processor {
+  private run: ProcessorRun | undefined;
+  private readonly dir: ProcessorDir;
 
-/** processorstop: waits for the run, then finishes it; false when it had to be restarted. */
-function* stopProcessor(dir: LogDir): Job<boolean> {
-  const run = dir.processor;
-  if (run === undefined) return true;
-  if (!run.isDone) yield (wake) => (run.waiter = wake);
-  dir.processor = undefined;
-  if (!dir.isOpen) return true;
-  const t = withSuffix(run.name, 't');
-  if (!run.isSuccess) {
-    dir.warn(`processor failed, restart: ${dir.name}`);
+  constructor(dir: ProcessorDir) {
+    this.dir = dir;
+  }
+
+  /** On reopen runit forgets a running processor: its exit is then ignored. */
+  forget(): void {
+    this.run = undefined;
+  }
+
+  /** processorstart: nothing without a processor command. */
+  *start(name: string): Job {
+    const dir = this.dir;
+    const command = dir.config.processor;
+    if (command === undefined) return;
+    if (this.run !== undefined) {
+      dir.warn(`processor already running: ${dir.name}`);
+      return;
+    }
+    const run: ProcessorRun = { name, child: undefined, isDone: false, isSuccess: false, waiter: undefined };
+    this.run = run;
+    dir.info(`processing: ${dir.name}/${name}`);
+    const finish = (isSuccess: boolean): void => {
+      run.isDone = true;
+      run.isSuccess = isSuccess;
+      this.exited(run);
+    };
+    let fds: number[];
     try {
-      unlinkSync(dir.file(t));
-    } catch {
-      // runit ignores this unlink's result
+      fds = openProcessorFds(dir, name);
+    } catch (error) {
+      dir.ctx.message(`${FATAL}${(error as Error).message}\n`);
+      setImmediate(() => finish(false));
+      return;
     }
-    yield* startProcessor(dir, run.name);
-    return dir.config.processor === undefined;
+    for (;;) {
+      const child = spawnTracked('/bin/sh', ['-c', command], {
+        cwd: dir.path,
+        env: dir.ctx.environment,
+        stdio: [fds[0]!, fds[1]!, dir.ctx.processorStderr, 'ignore', fds[2]!, fds[3]!],
+      });
+      if (child.pid !== undefined) {
+        run.child = child;
+        child.on('exit', (code) => finish(code === 0 || code === null));
+        break;
+      }
+      yield (wake) =>
+        child.once('error', (error) => dir.pause('unable to fork for processor', error)(wake));
+    }
+    for (const fd of fds) closeSync(fd);
   }
-  const s = withSuffix(run.name, 's');
-  yield* dir.retry(() => renameSync(dir.file(t), dir.file(s)), 'unable to rename processed');
-  yield* dir.retry(() => chmodSync(dir.file(s), 0o744), 'unable to set mode of processed');
-  try {
-    unlinkSync(dir.file(run.name));
-  } catch {
-    dir.warn(`unable to unlink: ${dir.name}/${run.name}`);
+
+  /** Waits until the run has succeeded (restarting it as often as it fails). */
+  *wait(): Job {
+    while (!(yield* this.stop())) {
+      // stop() restarted a failed run: wait for that one too.
+    }
   }
-  yield* dir.retry(() => renameSync(dir.file('newstate'), dir.file('state')), 'unable to rename state');
-  dir.info(`processed: ${dir.name}/${s}`);
-  return true;
-}
 
-/** Waits until the directory's processor has succeeded (restarting it as often as it fails). */
-export function* waitProcessor(dir: LogDir): Job {
-  while (!(yield* stopProcessor(dir)));
-}
+  /** A run ended: wake the job waiting for it, or else reap it next (runit's SIGCHLD). */
+  private exited(run: ProcessorRun): void {
+    const ctx = this.dir.ctx;
+    if (ctx.verbose) ctx.message(`${INFO}sigchild received.\n`);
+    if (run.waiter !== undefined) {
+      const wake = run.waiter;
+      run.waiter = undefined;
+      wake();
+    } else if (this.run === run) {
+      ctx.runNext(this.reap(run));
+    }
+  }
 
-/** The SIGCHLD path: a run ended while nobody waited for it. */
-export function* reapProcessor(dir: LogDir, run: ProcessorRun): Job {
-  if (dir.processor === run) yield* stopProcessor(dir);
+  /** The SIGCHLD path: a run ended while nobody waited for it. */
+  private *reap(run: ProcessorRun): Job {
+    if (this.run === run) yield* this.stop();
+  }
+
+  /** processorstop: waits for the run, then finishes it; false when it had to be restarted. */
+  private *stop(): Job<boolean> {
+    const dir = this.dir;
+    const run = this.run;
+    if (run === undefined) return true;
+    if (!run.isDone) yield (wake) => (run.waiter = wake);
+    this.run = undefined;
+    if (!dir.isOpen) return true;
+    const t = withSuffix(run.name, 't');
+    if (!run.isSuccess) {
+      dir.warn(`processor failed, restart: ${dir.name}`);
+      try {
+        unlinkSync(dir.file(t));
+      } catch {
+        // runit ignores this unlink's result
+      }
+      yield* this.start(run.name);
+      return dir.config.processor === undefined;
+    }
+    const s = withSuffix(run.name, 's');
+    yield* dir.retry(() => renameSync(dir.file(t), dir.file(s)), 'unable to rename processed');
+    yield* dir.retry(() => chmodSync(dir.file(s), 0o744), 'unable to set mode of processed');
+    try {
+      unlinkSync(dir.file(run.name));
+    } catch {
+      dir.warn(`unable to unlink: ${dir.name}/${run.name}`);
+    }
+    yield* dir.retry(() => renameSync(dir.file('newstate'), dir.file('state')), 'unable to rename state');
+    dir.info(`processed: ${dir.name}/${s}`);
+    return true;
+  }
 }

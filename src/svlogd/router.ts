@@ -18,17 +18,28 @@ const DOTS = Buffer.from('...');
 const NO_SOCKET = Buffer.from('warning: no udp socket available: ');
 const SEND_FAILED = Buffer.from('warning: failure sending through udp: ');
 
-export class LineRouter implements LineSink<Buffer> {
-  openDirs: LogDir[] = [];
-  private readonly sockaddrs = new Map<LogDir, Buffer>();
+/** What the router remembers of one directory between lines. */
+interface Route {
+  readonly dir: LogDir;
+  /** The stderr selection of the last line; runit keeps it even when the patterns go away. */
+  matchErr: number;
+  /** Whether the line being read goes to this directory (for a long line's remainder). */
+  isSelected: boolean;
+  /** The UDP address of an open directory's config. */
+  sockaddr: Buffer | undefined;
+}
 
-  private readonly dirs: readonly LogDir[];
+export class LineRouter implements LineSink<Buffer> {
+  private openRoutes: Route[] = [];
+  private openLogDirs: readonly LogDir[] = [];
+
+  private readonly routes: readonly Route[];
   private readonly lineMax: number;
   private readonly stderrCopy: (bytes: Buffer) => void;
   private readonly message: MessageSink;
 
   constructor(dirs: readonly LogDir[], lineMax: number, stderrCopy: (bytes: Buffer) => void, message: MessageSink) {
-    this.dirs = dirs;
+    this.routes = dirs.map((dir) => ({ dir, matchErr: 0, isSelected: false, sockaddr: undefined }));
     this.lineMax = lineMax;
     this.stderrCopy = stderrCopy;
     this.message = message;
@@ -36,11 +47,17 @@ export class LineRouter implements LineSink<Buffer> {
 
   /** After (re)opening: which directories take lines, and their UDP addresses. */
   refresh(): void {
-    this.openDirs = this.dirs.filter((dir) => dir.isOpen);
-    this.sockaddrs.clear();
-    for (const dir of this.openDirs) {
-      if (dir.config.udpPort !== 0) this.sockaddrs.set(dir, makeSockaddr(dir.config.udpAddress, dir.config.udpPort));
+    this.openRoutes = this.routes.filter((route) => route.dir.isOpen);
+    this.openLogDirs = this.openRoutes.map((route) => route.dir);
+    for (const route of this.openRoutes) {
+      const { udpAddress, udpPort } = route.dir.config;
+      route.sockaddr = udpPort === 0 ? undefined : makeSockaddr(udpAddress, udpPort);
     }
+  }
+
+  /** The directories that take lines since the last refresh(). */
+  get openDirs(): readonly LogDir[] {
+    return this.openLogDirs;
   }
 
   warnRead(error: unknown): void {
@@ -54,24 +71,24 @@ export class LineRouter implements LineSink<Buffer> {
   }
 
   line(buf: Buffer, start: number, end: number, isWhole: boolean, stamp: Buffer): void {
-    const dirs = this.openDirs;
-    for (let i = 0; i < dirs.length; i++) {
-      const dir = dirs[i]!;
+    const routes = this.openRoutes;
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i]!;
+      const dir = route.dir;
       const config = dir.config;
       let match = PLUS;
       if (config.rules.length !== 0) {
-        dir.matchErr = 0x45;
+        route.matchErr = 0x45;
         for (const rule of config.rules) {
           if (!matchPattern(rule.pattern, buf, start, end - start)) continue;
           if (rule.op === PLUS || rule.op === MINUS) match = rule.op;
-          else dir.matchErr = rule.op;
+          else route.matchErr = rule.op;
         }
       }
-      if (dir.matchErr === LOWER_E) this.stderrCopy(this.copyText(stamp, config.prefix, buf, start, end, true));
-      dir.selected = match === PLUS && !config.udpOnly;
+      if (route.matchErr === LOWER_E) this.stderrCopy(this.copyText(stamp, config.prefix, buf, start, end, true));
+      route.isSelected = match === PLUS && !config.udpOnly;
       if (match !== PLUS) continue;
-      const sockaddr = this.sockaddrs.get(dir);
-      if (sockaddr !== undefined) this.sendUdp(dir, sockaddr, stamp, buf, start, end);
+      if (route.sockaddr !== undefined) this.sendUdp(dir, route.sockaddr, stamp, buf, start, end);
       if (config.udpOnly) continue;
       const out = dir.output;
       if (isWhole) {
@@ -85,11 +102,11 @@ export class LineRouter implements LineSink<Buffer> {
   }
 
   rest(buf: Buffer, start: number, end: number): void {
-    for (const dir of this.openDirs) if (dir.selected) dir.output.append(buf, start, end);
+    for (const route of this.openRoutes) if (route.isSelected) route.dir.output.append(buf, start, end);
   }
 
   restEnd(): void {
-    for (const dir of this.openDirs) if (dir.selected) dir.output.newline();
+    for (const route of this.openRoutes) if (route.isSelected) route.dir.output.newline();
   }
 
   /** `[stamp][prefix]FIRSTPART["..."]\n`; the dots only when `withDots` and the part is full. */

@@ -4,22 +4,14 @@
  * stamp is followed by one space. A stamp is built once per distinct value and reused, since a
  * whole read chunk shares one.
  */
-import { packTai64n, type Tai64n } from '../protocol/tai64n.js';
+import { TAI64N_TEXT_LENGTH, writeTai64nText, type Tai64n } from '../protocol/tai64n.js';
 
 export type StampFormat = 'none' | 'tai64n' | 'utc' | 'iso' | 'local';
 
-const HEX = '0123456789abcdef';
+const SPACE = 0x20;
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
-}
-
-function formatTai(now: Tai64n): string {
-  const bytes = new Uint8Array(12);
-  packTai64n(now, bytes, 0);
-  let text = '@';
-  for (const byte of bytes) text += HEX[byte >> 4]! + HEX[byte & 15]!;
-  return text;
 }
 
 /** `YYYY-MM-DD?HH:MM:SS.` of the UTC second. */
@@ -48,24 +40,6 @@ function localSecond(seconds: number): { head: string; offset: string } {
   };
 }
 
-/** The stamp text without the trailing space. */
-export function formatStamp(format: StampFormat, now: Tai64n): string {
-  switch (format) {
-    case 'none':
-      return '';
-    case 'tai64n':
-      return formatTai(now);
-    case 'utc':
-    case 'iso':
-      // runit keeps the first five of the nine nanosecond digits.
-      return utcSecond(now.seconds, format === 'utc' ? '_' : 'T') + pad(Math.floor(now.nanoseconds / 10000), 5);
-    case 'local': {
-      const { head, offset } = localSecond(now.seconds);
-      return head + pad(Math.floor(now.nanoseconds / 1000), 6) + offset;
-    }
-  }
-}
-
 /** Caches the last stamp (and the last second's date text) so equal times cost nothing. */
 export class Stamper {
   private lastSeconds = -1;
@@ -84,27 +58,32 @@ export class Stamper {
   stamp(now: Tai64n): Buffer {
     if (this.format === 'none') return this.lastStamp;
     if (now.seconds === this.lastSeconds && now.nanoseconds === this.lastNanos) return this.lastStamp;
-    let text: string;
+    // A new buffer each time: chunks waiting to be written still hold the previous one.
     if (this.format === 'tai64n') {
-      text = formatTai(now);
+      this.lastStamp = Buffer.allocUnsafe(TAI64N_TEXT_LENGTH + 1);
+      writeTai64nText(now, this.lastStamp, 0);
+      this.lastStamp[TAI64N_TEXT_LENGTH] = SPACE;
     } else {
-      if (now.seconds !== this.lastSeconds) {
-        if (this.format === 'local') {
-          const { head, offset } = localSecond(now.seconds);
-          this.secondText = head;
-          this.offsetText = offset;
-        } else {
-          this.secondText = utcSecond(now.seconds, this.format === 'utc' ? '_' : 'T');
-        }
-      }
-      text =
-        this.format === 'local'
-          ? this.secondText + pad(Math.floor(now.nanoseconds / 1000), 6) + this.offsetText
-          : this.secondText + pad(Math.floor(now.nanoseconds / 10000), 5);
+      this.lastStamp = Buffer.from(this.dateText(now) + ' ', 'latin1');
     }
     this.lastSeconds = now.seconds;
     this.lastNanos = now.nanoseconds;
-    this.lastStamp = Buffer.from(text + ' ', 'latin1');
     return this.lastStamp;
+  }
+
+  /** `-tt`/`-ttt` keep runit's first five of the nine nanosecond digits, `-T` six. */
+  private dateText(now: Tai64n): string {
+    if (now.seconds !== this.lastSeconds) {
+      if (this.format === 'local') {
+        const { head, offset } = localSecond(now.seconds);
+        this.secondText = head;
+        this.offsetText = offset;
+      } else {
+        this.secondText = utcSecond(now.seconds, this.format === 'utc' ? '_' : 'T');
+      }
+    }
+    return this.format === 'local'
+      ? this.secondText + pad(Math.floor(now.nanoseconds / 1000), 6) + this.offsetText
+      : this.secondText + pad(Math.floor(now.nanoseconds / 10000), 5);
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * What every part of one log directory shares: the engine's context, the directory's paths,
+ * and runit's way of speaking about it (warnings, verbose info, 3 s pauses naming it).
+ */
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import { INFO, pauseFor, WARNING, withError, type Job, type MessageSink, type Wait } from './jobs.js';
+
+/** What every directory shares with the engine. */
+export interface DirContext {
+  clock: Clock;
+  verbose: boolean;
+  lineMax: number;
+  message: MessageSink;
+  /** The processors' fd 2 (svlogd's stderr). */
+  processorStderr: number;
+  environment: NodeJS.ProcessEnv;
+  /** Runs `job` before any queued work: runit's SIGCHLD handler reaping a processor. */
+  runNext(job: Job): void;
+}
+
+export class DirHandle {
+  /** The name as the user gave it, for messages. */
+  readonly name: string;
+  /** Absolute (no chdir: the engine may share its process with other services). */
+  readonly path: string;
+  readonly ctx: DirContext;
+
+  constructor(name: string, path: string, ctx: DirContext) {
+    this.name = name;
+    this.path = path;
+    this.ctx = ctx;
+  }
+
+  file(name: string): string {
+    return join(this.path, name);
+  }
+
+  warn(text: string): void {
+    this.ctx.message(`${WARNING}${text}\n`);
+  }
+
+  info(text: string): void {
+    if (this.ctx.verbose) this.ctx.message(`${INFO}${text}\n`);
+  }
+
+  pause(m0: string, error: unknown): Wait {
+    return pauseFor(this.ctx.clock, this.ctx.message, withError(m0, this.name, error));
+  }
+
+  /** Runs `op` until it succeeds, pausing 3 s after each failure with `m0: DIR: ERR`. */
+  *retry<T>(op: () => T, m0: string): Job<T> {
+    for (;;) {
+      try {
+        return op();
+      } catch (error) {
+        yield this.pause(m0, error);
+      }
+    }
+  }
+}
