@@ -106,5 +106,5 @@ export function parseTai64n(text: string): Tai64n | undefined {
 
 /** The exact 64-bit TAI64 label of Unix `seconds`, as sv compares labels (SV-6). */
 export function tai64Label(seconds: number): bigint {
-  return (BigInt(TAI_HIGH_BASE) << 32n) + BigInt(TAI_OFFSET) + BigInt(seconds);
+  return TAI64_BASE + BigInt(seconds);
 }

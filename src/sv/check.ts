@@ -6,7 +6,8 @@ import { statSync } from 'node:fs';
 import { errorCode, errnoText } from '../errors.js';
 import { SERVICE_FILE, STATE_DOWN, STATE_RUN } from '../protocol/layout.js';
 import type { SvContext } from './context.js';
-import { lastRecord, lastRecordLabel, nowLabel, printRecord, readRecord } from './report.js';
+import { tai64Label } from '../protocol/tai64n.js';
+import { lastRecord, lastRecordLabel, printRecord, readRecord } from './report.js';
 
 /**
  * SV-13: passes when `check` is absent or exits 0. sv execs it with fd 1 closed; Node cannot
@@ -36,7 +37,7 @@ export function checkConditions(sv: SvContext, acts: string): -1 | 0 | 1 {
   const got = readRecord(sv);
   if (got === -1) return -1;
   const record = lastRecord(sv);
-  const start = nowLabel(Math.floor(sv.startMillis / 1000));
+  const start = tai64Label(Math.floor(sv.startMillis / 1000));
   for (const letter of acts) {
     if (got === 0) return letter === 'x' ? 1 : -1;
     const { pid } = record;

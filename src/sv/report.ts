@@ -50,9 +50,6 @@ export function lastRecordLabel(sv: SvContext): bigint {
   return unpackStatusLabel(sv.record);
 }
 
-export function nowLabel(seconds: number): bigint {
-  return tai64Label(seconds);
-}
 
 /** SV-6: appends the status line for `label`; 1 = has a pid, 2 = no pid, 0 = `down` unreadable. */
 export function printRecord(sv: SvContext, label: string): 0 | 1 | 2 {
@@ -67,7 +64,7 @@ export function printRecord(sv: SvContext, label: string): 0 | 1 | 2 {
   const word = state === STATE_DOWN ? 'down: ' : state === STATE_RUN ? 'run: ' : state === STATE_FINISH ? 'finish: ' : '';
   let text = `${word}${label}: `;
   if (state !== STATE_DOWN) text += `(pid ${pid}) `;
-  const now = nowLabel(sv.nowSeconds());
+  const now = tai64Label(sv.nowSeconds());
   const then = lastRecordLabel(sv);
   text += `${now < then ? 0n : now - then}s`;
   if (pid !== 0 && !normallyUp) text += ', normally down';
