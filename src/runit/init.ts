@@ -1,5 +1,5 @@
 /**
- * The init's stage sequence, as a library: stage 1 once, stage 2 (the service tree `dir`, hosted
+ * The init's stage sequence, as a library: stage 1 once, stage 2 (the service tree `dir`, run
  * in this process, or the stage-2 script) until a stop request, stage 3 on the way out, with the
  * stragglers stopped in between. The process itself (signals, subreaper, reaper, exit code) is
  * the CLI's: here a stop request is a promise, and the outcome is returned, not exited with.
@@ -17,7 +17,7 @@ export interface InitOptions {
   stageDir: string;
   graceMillis: number;
   isInProcess: boolean;
-  /** The tree to host for stage 2; undefined runs the stage-2 script, or /etc/service without one. */
+  /** The tree to run for stage 2; undefined runs the stage-2 script, or /etc/service without one. */
   serviceDir: string | undefined;
 }
 
@@ -99,7 +99,7 @@ class Init {
       if (result === undefined) return { isFatal: true };
       killed += result;
     }
-    // A hosted tree is down by now: stop the stragglers before stage 3. A stage-2 script's services
+    // A tree run in process is down by now: stop the stragglers before stage 3. A stage-2 script's services
     // are still up, and stage 3 is where runit expects them to be stopped (sv force-stop ...).
     const isTree = this.#options.serviceDir !== undefined;
     if (isTree) killed += await stopDescendants(graceMillis, this.#clock);

@@ -26,10 +26,10 @@ export function openControlFifo(path: string, onBytes: (bytes: string) => void):
   return new OpenFifo(socket, writeFd);
 }
 
-// A FIFO we hold both ends of cannot fail in normal operation; never let it crash the host.
+// A FIFO we hold both ends of cannot fail in normal operation; never let it crash the process (and every Supervisor in it).
 function ignoreError(): void {}
 
-/** A class, not a closure: an in-process host keeps one or two of these per service. */
+/** A class, not a closure: one process may keep one or two of these per service. */
 class OpenFifo implements ControlFifo {
   readonly #socket: Socket;
   readonly #writeFd: number;

@@ -2,7 +2,7 @@
  * The writing side of runit's service directory: the `supervise/` a runsv owns (RSV-3..RSV-6,
  * RSV-13). It is created (or a dangling `supervise` symlink's target), locked, its FIFOs made and
  * held, and its status files written through `.new` + rename so a reader never sees half a
- * record. Every descriptor taken is kept here, so an in-process host gives all of them back.
+ * record. Every descriptor taken is kept here, so a process that runs many Supervisors gives all of them back.
  * The reading side, for everyone else, is client/supervise-dir.ts.
  */
 import { closeSync, constants, mkdirSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';

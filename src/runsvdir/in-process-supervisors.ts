@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
 import { SupervisorStartError } from '../runsv/index.js';
 import { asSupervisor } from './fault-wall.js';
-import type { HostedService, ServiceHost } from './scanner.js';
+import type { RunningService, ServiceRunner } from './scanner.js';
 
 export type StartSupervisor = (dir: string, options: SupervisorOptions) => Promise<RunningSupervisor>;
 
@@ -19,12 +19,12 @@ export interface InProcessSupervisorsOptions {
   warn?: (text: string) => void;
 }
 
-export interface InProcessService extends HostedService {
+export interface InProcessService extends RunningService {
   /** Undefined until the Supervisor has started. */
   readonly supervisor: RunningSupervisor | undefined;
 }
 
-export class InProcessSupervisors implements ServiceHost {
+export class InProcessSupervisors implements ServiceRunner {
   readonly #dir: string;
   readonly #startSupervisor: StartSupervisor;
   readonly #options: InProcessSupervisorsOptions;
@@ -38,26 +38,26 @@ export class InProcessSupervisors implements ServiceHost {
   }
 
   start(name: string, onEnded: () => void): InProcessService {
-    const hosted = new InProcessEntry(name, this.#guardBound);
-    this.#running.add(hosted);
-    void this.#supervise(hosted, onEnded);
-    return hosted;
+    const entry = new InProcessEntry(name, this.#guardBound);
+    this.#running.add(entry);
+    void this.#supervise(entry, onEnded);
+    return entry;
   }
 
   /** One suspended call per service instead of a set of closures: one process keeps a thousand. */
-  async #supervise(hosted: InProcessEntry, onEnded: () => void): Promise<void> {
-    const { name } = hosted;
+  async #supervise(entry: InProcessEntry, onEnded: () => void): Promise<void> {
+    const { name } = entry;
     const options: SupervisorOptions = { name, writeDiagnostic: this.#options.writeDiagnostic };
     try {
       const started = await asSupervisor(name, () => this.#startSupervisor(join(this.#dir, name), options));
-      hosted.supervisor = started;
-      if (hosted.isStopWanted) this.#guard(name, () => started.terminate());
+      entry.supervisor = started;
+      if (entry.isStopWanted) this.#guard(name, () => started.terminate());
       await started.exited;
     } catch (error) {
       this.#fault(name, error);
     }
-    this.#running.delete(hosted);
-    hosted.resolveEnded();
+    this.#running.delete(entry);
+    entry.resolveEnded();
     onEnded();
   }
 

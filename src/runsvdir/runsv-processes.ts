@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SuperviseDir } from '../client/supervise-dir.js';
 import { errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
-import type { HostedService, ServiceHost } from './scanner.js';
+import type { RunningService, ServiceRunner } from './scanner.js';
 
 export interface RunsvProcessesOptions {
   /** `-P`: each runsv in a new session (RSD-6). */
@@ -18,11 +18,11 @@ export interface RunsvProcessesOptions {
   program?: string;
 }
 
-export interface RunsvProcess extends HostedService {
+export interface RunsvProcess extends RunningService {
   readonly child: ChildProcess;
 }
 
-export class RunsvProcesses implements ServiceHost {
+export class RunsvProcesses implements ServiceRunner {
   readonly #dir: string;
   readonly #options: RunsvProcessesOptions;
   readonly #running = new Set<RunsvProcess>();
@@ -41,7 +41,7 @@ export class RunsvProcesses implements ServiceHost {
     });
     let resolveEnded: () => void = () => {};
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-    const hosted: RunsvProcess = {
+    const runsv: RunsvProcess = {
       name,
       child,
       ended,
@@ -55,12 +55,12 @@ export class RunsvProcesses implements ServiceHost {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       },
     };
-    this.#running.add(hosted);
+    this.#running.add(runsv);
     let hasEnded = false;
     const end = (): void => {
       if (hasEnded) return;
       hasEnded = true;
-      this.#running.delete(hosted);
+      this.#running.delete(runsv);
       resolveEnded();
       onEnded();
     };
@@ -70,7 +70,7 @@ export class RunsvProcesses implements ServiceHost {
       end();
     });
     child.once('exit', end);
-    return hosted;
+    return runsv;
   }
 
   /** The runsv processes still running. */

@@ -1,14 +1,14 @@
 /**
  * runsvdir's scanner (RSD-2, RSD-4, RSD-5, RSD-8): which entries of the directory are services,
- * when to look again, and which supervisor to start or stop. How a supervisor is hosted (a runsv
- * process, or a Supervisor in this process) is the host's business.
+ * when to look again, and which supervisor to start or stop. How a supervisor is run (a runsv
+ * process, or a Supervisor in this process) is the ServiceRunner's business.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { sleep, systemClock, wallMillis, type Clock } from '../clock.js';
 import { readServiceEntries, type ServiceEntry, isHalfWritten, statDir, writeForcedRescan } from './scan-fs.js';
 
-/** One hosted supervisor, as the scanner sees it. */
-export interface HostedService {
+/** One running supervisor, as the scanner sees it. */
+export interface RunningService {
   readonly name: string;
   /** runsvdir's "stop": SIGTERM to runsv, or terminate() in process (RSD-5). */
   stop(): void;
@@ -18,12 +18,12 @@ export interface HostedService {
   readonly ended: Promise<void>;
 }
 
-export interface ServiceHost {
+export interface ServiceRunner {
   /**
    * Starts a supervisor for `name` (an entry of the scanned directory). `onEnded` must be called
    * once when it ends, including when it could not start, so the next scan retries it (RSD-6).
    */
-  start(name: string, onEnded: () => void): HostedService;
+  start(name: string, onEnded: () => void): RunningService;
 }
 
 export interface ScannerOptions {
@@ -44,7 +44,7 @@ const CHECK_WAIT_MS = 1000;
 
 interface Known {
   name: string;
-  service: HostedService | undefined;
+  service: RunningService | undefined;
   /** Set at the start of a scan; what stays set has gone from the directory. */
   isGone: boolean;
   hasStarted: boolean;
@@ -52,7 +52,7 @@ interface Known {
 
 export class Scanner {
   readonly dir: string;
-  readonly #host: ServiceHost;
+  readonly #runner: ServiceRunner;
   readonly #clock: Clock;
   readonly #warn: (text: string) => void;
   readonly #wantWatch: boolean;
@@ -70,9 +70,9 @@ export class Scanner {
   #busy = false;
   #isClosed = false;
 
-  constructor(dir: string, host: ServiceHost, options: ScannerOptions = {}) {
+  constructor(dir: string, runner: ServiceRunner, options: ScannerOptions = {}) {
     this.dir = dir;
-    this.#host = host;
+    this.#runner = runner;
     this.#clock = options.clock ?? systemClock;
     this.#warn = options.warn ?? (() => {});
     this.#wantWatch = options.watch ?? true;
@@ -91,8 +91,8 @@ export class Scanner {
   }
 
   /** The supervisors currently running. */
-  services(): HostedService[] {
-    const running: HostedService[] = [];
+  services(): RunningService[] {
+    const running: RunningService[] = [];
     for (const known of this.#known.values()) if (known.service !== undefined) running.push(known.service);
     return running;
   }
@@ -212,7 +212,7 @@ export class Scanner {
     }
     known.hasStarted = true;
     let hasEnded = false;
-    const service = this.#host.start(entry.name, () => {
+    const service = this.#runner.start(entry.name, () => {
       if (hasEnded) return;
       hasEnded = true;
       if (known.service === service) known.service = undefined;

@@ -1,12 +1,12 @@
 /**
- * A supervised service tree: the scanner plus one host, and the orderly shutdown both runsvdir
+ * A supervised service tree: the scanner plus one service runner, and the orderly shutdown both runsvdir
  * (--in-process) and the runit init use. Lives here so runit/ reaches it through
  * runsvdir/index.ts without importing runsvdir's cli.
  */
 import { systemClock, type Clock } from '../clock.js';
 import { InProcessSupervisors, type StartSupervisor } from './in-process-supervisors.js';
 import { RunsvProcesses } from './runsv-processes.js';
-import { Scanner, type HostedService, type ServiceHost } from './scanner.js';
+import { Scanner, type RunningService, type ServiceRunner } from './scanner.js';
 
 export interface TreeOptions {
   /** Host every Supervisor in this process (needs `startSupervisor`); else one runsv per service. */
@@ -36,7 +36,7 @@ export interface ShutdownResult {
 
 export class ServiceTree {
   readonly scanner: Scanner;
-  readonly host: ServiceHost & { running(): HostedService[] };
+  readonly runner: ServiceRunner & { running(): RunningService[] };
   readonly isInProcess: boolean;
   readonly #clock: Clock;
 
@@ -45,14 +45,14 @@ export class ServiceTree {
     this.#clock = options.clock ?? systemClock;
     this.isInProcess = options.startSupervisor !== undefined;
     if (options.startSupervisor !== undefined) {
-      this.host = new InProcessSupervisors(dir, options.startSupervisor, { warn, writeDiagnostic: options.writeDiagnostic });
+      this.runner = new InProcessSupervisors(dir, options.startSupervisor, { warn, writeDiagnostic: options.writeDiagnostic });
     } else {
-      const hostOptions: ConstructorParameters<typeof RunsvProcesses>[1] = {
+      const runnerOptions: ConstructorParameters<typeof RunsvProcesses>[1] = {
         isNewSession: options.isNewSession === true,
       };
-      if (options.fatal !== undefined) hostOptions.fatal = options.fatal;
-      if (options.program !== undefined) hostOptions.program = options.program;
-      this.host = new RunsvProcesses(dir, hostOptions);
+      if (options.fatal !== undefined) runnerOptions.fatal = options.fatal;
+      if (options.program !== undefined) runnerOptions.program = options.program;
+      this.runner = new RunsvProcesses(dir, runnerOptions);
     }
     const scannerOptions: ConstructorParameters<typeof Scanner>[2] = {
       warn,
@@ -60,7 +60,7 @@ export class ServiceTree {
       clock: this.#clock,
     };
     if (options.onChecked !== undefined) scannerOptions.onChecked = options.onChecked;
-    this.scanner = new Scanner(dir, this.host, scannerOptions);
+    this.scanner = new Scanner(dir, this.runner, scannerOptions);
   }
 
   start(): void {
@@ -70,7 +70,7 @@ export class ServiceTree {
   /** runsvdir's HUP (RSD-7): stop looking, SIGTERM every supervisor, do not wait. */
   hangup(): void {
     this.scanner.close();
-    for (const service of this.host.running()) service.stop();
+    for (const service of this.runner.running()) service.stop();
   }
 
   /**
@@ -80,12 +80,12 @@ export class ServiceTree {
    */
   async shutdown(graceMs: number): Promise<ShutdownResult> {
     this.scanner.close();
-    const running = this.host.running();
+    const running = this.runner.running();
     for (const service of running) service.stop();
     const isAllEnded = await settleWithin(this.#clock, Promise.all(running.map((service) => service.ended)), graceMs);
     const killed: string[] = [];
     if (!isAllEnded) {
-      for (const service of this.host.running()) {
+      for (const service of this.runner.running()) {
         killed.push(service.name);
         service.kill();
       }

@@ -8,7 +8,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** For a process that hosts Supervisors; V8 reads the factor at each growth, so this works late. */
+/** For a process that runs Supervisors; V8 reads the factor at each growth, so this works late. */
 export function holdYoungGeneration(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }

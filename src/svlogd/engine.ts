@@ -1,7 +1,7 @@
 /**
  * The svlogd engine: reads lines from one fd and logs them to one or more directories. It keeps
  * no process-global state (no chdir, no signal handlers): the cli maps HUP, ALRM and TERM to
- * `reopen()`, `rotateAll()` and `terminate()`, and an in-process host can do the same.
+ * `reopen()`, `rotateAll()` and `terminate()`, and a process that runs the engine itself can do the same.
  *
  * Work runs in runit's order. Input is processed a read chunk at a time; output is written
  * synchronously after each chunk (so memory is bounded and a line read is a line on disk);

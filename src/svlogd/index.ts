@@ -1,4 +1,4 @@
-/** The svlogd engine for in-process hosts (a supervisor reading a log pipe itself). */
+/** The svlogd engine, for a process that runs log services itself (reading a log pipe it owns). */
 export { SvlogdEngine } from './engine.js';
 export type { SvlogdOptions } from './engine-options.js';
 export { SvlogdFatalError } from './jobs.js';

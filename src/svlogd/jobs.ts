@@ -2,7 +2,7 @@
  * How the engine waits without blocking. runit's svlogd sleeps 3 s in place when an operation
  * fails ("pausing") and blocks in waitpid() for a processor. Here each such operation is a
  * generator step that yields a Wait; the engine stops feeding input until the step resumes, so
- * the order of work is runit's and nothing blocks the event loop (in-process hosting).
+ * the order of work is runit's and nothing blocks the event loop (many services share it in one process).
  */
 import type { Clock } from '../clock.js';
 import { errorText } from '../errors.js';

@@ -1,5 +1,5 @@
 // The scanner with a fake host on a fake clock (RSD-2, RSD-5): what counts as a service,
-// identity by (dev,inode), removal, restart of an ended supervisor; and the in-process host's
+// identity by (dev,inode), removal, restart of an ended supervisor; and InProcessSupervisors'
 // fault walls.
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -9,16 +9,16 @@ import type { RunningSupervisor } from '../../../src/runsv/index.js';
 import { SupervisorStartError } from '../../../src/runsv/index.js';
 import { InProcessSupervisors } from '../../../src/runsvdir/in-process-supervisors.js';
 import { HALF_WRITTEN_MS } from '../../../src/runsvdir/scan-fs.js';
-import { MAX_SERVICES, Scanner, type HostedService, type ServiceHost } from '../../../src/runsvdir/scanner.js';
+import { MAX_SERVICES, Scanner, type RunningService, type ServiceRunner } from '../../../src/runsvdir/scanner.js';
 import { FakeClock, settle } from '../../helpers/fake-clock.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-class FakeHost implements ServiceHost {
+class FakeHost implements ServiceRunner {
   readonly started: string[] = [];
   readonly stopped: string[] = [];
   readonly ends = new Map<string, () => void>();
-  start(name: string, onEnded: () => void): HostedService {
+  start(name: string, onEnded: () => void): RunningService {
     this.started.push(name);
     this.ends.set(name, onEnded);
     return { name, stop: () => this.stopped.push(name), kill: () => {}, ended: Promise.resolve() };
