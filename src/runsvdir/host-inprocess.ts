@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
-import { SupervisorStartError } from '../runsv/index.js';
+import { RunitError } from '../errors.js';
 import type { HostedService, ServiceHost } from './scanner.js';
 
 export type StartSupervisor = (dir: string, options?: SupervisorOptions) => Promise<RunningSupervisor>;
@@ -75,7 +75,7 @@ export class InProcessHost implements ServiceHost {
   }
 
   #fault(name: string, error: unknown): void {
-    if (error instanceof SupervisorStartError) {
+    if (error instanceof RunitError && error.code === 'ERR_SUPERVISOR_START') {
       // What runsv would have printed before exiting 111 (RSV-32); runsvdir retries it (RSD-6).
       (this.#options.writeDiagnostic ?? writeFd2)(`runsv ${name}: fatal: ${error.message}\n`);
       return;
