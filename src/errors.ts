@@ -1,3 +1,5 @@
+import type { constants } from 'node:os';
+
 /**
  * runit's own errno texts (spec GEN-2). runit never prints glibc's strerror text, and scripts
  * grep these words, so every message that ends in an error uses this table (IMP-8).
@@ -93,24 +95,24 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EREMCHG: 'remote address changed',
 };
 
-let errnoNameByNumber: ReadonlyMap<number, string> | undefined;
+let errnoNameByNumber: ReadonlyMap<number, ErrnoName> | undefined;
 
 /**
  * Built on first use, with node:os loaded only then: chpst and sv ask for an errno name only when
  * something failed, and the successful call should not pay for loading node:os.
  */
-function errnoNames(): ReadonlyMap<number, string> {
+function errnoNames(): ReadonlyMap<number, ErrnoName> {
   const { constants } = process.getBuiltinModule('node:os');
   // Aliases share a number (EAGAIN/EWOULDBLOCK); the first name listed is the one Node reports.
   return new Map(
     Object.entries(constants.errno)
       .reverse()
-      .map(([name, value]) => [value, name]),
+      .map(([name, value]) => [value, name as ErrnoName]),
   );
 }
 
 /** The errno name (`ENOENT`) for a number, or `E<n>` when the platform has no name for it. */
-export function errnoName(errno: number): string {
+export function errnoName(errno: number): ErrnoName {
   errnoNameByNumber ??= errnoNames();
   return errnoNameByNumber.get(errno) ?? `E${errno}`;
 }
@@ -137,31 +139,98 @@ export function errorText(error: unknown): string {
   return code === undefined ? 'unknown error' : errnoText(code);
 }
 
-/** Stable codes of the library's own errors (mirroring go-runit's Err* values). */
-export type RunitErrorCode =
-  | 'ERR_NOT_SUPERVISED'
-  | 'ERR_EXISTS'
-  | 'ERR_RUNSV_NOT_RUNNING'
-  | 'ERR_CONTROL_NOT_READY'
-  | 'ERR_TIMEOUT'
-  | 'ERR_DECODE'
-  | 'ERR_INVALID'
-  | 'ERR_UNSUPPORTED'
-  | 'ERR_ABORTED'
-  | 'ERR_SYS';
+/**
+ * Every stable code the library's own errors carry, each with when it is thrown (docs/errors.md
+ * lists them too). Match `code`, never the message: messages are runit's words and may be
+ * reworded, codes are not. Errors caused by a system call carry its errno name instead
+ * (ErrnoName). Only the keys matter; the property types mean nothing.
+ */
+export interface RunitErrorCodes {
+  /** Client: no `supervise/` (or no `supervise/ok` or `status`): never supervised. */
+  ERR_NOT_SUPERVISED: true;
+  /** ServiceBuilder: the target directory exists (it never overwrites). */
+  ERR_EXISTS: true;
+  /** Client: `supervise/` exists but no supervisor holds it (ENXIO on `supervise/ok`). */
+  ERR_RUNSV_NOT_RUNNING: true;
+  /** Client: the control FIFO did not accept the bytes after every retry. */
+  ERR_CONTROL_NOT_READY: true;
+  /** Client, Manager, DevTree: a wait or an operation ran out of time. */
+  ERR_TIMEOUT: true;
+  /** Client: a status record of the wrong size or with an unknown state. */
+  ERR_DECODE: true;
+  /** ServiceBuilder, DevTree: invalid input, refused before anything is written. */
+  ERR_INVALID: true;
+  /** Client: the flavour has no such command. */
+  ERR_UNSUPPORTED: true;
+  /** Client: a wait was aborted by its AbortSignal. */
+  ERR_ABORTED: true;
+  /** Any other system failure; `cause` holds the original error. */
+  ERR_SYS: true;
+  /** Manager: at least one service failed; `errors` holds one OpError each, `results` the rest. */
+  ERR_MANAGER: true;
+  /** runsv: the Supervisor could not start (runit's `runsv DIR: fatal: ` words in `message`). */
+  ERR_SUPERVISOR_START: true;
+  /** svlogd: a condition runit's svlogd ends on (`svlogd: fatal: ` + `message`). */
+  ERR_SVLOGD_FATAL: true;
+  /** chpst: it stopped short of exec for a reason with no errno (`unknown account: …`). */
+  ERR_CHPST: true;
+  /** sv: a usage error ends the command. */
+  ERR_SV_USAGE: true;
+  /** sv: a `fatal:` line was written and the command ends. */
+  ERR_SV_FATAL: true;
+  /** sv in LSB mode: the status command's answer ends the command (`lsbStatus`). */
+  ERR_SV_LSB_STATUS: true;
+}
 
-/** Base class of every error the library throws on purpose. Tests match `code`, not text. */
+/** A stable code of the library's own errors (RunitErrorCodes documents each). */
+export type RunitErrorCode = keyof RunitErrorCodes;
+
+/**
+ * An errno name, as Node's system errors and SysError carry it (`ENOENT`); `E<n>` for a number
+ * the platform has no name for (errnoName).
+ */
+export type ErrnoName = keyof typeof constants.errno | `E${number}`;
+
+/** Whether an error's `code` names an errno, not one of Node's own `ERR_…` codes. */
+export function isErrnoName(code: string): code is ErrnoName {
+  return /^E[A-Z0-9]+$/.test(code);
+}
+
+/** What `instanceof RunitError` looks for, so an error that must extend another built-in counts. */
+const RUNIT_ERROR = Symbol('RunitError');
+
+/**
+ * Base class of every error the library throws on purpose. Tests match `code`, not text.
+ * `instanceof RunitError` also holds for ManagerError, which stays an AggregateError.
+ */
 export class RunitError extends Error {
-  readonly code: RunitErrorCode | string;
-  constructor(code: RunitErrorCode | string, message: string, options?: { cause?: unknown }) {
+  readonly code: RunitErrorCode | ErrnoName;
+  constructor(code: RunitErrorCode | ErrnoName, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false });
   }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep the ordinary prototype test; only the base also accepts marked classes.
+    if (this !== RunitError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && RUNIT_ERROR in value;
+  }
 }
+
+/**
+ * Counts `errorClass`'s instances as RunitErrors although it extends another built-in error
+ * (Manager's ManagerError is an AggregateError, as its callers expect).
+ */
+export function markAsRunitError(errorClass: abstract new (...args: never[]) => Error): void {
+  Object.defineProperty(errorClass.prototype, RUNIT_ERROR, { value: true });
+}
+
+markAsRunitError(RunitError);
 
 /** A failed libc call: `code` is the errno name, so `errorText()` gives runit's wording. */
 export class SysError extends RunitError {
+  declare readonly code: ErrnoName;
   readonly errno: number;
   readonly syscall: string;
   readonly path: string | undefined;

@@ -5,7 +5,7 @@
 import { constants, openSync } from 'node:fs';
 import * as sys from '../sys/index.js';
 import { readEnvDir } from './envdir.js';
-import { ChpstFailure, LIMIT_ORDER, bytes, type EnvChange, type LimitName, type Plan } from './options.js';
+import { ChpstFailure, LIMIT_ORDER, attempt, bytes, type EnvChange, type LimitName, type Plan } from './options.js';
 import { resolveUser } from './users.js';
 
 const RESOURCE: Readonly<Record<LimitName, number>> = {
@@ -48,14 +48,6 @@ export interface ApplyContext {
    * `what` is a prepared byte string, errno the failure; must not grow the heap.
    */
   failNow: (what: Uint8Array, errno: number, isQuiet: boolean) => never;
-}
-
-function step<T>(action: () => T, what: string): T {
-  try {
-    return action();
-  } catch (error) {
-    throw ChpstFailure.sys(what, error);
-  }
 }
 
 /**
@@ -110,10 +102,10 @@ export function applyPlan(plan: Plan, context: ApplyContext): never {
     changes.push(...readEnvDir(plan.envDir, { isSubdirFatal: plan.isSubdirFatal, warn }));
   }
   if (plan.root !== undefined) {
-    step(() => sys.chdir(plan.root!), `unable to change directory: ${plan.root}: `);
-    step(() => sys.chroot('.'), 'unable to change root directory: ');
+    attempt(() => sys.chdir(plan.root!), `unable to change directory: ${plan.root}: `);
+    attempt(() => sys.chroot('.'), 'unable to change root directory: ');
   }
-  if (plan.nice !== 0n) step(() => sys.nice(Number(BigInt.asIntN(32, plan.nice))), 'unable to set nice level: ');
+  if (plan.nice !== 0n) attempt(() => sys.nice(Number(BigInt.asIntN(32, plan.nice))), 'unable to set nice level: ');
   if (plan.envUser !== undefined) {
     const { uid, gids } = resolveUser(plan.envUser);
     changes.push(`GID=${gids[0]}`, `UID=${uid}`);
@@ -121,12 +113,12 @@ export function applyPlan(plan: Plan, context: ApplyContext): never {
   if (plan.setUser !== undefined) {
     // Supplementary groups first, then gid, then uid: after setuid the others are no longer allowed.
     const { uid, gids } = resolveUser(plan.setUser);
-    step(() => sys.setgroupsForExec(gids), 'unable to setgroups: ');
-    step(() => sys.setgidForExec(gids[0]!), 'unable to setgid: ');
-    step(() => sys.setuidForExec(uid), 'unable to setuid: ');
+    attempt(() => sys.setgroupsForExec(gids), 'unable to setgroups: ');
+    attempt(() => sys.setgidForExec(gids[0]!), 'unable to setgid: ');
+    attempt(() => sys.setuidForExec(uid), 'unable to setuid: ');
   }
   if (plan.lock !== undefined) takeLock(plan.lock.path, plan.lock.wait, plan.isQuiet, context.inherited);
-  for (const fd of plan.closeFds) step(() => sys.close(fd), `unable to close ${FD_NAMES[fd]}: `);
+  for (const fd of plan.closeFds) attempt(() => sys.close(fd), `unable to close ${FD_NAMES[fd]}: `);
   // Made before the limits: once those are set the heap must not grow (see sys execveNow).
   const limits = plannedLimits(plan);
   if (context.environ === undefined && changes.length > 0) throw new Error('environment changes without the starting environment');
@@ -159,7 +151,7 @@ function plannedLimits(plan: Plan): { resource: number; native: BigUint64Array }
     const value = plan.limits.get(name);
     if (value === undefined || value < -1n) continue;
     const resource = RESOURCE[name];
-    const { hard } = step(() => sys.getrlimitExact(resource), 'unable to getrlimit(): ');
+    const { hard } = attempt(() => sys.getrlimitExact(resource), 'unable to getrlimit(): ');
     const soft = value < 0n || value > hard ? hard : value;
     planned.push({ resource, native: sys.nativeRlimit({ soft, hard }) });
   }

@@ -5,22 +5,17 @@
  * Start-up time is the cost of every call (docs/chpst.md): bin/chpst runs this as one CommonJS
  * bundle (scripts/bundle.mjs), so this graph takes no shared module chpst does not need.
  */
-import { readdirSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { errnoName, errnoText } from '../errors.js';
-import { byteArray, exitNow, getStatusFlags, readlinkIfAny, writeByteString } from '../sys/index.js';
-import { applyPlan, changesEnvironment, envValue } from './apply.js';
-import { readBytes } from './read-bytes.js';
+import { byteArray, exitNow, writeByteString } from '../sys/index.js';
+import { applyPlan, changesEnvironment } from './apply.js';
+import { inheritedFds, listOpenFds } from './inherited-fds.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
 import { parsePersonality } from './personalities.js';
+import { byteString, rawArgs, startingEnviron, startingPath } from './received.js';
 
-/** Node's UTF-8-decoded view of a string, back as the byte string chpst works in (options.ts). */
-function byteString(text: string): string {
-  // ASCII is its own UTF-8: the usual argument skips Buffer's encoders and their first-use cost.
-  for (let at = 0; at < text.length; at++) {
-    if (text.charCodeAt(at) > 0x7f) return Buffer.from(text).toString('latin1');
-  }
-  return text;
-}
+/** chpst's exit codes (CHP-1, CHP-19, CHP-21); past exec the program's own take over. */
+const EXIT = { usage: 100, fatal: 111, quietFailure: 0 } as const;
 
 /** One write per message (GEN-1); a closed or broken fd 2 loses it, as in runit. */
 function say(text: string): void {
@@ -32,84 +27,6 @@ function say(text: string): void {
       if ((error as { code?: unknown }).code !== 'EAGAIN') return;
     }
   }
-}
-
-/** NUL-separated /proc text as byte strings, or undefined when it cannot be read. */
-function readProcList(name: string): string[] | undefined {
-  try {
-    const items = readBytes(`/proc/self/${name}`).split('\0');
-    items.pop();
-    return items;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The arguments as the bytes the caller passed (Node decodes argv as UTF-8 and would mangle
- * anything else); Node's own view is the fallback whenever the two do not line up.
- */
-function rawArgs(args: readonly string[]): string[] {
-  // Without a replacement character Node's decoding lost nothing: skip reading /proc.
-  if (!args.some((arg) => arg.includes('\ufffd'))) return args.map(byteString);
-  const cmdline = readProcList('cmdline');
-  if (cmdline === undefined || cmdline.length < args.length) return args.map(byteString);
-  const tail = cmdline.slice(cmdline.length - args.length);
-  const lineUp = tail.every((raw, at) => Buffer.from(raw, 'latin1').toString() === args[at]);
-  return lineUp ? tail : args.map(byteString);
-}
-
-/** The environment exactly as this process received it (order, duplicates, raw bytes). */
-function startingEnviron(): string[] {
-  const fromNode = (): string[] =>
-    Object.entries(process.env).map(([name, value]) => byteString(`${name}=${value ?? ''}`));
-  return readProcList('environ') ?? fromNode();
-}
-
-/**
- * PATH's bytes, as getenv would give them: Node's view, unless decoding it as UTF-8 lost
- * something; then the first PATH entry of the environment as received.
- */
-function startingPath(environ: readonly string[] | undefined): string | undefined {
-  const path = process.env['PATH'];
-  if (path === undefined) return undefined;
-  if (!path.includes('\ufffd')) return byteString(path);
-  return envValue(environ ?? startingEnviron(), 'PATH');
-}
-
-/**
- * The descriptors chpst inherited, so the program inherits the same ones (GEN-7).
- *
- * Node calls libuv's uv_disable_stdio_inheritance() at start-up, which marks fds 0-15 (and open
- * ones after them up to the first gap) close-on-exec, inherited or not; Node's own descriptors
- * are close-on-exec too, so the flag no longer tells them apart. What does: Node's own are
- * anon inodes (epoll, eventfd) and pipes with both ends in this process. Read before -u (after a
- * uid change /proc/self/fd is no longer ours to read) and -/ (no /proc in the new root).
- */
-function inheritedFds(): Set<number> {
-  const all: { fd: number; target: string; mode: number }[] = [];
-  try {
-    for (const name of readdirSync('/proc/self/fd')) {
-      const fd = Number(name);
-      // Always handed over, and never one end of Node's own pipes: no need to look.
-      if (fd <= 2) {
-        all.push({ fd, target: '', mode: 2 });
-        continue;
-      }
-      const target = readlinkIfAny(`/proc/self/fd/${name}`);
-      // No target: readdir's own descriptor, closed by now.
-      if (target !== undefined) all.push({ fd, target, mode: target.startsWith('pipe:') ? getStatusFlags(fd) & 3 : 2 });
-    }
-  } catch {
-    return new Set([0, 1, 2]);
-  }
-  const isNodeOwn = ({ fd, target }: { fd: number; target: string }): boolean => {
-    if (fd <= 2) return false;
-    if (target.startsWith('anon_inode:')) return true;
-    const ends = all.filter((other) => other.target === target && other.fd > 2 && target.startsWith('pipe:'));
-    return ends.some((end) => end.mode === 0) && ends.some((end) => end.mode === 1);
-  };
-  return new Set(all.filter((info) => !isNodeOwn(info)).map((info) => info.fd));
 }
 
 /**
@@ -136,7 +53,7 @@ function makeFailNow(): (what: Uint8Array, errno: number, isQuiet: boolean) => n
         say(`chpst: fatal: ${String.fromCharCode(...what)}${text}\n`);
       }
     }
-    return exitNow(isQuiet ? 0 : 111);
+    return exitNow(isQuiet ? EXIT.quietFailure : EXIT.fatal);
   };
 }
 
@@ -153,15 +70,15 @@ export function main(args: readonly string[]): void {
   const parsed = parse(argv0, rawArgs(args));
   if ('usage' in parsed) {
     say(parsed.usage);
-    process.exit(100);
+    process.exit(EXIT.usage);
   }
   try {
     // Read now: after -u the process may no longer read its /proc files, after -/ there are none.
-    const environ = changesEnvironment(parsed.plan) ? startingEnviron() : undefined;
+    const environ = changesEnvironment(parsed.plan) ? startingEnviron(process.env) : undefined;
     applyPlan(parsed.plan, {
       environ,
-      path: startingPath(environ),
-      inherited: inheritedFds(),
+      path: startingPath(process.env, environ),
+      inherited: inheritedFds(listOpenFds()),
       warn: say,
       failNow: makeFailNow(),
     });
@@ -169,6 +86,6 @@ export function main(args: readonly string[]): void {
     // Anything else is a bug; still end the process (Node can hang reporting it with fd 2 closed).
     say(error instanceof ChpstFailure ? error.line : `chpst: fatal: ${String(error)}\n`);
     // Node's own descriptors may have been handed over already (apply.ts): no teardown.
-    exitNow(error instanceof ChpstFailure ? error.exitCode : 111);
+    exitNow(error instanceof ChpstFailure && error.isQuiet ? EXIT.quietFailure : EXIT.fatal);
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Reading an envdir (CHP-6, CHP-15) into recorded environment changes, which apply.ts applies at
- * exec (CHP-22). Strings are byte strings (latin1), see options.ts. Loaded only when needed.
+ * exec (CHP-22). Strings are byte strings (latin1), see options.ts.
  */
 import { closeSync, constants, openSync, opendirSync } from 'node:fs';
 import { chdir, fchdir } from '../sys/index.js';
 import { readBytes } from './read-bytes.js';
-import { ChpstFailure, bytes, type EnvChange } from './options.js';
+import { ChpstFailure, attempt, bytes, type EnvChange } from './options.js';
 
 /**
  * A file's content as envdir turns it into a value: undefined (unset) for an empty file; else the
@@ -78,12 +78,4 @@ export function readEnvDir(dir: string, options: EnvDirOptions): EnvChange[] {
     closeSync(start);
   }
   return changes;
-}
-
-function attempt<T>(step: () => T, what: string): T {
-  try {
-    return step();
-  } catch (error) {
-    throw ChpstFailure.sys(what, error);
-  }
 }

@@ -4,7 +4,8 @@
  * so names and values that are not UTF-8 reach the program unchanged.
  */
 import { getopt, getoptErrorLine, type GetoptResult } from '../cli/getopt.js';
-import { RunitError, errorText } from '../errors.js';
+import { RunitError, errorCode, errorText, isErrnoName, type ErrnoName } from '../errors.js';
+import { scanUlong } from '../protocol/scan-ulong.js';
 
 /** Resource limits in the order chpst applies them (CHP-3 step 9). */
 export const LIMIT_ORDER = ['data', 'stack', 'memlock', 'as', 'nofile', 'nproc', 'fsize', 'core', 'rss', 'cpu'] as const;
@@ -70,20 +71,6 @@ export function emptyPlan(): Plan {
 /** `usage: NAME TAIL` + newline + blank line (GEN-3; runit's tails start with a space). */
 export function usage(name: string, tail: string): string {
   return `usage: ${name}${tail}\n\n`;
-}
-
-/**
- * runit's scan_ulong: the leading decimal digits, wrapping modulo 2^64 as C does. Returns the
- * value and how many characters were digits.
- */
-export function scanUlong(text: string): { value: bigint; length: number } {
-  let value = 0n;
-  let length = 0;
-  while (length < text.length && text[length]! >= '0' && text[length]! <= '9') {
-    value = BigInt.asUintN(64, value * 10n + BigInt(text.charCodeAt(length) - 48));
-    length++;
-  }
-  return { value, length };
 }
 
 /** A whole-word unsigned number as chpst stores it in a `long`; undefined if not all digits. */
@@ -211,38 +198,51 @@ export function parseChpst(args: readonly string[], getoptName: string, name: st
   return { plan };
 }
 
-function codeOf(cause: unknown): string {
-  return typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : 'ERR_CHPST';
+/** The errno name behind `cause`, or ERR_CHPST when there is none. */
+function codeOf(cause: unknown): ErrnoName | 'ERR_CHPST' {
+  const code = errorCode(cause);
+  return code !== undefined && isErrnoName(code) ? code : 'ERR_CHPST';
 }
 
 /**
- * How chpst stops short of exec: one `chpst: fatal: ...` line and exit 111 (CHP-21), or, for
- * setlock -x, exit 0 without a word (CHP-19). Thrown by apply.ts, printed only by cli.ts.
+ * How chpst stops short of exec: one `chpst: fatal: ...` line (CHP-21), or, for setlock -x, no
+ * word at all (CHP-19); cli.ts prints the line and picks the exit code. Thrown by apply.ts.
+ * `code` is the errno name of the cause, or ERR_CHPST.
  */
 export class ChpstFailure extends RunitError {
-  readonly exitCode: number;
+  /** setlock -x: give up without a word (and exit 0). */
+  readonly isQuiet: boolean;
   /** The whole text for fd 2 (a byte string); '' when nothing is printed. */
   readonly line: string;
 
-  constructor(line: string, exitCode: number, cause: unknown) {
+  constructor(line: string, isQuiet: boolean, cause: unknown) {
     super(codeOf(cause), line.trimEnd(), { cause });
     this.line = line;
-    this.exitCode = exitCode;
+    this.isQuiet = isQuiet;
   }
 
   /** `what` ends in ": " and is followed by runit's text for the error (GEN-1, GEN-2). */
   static sys(what: string, cause: unknown): ChpstFailure {
-    return new ChpstFailure(`chpst: fatal: ${what}${errorText(cause)}\n`, 111, cause);
+    return new ChpstFailure(`chpst: fatal: ${what}${errorText(cause)}\n`, false, cause);
   }
 
   /** A failure with no errno behind it (`unknown user/group: ARG`). */
   static plain(text: string): ChpstFailure {
-    return new ChpstFailure(`chpst: fatal: ${text}\n`, 111, undefined);
+    return new ChpstFailure(`chpst: fatal: ${text}\n`, false, undefined);
   }
 
-  /** setlock -x: give up quietly with exit 0. */
+  /** setlock -x: give up quietly. */
   static quiet(cause: unknown): ChpstFailure {
-    return new ChpstFailure('', 0, cause);
+    return new ChpstFailure('', true, cause);
+  }
+}
+
+/** Runs `action`; whatever it throws becomes `chpst: fatal: WHAT<error text>` (ChpstFailure.sys). */
+export function attempt<T>(action: () => T, what: string): T {
+  try {
+    return action();
+  } catch (error) {
+    throw ChpstFailure.sys(what, error);
   }
 }
 

@@ -78,9 +78,9 @@ function parseSoftlimit(args: readonly string[], getoptName: string, name: strin
 }
 
 /**
- * Parses argv for a personality (cli.ts loads this module only when argv[0] names one). getopt's
- * own complaints carry the raw basename (`dsetlock: illegal option -- q`), usage texts the name
- * less its `d`.
+ * Parses argv for a personality (called only when argv[0] names one; the module itself is in
+ * chpst's bundle either way). getopt's own complaints carry the raw basename
+ * (`dsetlock: illegal option -- q`), usage texts the name less its `d`.
  */
 export function parsePersonality(
   personality: Exclude<Personality, 'chpst'>,

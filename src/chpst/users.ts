@@ -3,9 +3,10 @@
  * quirks kept: `:UID:GID...` scanning (empty numbers are 0), at most 60 groups, and the group
  * list of a bare user being just the passwd entry's gid (no /etc/group membership).
  */
-import { errnoName } from '../errors.js';
+import { SysError } from '../errors.js';
+import { scanUlong } from '../protocol/scan-ulong.js';
 import { cString, getgrnamErrno, getpwnamErrno, type PasswdEntry } from '../sys/index.js';
-import { ChpstFailure, scanUlong, type UserSpec } from './options.js';
+import { ChpstFailure, type UserSpec } from './options.js';
 
 export interface Identity {
   uid: number;
@@ -17,7 +18,7 @@ const MAX_GROUPS = 60;
 /** `UID:GID[:GID...]` (the text after the leading colon); undefined when malformed. */
 export function parseNumericIds(text: string): Identity | undefined {
   const id = (at: number): { value: number; next: number } => {
-    const { value, length } = scanUlong(text.slice(at));
+    const { value, length } = scanUlong(text, at);
     return { value: Number(BigInt.asUintN(32, value)), next: at + length };
   };
   const user = id(0);
@@ -34,23 +35,16 @@ export function parseNumericIds(text: string): Identity | undefined {
   return at === text.length ? { uid: user.value, gids } : undefined;
 }
 
-/** Thrown inside resolveUser when a lookup failed with an errno (not merely "no such name"). */
-class LookupError {
-  readonly code: string;
-  constructor(errno: number) {
-    this.code = errnoName(errno);
-  }
-}
-
 function passwd(name: string): PasswdEntry | undefined {
   const { entry, errno } = getpwnamErrno(cString(name));
-  if (entry === undefined && errno !== 0) throw new LookupError(errno);
+  // Any errno counts, not merely "no such name" (sys's getpwnam forgives ENOENT and ESRCH).
+  if (entry === undefined && errno !== 0) throw new SysError('getpwnam', errno);
   return entry;
 }
 
 function group(name: string): number | undefined {
   const { gid, errno } = getgrnamErrno(cString(name));
-  if (gid === undefined && errno !== 0) throw new LookupError(errno);
+  if (gid === undefined && errno !== 0) throw new SysError('getgrnam', errno);
   return gid;
 }
 

@@ -3,7 +3,7 @@
  * `timeout`. Failures are collected per service as OpErrors; successes are kept too, so a caller
  * learns exactly which services were handled (go-runit's MultiError loses them).
  */
-import { OpError, RunitError } from '../errors.js';
+import { markAsRunitError, OpError, RunitError, type RunitErrorCode } from '../errors.js';
 import { Client, type ClientOptions } from './client.js';
 import type { Operation } from './flavours.js';
 import type { ServiceState, Status } from './status.js';
@@ -21,9 +21,12 @@ export interface Settled<T> {
   errors: OpError[];
 }
 
-/** Thrown when at least one service failed; `results` still holds the successes. */
+/**
+ * Thrown when at least one service failed (code ERR_MANAGER); `results` still holds the
+ * successes. An AggregateError, and `instanceof RunitError` too.
+ */
 export class ManagerError<T = unknown> extends AggregateError {
-  readonly code = 'ERR_MANAGER';
+  readonly code: RunitErrorCode = 'ERR_MANAGER';
   override readonly errors: OpError[];
   readonly results: Map<string, T>;
   constructor(settled: Settled<T>, op: string) {
@@ -33,6 +36,8 @@ export class ManagerError<T = unknown> extends AggregateError {
     Object.defineProperty(this, 'name', { value: 'ManagerError', enumerable: false });
   }
 }
+
+markAsRunitError(ManagerError);
 
 export class Manager {
   readonly concurrency: number;

@@ -4,10 +4,13 @@ import { invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { resetSignal } from '../sys/index.js';
 import { startSupervisor, SupervisorStartError } from './index.js';
 
+/** runsv's exit codes (RSV-34); after the exit sequence it exits with the Supervisor's code. */
+const EXIT = { usage: 1, fatal: 111 } as const;
+
 export async function main(args: readonly string[]): Promise<void> {
   if (args.length !== 1) {
     writeStderr(usageText(invokedAs(), 'dir'));
-    process.exit(1);
+    process.exit(EXIT.usage);
   }
   const dir = args[0]!;
   // runsv leaves every signal but TERM and CHLD at its inherited action (RSV-31); Node takes
@@ -20,6 +23,6 @@ export async function main(args: readonly string[]): Promise<void> {
   } catch (error) {
     if (!(error instanceof SupervisorStartError)) throw error;
     writeStderr(`runsv ${dir}: fatal: ${error.message}\n`);
-    process.exit(111);
+    process.exit(EXIT.fatal);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
-import { SupervisorStartError } from '../runsv/index.js';
+import { RunitError } from '../errors.js';
 import { asSupervisor } from './fault-wall.js';
 import type { RunningService, ServiceRunner } from './scanner.js';
 
@@ -76,7 +76,7 @@ export class InProcessSupervisors implements ServiceRunner {
   }
 
   #fault(name: string, error: unknown): void {
-    if (error instanceof SupervisorStartError) {
+    if (error instanceof RunitError && error.code === 'ERR_SUPERVISOR_START') {
       // What runsv would have printed before exiting 111 (RSV-32); runsvdir retries it (RSD-6).
       this.#options.writeDiagnostic(`runsv ${name}: fatal: ${error.message}\n`);
       return;

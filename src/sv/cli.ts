@@ -1,32 +1,47 @@
 /**
  * sv: control and report services supervised by runsv (SV-1 … SV-16), byte-compatible with
- * runit 2.1.2's sv. Synchronous on purpose: sv works by chdir into each service and one short
- * system call after another, with a 420 ms sleep between waiting passes.
+ * runit 2.1.2's sv. This file parses the command line and picks the exit code; run.ts does the
+ * work.
  */
-import { constants, openSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
-import { errorCode } from '../errors.js';
-import { checkConditions } from './check.js';
-import { parseCommand, type Command } from './commands.js';
-import { SvContext, SvExit, scanUlong } from './context.js';
-import { statusJson } from './json.js';
-import { printRecord, readRecord, sendControl, statusCommand } from './report.js';
+import { scanUlong } from '../protocol/scan-ulong.js';
+import { parseCommand } from './commands.js';
+import { SvContext, SvExit } from './context.js';
+import { openHome } from './home.js';
+import { runCommand } from './run.js';
 
 const VERSION = '$Id: 900314260c6d52c986c5357673bea2f3bd3f4698 $';
 const USAGE = '[-v] [-w sec] command service ...';
 const USAGE_LSB = '[-w sec] command';
-const POLL_MILLIS = 420;
+
+/**
+ * sv's exit codes (SV-15, SV-16): the number of failures up to `maxFailures`; usage and fatal
+ * errors, with their LSB-mode values; LSB `status` exits with its LSB answer.
+ */
+const EXIT = { maxFailures: 99, usage: 100, usageLsb: 2, fatal: 100, fatalLsb: 151 } as const;
 
 export function main(args: readonly string[]): void {
+  const progname = programName(invokedAs());
   let code: number;
   try {
-    code = run(args, programName(invokedAs()), process.env);
+    code = run(args, progname, process.env);
   } catch (error) {
     if (!(error instanceof SvExit)) throw error;
-    code = error.code;
+    code = exitCodeOf(error, progname !== 'sv');
   }
   process.exit(code);
+}
+
+function exitCodeOf(stop: SvExit, lsb: boolean): number {
+  switch (stop.code) {
+    case 'ERR_SV_USAGE':
+      return lsb ? EXIT.usageLsb : EXIT.usage;
+    case 'ERR_SV_FATAL':
+      return lsb ? EXIT.fatalLsb : EXIT.fatal;
+    case 'ERR_SV_LSB_STATUS':
+      return stop.lsbStatus;
+  }
 }
 
 /** Runs sv with `args` (argv without argv[0]); returns the exit code or throws SvExit. */
@@ -34,16 +49,16 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   const lsb = progname !== 'sv';
   const usage = (): never => {
     writeStderr(usageText(progname, lsb ? USAGE_LSB : USAGE));
-    throw new SvExit(lsb ? 2 : 100);
+    throw SvExit.usage();
   };
   const svdir = env['SVDIR'] ?? '/etc/service/';
-  let waitLimit = env['SVWAIT'] === undefined ? 7 : scanUlong(env['SVWAIT']);
+  let waitLimit = env['SVWAIT'] === undefined ? 7 : Number(scanUlong(env['SVWAIT']).value);
   let verbose = false;
   let json = false;
   // -j is ours (JSON status); real sv rejects it, so no valid sv invocation changes meaning.
   const parsed = getopt(args, 'w:vVj');
   for (const option of parsed.options) {
-    if (option.letter === 'w') waitLimit = scanUlong(option.value ?? '');
+    if (option.letter === 'w') waitLimit = Number(scanUlong(option.value ?? '').value);
     if (option.letter === 'w' || option.letter === 'v') verbose = true;
     if (option.letter === 'j') json = true;
     if (option.letter === 'V') {
@@ -57,113 +72,13 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   }
   const [action, ...rest] = parsed.operands;
   if (action === undefined) return usage();
-  const names: (string | undefined)[] = lsb ? [progname] : rest;
+  const names = lsb ? [progname] : rest;
   if (names.length === 0) usage();
 
   const sv = new SvContext(lsb, Date.now());
-  // sv keeps "." open and fchdir()s back to it, which works even when the directory was
-  // removed or renamed; /proc/self/fd/N gives Node the same without a libc call.
-  let home: number;
-  try {
-    home = openSync('.', constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return sv.fatal('unable to open current directory', errorCode(error));
-  }
-  let homePath: string | undefined;
-  try {
-    homePath = process.cwd();
-  } catch {
-    homePath = undefined;
-  }
+  // Before the command word is looked at, as in runit: a fatal error comes before its usage.
+  const goHome = openHome(sv);
   const command = parseCommand(action, verbose, lsb) ?? usage();
-  sv.acts = command.acts;
-  sv.json = json && command.act === 'status';
-  const goHome = (): void => {
-    try {
-      process.chdir(`/proc/self/fd/${home}`);
-    } catch (error) {
-      if (homePath === undefined || errorCode(error) !== 'ENOENT') return sv.fatal('unable to change to original directory', errorCode(error));
-      try {
-        process.chdir(homePath); // no /proc mounted
-      } catch (fallbackError) {
-        sv.fatal('unable to change to original directory', errorCode(fallbackError));
-      }
-    }
-  };
-  const enter = (name: string, sending: boolean): boolean => {
-    sv.service = name;
-    // SV-4 quirk: only the sending pass honours the empty-name and trailing-slash exceptions.
-    const viaSvdir = name[0] !== '/' && name[0] !== '.' && (!sending || (name !== '' && !name.endsWith('/')));
-    try {
-      if (viaSvdir) process.chdir(svdir);
-      process.chdir(name);
-      return true;
-    } catch (error) {
-      sv.fail('unable to change to service directory', errorCode(error));
-      return false;
-    }
-  };
-
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    if (!enter(name, true)) names[i] = undefined;
-    else if (!act(sv, command, json)) names[i] = undefined;
-    goHome();
-  }
-  if (command.waits) waitLoop(sv, command, names, waitLimit, enter, goHome);
-  return Math.min(sv.rc, 99);
-}
-
-/** The first pass: status, or send the control bytes. False drops the service. */
-function act(sv: SvContext, command: Command, json: boolean): boolean {
-  if (command.act === 'status') {
-    if (json) statusJson(sv);
-    else statusCommand(sv);
-    return true;
-  }
-  if (command.act === 'control') return sendControl(sv, command.acts) !== -1;
-  return true;
-}
-
-/** SV-10: passes 420 ms apart until every service is done or past the limit (SV-12). */
-function waitLoop(
-  sv: SvContext,
-  command: Command,
-  names: (string | undefined)[],
-  waitLimit: number,
-  enter: (name: string, sending: boolean) => boolean,
-  goHome: () => void,
-): void {
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    const elapsed = (sv.nowMillis - sv.startMillis) / 1000;
-    let done = true;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (name === undefined) continue;
-      let pending = enter(name, false);
-      if (pending) {
-        if (checkConditions(sv, command.acts) !== 0) pending = false;
-        else done = false;
-      }
-      if (pending && elapsed > waitLimit) {
-        sv.outs(command.kill ? 'kill: ' : 'timeout: ');
-        if (readRecordForTimeout(sv)) sv.rc++;
-        sv.flush('\n');
-        if (command.kill) sendControl(sv, 'k');
-        pending = false;
-      }
-      if (!pending) names[i] = undefined;
-      goHome();
-    }
-    if (done) return;
-    Atomics.wait(sleeper, 0, 0, POLL_MILLIS);
-    sv.nowMillis = Date.now();
-  }
-}
-
-function readRecordForTimeout(sv: SvContext): boolean {
-  if (readRecord(sv) <= 0) return false;
-  printRecord(sv, sv.service);
-  return true;
+  runCommand(sv, command, names, goHome, { svdir, waitLimit, json });
+  return Math.min(sv.rc, EXIT.maxFailures);
 }

@@ -3,17 +3,33 @@
  * the points where sv flushes, so a line assembled in parts (`timeout: ` + status, `; ` + log
  * status) is written as sv writes it (SV-14).
  */
-import { errnoText } from '../errors.js';
+import { errnoText, RunitError } from '../errors.js';
 import { writeAll } from '../cli/output.js';
 import { SuperviseDir } from '../client/supervise-dir.js';
 import { emptyStatusRecord, type StatusRecord } from '../protocol/status.js';
 import { STATUS_SIZE } from '../protocol/layout.js';
 
-/** Thrown to end the program with an exit code (usage, fatal, LSB status). */
-export class SvExit {
-  readonly code: number;
-  constructor(code: number) {
-    this.code = code;
+/**
+ * Ends sv early; cli.ts picks the exit code. Code ERR_SV_USAGE (a usage error), ERR_SV_FATAL
+ * (the `fatal:` line is written), or ERR_SV_LSB_STATUS with the status command's LSB answer.
+ */
+export class SvExit extends RunitError {
+  declare readonly code: 'ERR_SV_USAGE' | 'ERR_SV_FATAL' | 'ERR_SV_LSB_STATUS';
+  /** LSB's answer to `status` (0 running, 3 not running, 4 unknown); 0 for the other codes. */
+  readonly lsbStatus: number;
+
+  /** The LSB status answer `lsbStatus` (report.ts), or with another code, its end. */
+  constructor(lsbStatus: number, code: SvExit['code'] = 'ERR_SV_LSB_STATUS') {
+    super(code, code === 'ERR_SV_LSB_STATUS' ? `LSB status ${lsbStatus}` : code);
+    this.lsbStatus = lsbStatus;
+  }
+
+  static usage(): SvExit {
+    return new SvExit(0, 'ERR_SV_USAGE');
+  }
+
+  static fatal(): SvExit {
+    return new SvExit(0, 'ERR_SV_FATAL');
   }
 }
 
@@ -86,19 +102,13 @@ export class SvContext {
     this.line('ok: ', message, undefined);
   }
 
-  /** `fatal: MSG: ERR` on stderr, exit 100 (151 in LSB mode) (SV-15, SV-16). */
+  /** `fatal: MSG: ERR` on stderr, then ends sv (SV-15, SV-16). */
   fatal(message: string, code: string | undefined): never {
     this.flush2(`fatal: ${message}: ${errnoText(code)}\n`);
-    throw new SvExit(this.lsb ? 151 : 100);
+    throw SvExit.fatal();
   }
 
   nowSeconds(): number {
     return Math.floor(this.nowMillis / 1000);
   }
-}
-
-/** runit's scan_ulong: the leading decimal digits; none gives 0. */
-export function scanUlong(text: string): number {
-  const digits = /^[0-9]*/.exec(text)?.[0] ?? '';
-  return digits === '' ? 0 : Number(digits);
 }

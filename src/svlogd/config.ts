@@ -3,6 +3,7 @@
  * the first byte decides, nothing is trimmed, a lone final byte without `\n` is ignored, and a
  * NUL inside a line ends it for every setting except the pattern list.
  */
+import { scanUlong } from '../protocol/scan-ulong.js';
 
 /** One pattern instruction: `op` is `+`, `-`, `e` or `E` (as a byte). */
 export interface PatternRule {
@@ -44,17 +45,6 @@ export function defaultConfig(): DirConfig {
   };
 }
 
-/** djb's scan_ulong: the decimal digits at `at` (none = 0) and how many there were. */
-export function scanNumber(text: Uint8Array, at: number): { value: number; length: number } {
-  let value = 0;
-  let i = at;
-  while (i < text.length && text[i]! >= 0x30 && text[i]! <= 0x39) {
-    value = value * 10 + (text[i]! - 0x30);
-    i++;
-  }
-  return { value, length: i - at };
-}
-
 /** ip4_scan: four dotted numbers, each kept modulo 256; bytes are stored as they are read. */
 function scanAddress(text: Uint8Array, address: Uint8Array): number {
   let at = 0;
@@ -63,9 +53,9 @@ function scanAddress(text: Uint8Array, address: Uint8Array): number {
       if (text[at] !== 0x2e) return 0;
       at++;
     }
-    const { value, length } = scanNumber(text, at);
+    const { value, length } = scanUlong(text, at);
     if (length === 0) return 0;
-    address[part] = value % 256;
+    address[part] = Number(value % 256n);
     at += length;
   }
   return at;
@@ -76,8 +66,8 @@ const SIZE_UNITS: ReadonlyMap<number, number> = new Map([[0x6b, 1024], [0x6d, 10
 const TIME_UNITS: ReadonlyMap<number, number> = new Map([[0x6d, 60], [0x68, 3600]]);
 
 function scanWithUnit(text: Uint8Array, units: ReadonlyMap<number, number>): number {
-  const { value, length } = scanNumber(text, 0);
-  return value * (units.get(text[length] ?? -1) ?? 1);
+  const { value, length } = scanUlong(text);
+  return Number(value) * (units.get(text[length] ?? -1) ?? 1);
 }
 
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
@@ -120,10 +110,10 @@ function applyLine(config: DirConfig, raw: Uint8Array, line: Uint8Array, warn: (
       config.sizeMax = scanWithUnit(rest, SIZE_UNITS);
       break;
     case 'n':
-      config.countMax = scanNumber(rest, 0).value;
+      config.countMax = Number(scanUlong(rest).value);
       break;
     case 'N':
-      config.countMin = scanNumber(rest, 0).value;
+      config.countMin = Number(scanUlong(rest).value);
       break;
     case 't':
       config.rotateSeconds = scanWithUnit(rest, TIME_UNITS);
@@ -150,7 +140,7 @@ function applyUdp(config: DirConfig, rest: Uint8Array, warn: (m0: string, m1: st
   }
   let port = 514;
   if (rest[scanned] === 0x3a) {
-    port = scanNumber(rest, scanned + 1).value;
+    port = Number(scanUlong(rest, scanned + 1).value);
     if (port === 0) {
       warn('unable to scan port number', latin1(rest.subarray(scanned + 1)));
       return;

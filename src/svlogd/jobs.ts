@@ -5,7 +5,7 @@
  * the order of work is runit's and nothing blocks the event loop (many services share it in one process).
  */
 import type { Clock } from '../clock.js';
-import { errorText } from '../errors.js';
+import { errorText, RunitError } from '../errors.js';
 
 /** Registers `wake`, to be called once when the job may go on. */
 export type Wait = (wake: () => void) => void;
@@ -36,10 +36,11 @@ export function pauseFor(clock: Clock, message: MessageSink, text: string): Wait
   };
 }
 
-/** A fatal condition the cli reports as `svlogd: fatal: TEXT` with exit 111. */
-export class SvlogdFatalError extends Error {
-  readonly code = 'ERR_SVLOGD_FATAL';
-  readonly exitCode = 111;
+/** A fatal condition (code ERR_SVLOGD_FATAL) the cli reports as `svlogd: fatal: TEXT`, exit 111. */
+export class SvlogdFatalError extends RunitError {
+  constructor(message: string) {
+    super('ERR_SVLOGD_FATAL', message);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * meaning).
  */
 import { getopt, type GetoptError } from '../cli/getopt.js';
-import { scanNumber } from './config.js';
+import { scanUlong } from '../protocol/scan-ulong.js';
 import type { StampFormat } from './stamp.js';
 
 export interface SvlogdArgs {
@@ -54,10 +54,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         args.replaceChar = bytes[0];
         break;
       case 'l':
-        args.lineMax = scanNumber(bytes, 0).value || 1000;
+        args.lineMax = Number(scanUlong(bytes).value) || 1000;
         break;
       case 'b':
-        args.bufferSize = scanNumber(bytes, 0).value || 1024;
+        args.bufferSize = Number(scanUlong(bytes).value) || 1024;
         break;
       case 't':
         args.stampCount++;

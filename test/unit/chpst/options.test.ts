@@ -7,13 +7,13 @@ import {
   parseChpst,
   parseLong,
   personalityOf,
-  scanUlong,
   selfName,
   usage,
   type ParseResult,
   type Plan,
 } from '../../../src/chpst/options.js';
 import { parsePersonality } from '../../../src/chpst/personalities.js';
+import { scanUlong } from '../../../src/protocol/scan-ulong.js';
 
 const MAIN_USAGE = usage('chpst', CHPST_USAGE);
 

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCommand } from '../../../src/sv/commands.js';
-import { scanUlong } from '../../../src/sv/context.js';
 
 test('full words and first letters map to acts, waiting and kill (SV-3)', () => {
   const table: [string, string, boolean, boolean][] = [
@@ -31,8 +30,4 @@ test('status words: any s-word in normal mode, only four in LSB mode (SV-16)', (
   assert.equal(parseCommand('stat', false, true), undefined);
   assert.equal(parseCommand('status', false, true)?.act, 'status');
   assert.equal(parseCommand('start', false, true)?.acts, 'u');
-});
-
-test('scan_ulong: leading digits, none gives 0 (SV-2)', () => {
-  assert.deepEqual(['12', '3x', 'x3', '', '007'].map(scanUlong), [12, 3, 0, 0, 7]);
 });
