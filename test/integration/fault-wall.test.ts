@@ -17,7 +17,12 @@ test("a Supervisor's uncaught throw and unhandled rejection are reported, and th
   const result = runScript(`
     const { installFaultWall } = await import(${WALL});
     const { InProcessSupervisors } = await import(${HOST});
-    installFaultWall((text) => process.stdout.write('warn: ' + text.split(' | ')[0] + '\\n'));
+    let warnings = 0;
+    let report = () => {};
+    installFaultWall((text) => {
+      process.stdout.write('warn: ' + text.split(' | ')[0] + '\\n');
+      if (++warnings === 3) report();
+    });
     // Faults from the Supervisors' own event callbacks, where no promise of the host can catch them.
     const start = async (dir) => {
       const name = dir.split('/').pop();
@@ -31,11 +36,19 @@ test("a Supervisor's uncaught throw and unhandled rejection are reported, and th
     };
     const host = new InProcessSupervisors('/nonexistent', start, { writeDiagnostic: (line) => process.stderr.write(line) });
     for (const name of ['thrower', 'rejecter', 'stopper', 'good']) host.start(name, () => {});
-    setTimeout(() => host.running().find((s) => s.name === 'stopper').stop(), 20);
-    setTimeout(() => {
+    // Stopped once the other two faults are in, so the three warnings come in a known order.
+    let stopped = false;
+    const stopStopper = () => {
+      if (stopped) return;
+      if (warnings < 2) return void setTimeout(stopStopper, 5);
+      stopped = true;
+      host.running().find((s) => s.name === 'stopper').stop();
+    };
+    stopStopper();
+    report = () => setImmediate(() => {
       process.stdout.write('still hosting: ' + host.running().map((s) => s.name).join(' ') + '\\n');
       process.exit(0);
-    }, 60);
+    });
   `);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(
