@@ -2,7 +2,7 @@
  * Turns a validated ServiceSpec into the files of a service directory, without touching the
  * disk, so the scripts can be checked as text and written in one atomic step.
  */
-import { loggerCommand, processWrapper, svlogdConfig, type Word } from './builder-flavours.js';
+import { loggerCommand, processWrapper, svlogdConfig, type Word } from './builder-tools.js';
 import type { ServiceSpec } from './builder-spec.js';
 import { quoteShellWord } from './shell-quote.js';
 
