@@ -17,6 +17,8 @@ const DEFAULT_GRACE_SECONDS = 7;
 export interface RunsvdirArgs {
   isNewSession: boolean;
   isInProcess: boolean;
+  /** `--no-inline-logs`: every log service as a process of its own, even under --in-process. */
+  isNoInlineLogs: boolean;
   dir: string | undefined;
   log: string | undefined;
   /** The arguments up to `log`, as the process title shows them. */
@@ -25,17 +27,21 @@ export interface RunsvdirArgs {
 
 /**
  * runit looks at the first argument only: `-P` sets the flag, `--...` is dropped, any other `-x`
- * is kept as the directory (RSD-1). Ours, `--in-process`, may come before or after it.
+ * is kept as the directory (RSD-1). Ours, `--in-process` and `--no-inline-logs`, may come before
+ * or after it.
  */
 export function parseArgs(args: readonly string[]): RunsvdirArgs {
   let index = 0;
   let isNewSession = false;
   let isInProcess = false;
+  let isNoInlineLogs = false;
   let isRunitFlagSeen = false;
   for (;;) {
     const arg = args[index];
     if (arg === '--in-process') {
       isInProcess = true;
+    } else if (arg === '--no-inline-logs') {
+      isNoInlineLogs = true;
     } else if (!isRunitFlagSeen && arg !== undefined && arg.startsWith('-') && (arg[1] === 'P' || arg[1] === '-')) {
       isRunitFlagSeen = true;
       if (arg[1] === 'P') isNewSession = true;
@@ -44,7 +50,7 @@ export function parseArgs(args: readonly string[]): RunsvdirArgs {
     }
     index += 1;
   }
-  return { isNewSession, isInProcess, dir: args[index], log: args[index + 1], shown: args.slice(0, index + 1) };
+  return { isNewSession, isInProcess, isNoInlineLogs, dir: args[index], log: args[index + 1], shown: args.slice(0, index + 1) };
 }
 
 export async function main(args: readonly string[]): Promise<void> {
@@ -70,6 +76,7 @@ export async function main(args: readonly string[]): Promise<void> {
     warn,
     fatal,
     writeDiagnostic: say,
+    ...(parsed.isNoInlineLogs ? { isLogInline: false } : {}),
     onChecked: () => log?.startDots(),
   });
   if (tree.isInProcess) {
