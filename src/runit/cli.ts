@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { holdYoungGeneration, installFaultWall, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
@@ -68,7 +69,7 @@ function parseOptions(args: readonly string[]): InitOptions {
 
 export async function main(args: readonly string[]): Promise<void> {
   const options = parseOptions(args);
-  process.title = ['runit', ...args].join(' ');
+  showProcessTitle('runit', titleOf('runit', args));
   if (process.pid !== 1) {
     try {
       setChildSubreaper();
