@@ -8,8 +8,8 @@ import { setProcessName } from '../sys/index.js';
 
 /**
  * Shows `title` in `ps` (one argument string: Node cannot rewrite argv in place) and keeps comm
- * at runit's program name. sysvinit's pidof matches comm when argv[0] contains a space, as a
- * title of `name` and its arguments does.
+ * at runit's program name. pidof (sysvinit's, which Debian installs, and procps-ng's) matches
+ * comm when argv[0] contains a space, taking it for a set title: `name` and its arguments is one.
  */
 export function showProcessTitle(name: string, title: string): void {
   process.title = title;

@@ -1,11 +1,14 @@
 // The one-second pause after a short run (RSV-22) and a SIGTERM that arrives during it (RSV-31),
-// under real runsv, our runsv and our runsvdir --in-process, which share the Supervisor (issue 15).
+// under real runsv, our runsv and our runsvdir --in-process, which share the Supervisor (issue 15);
+// the TERM test hosts a Supervisor in this process, as runsvdir --in-process does.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startSupervisor } from '../../src/runsv/index.js';
 import { NEEDS_RUNIT, ourBin } from '../helpers/binaries.js';
+import { defer } from '../helpers/cleanup.js';
 import { spawnTracked } from '../helpers/procs.js';
 import { startRunsv } from '../helpers/runsv-proc.js';
 import { makeService, readText } from '../helpers/service-dir.js';
@@ -75,25 +78,37 @@ test('a run shorter than a second is followed by a one-second pause, whatever se
 test('TERM during the pause: ./run is started once more, then runsv exits (RSV-22, RSV-31)', { skip: NEEDS_RUNIT, timeout: 60_000 }, async (t) => {
   const root = makeTempDir(t);
   await Promise.all(
-    (['real', 'ours'] as const).map(async (impl) => {
-      const dir = join(root, impl);
+    (['real', 'ours', 'in-process'] as const).map(async (side) => {
+      const dir = join(root, side);
       const runs = join(dir, 'runs');
       const sent = join(dir, 'sent');
-      // The first run exits at once and, 0.3 s into runsv's one-second pause, TERMs its parent:
-      // the moment does not depend on the test's polling. The second run may die of the TERM
-      // before it writes a line (real runsv TERMs it right after the fork), so ./finish, which
-      // runsv runs after every run and never signals, is what counts the runs.
-      const run = [`echo run >> ${runs}`, `if [ ! -e ${sent} ]; then : > ${sent}; (sleep 0.3; kill -TERM $PPID) & fi`, 'exit 0'];
+      // The first run exits at once; 0.2 s after its ./finish, inside runsv's one-second pause,
+      // runsv gets its TERM: from the run's background job (runsv is its parent), or from the test
+      // for a Supervisor in this process. The second run may die of the TERM before it writes a
+      // line (real runsv TERMs it right after the fork), so ./finish, which runsv runs after every
+      // run and never signals, is what counts the runs.
+      const killer = side === 'in-process' ? '' : `(while ! grep -q finish ${runs}; do sleep 0.02; done; sleep 0.2; kill -TERM $PPID) & `;
+      const run = [`echo run >> ${runs}`, `if [ ! -e ${sent} ]; then : > ${sent}; ${killer}fi`, 'exit 0'];
       mkdirSync(dir, { recursive: true });
       makeService(join(dir, 'svc'), { run: run.join('\n'), finish: `echo finish $1 $2 >> ${runs}` });
-      const runsv = await startRunsv(t, impl, dir, 'svc');
-      const exit = await Promise.race([runsv.exited, sleep(10_000, 'runsv did not exit', { ref: false })]);
-      assert.deepEqual(exit, { code: 0, signal: null }, impl);
+      let exit: unknown;
+      if (side === 'in-process') {
+        const supervisor = await startSupervisor(join(dir, 'svc'), { writeDiagnostic: () => {} });
+        defer(t, () => supervisor.killAll());
+        await waitFor('the first finish', () => readText(runs)?.includes('finish'));
+        await sleep(200);
+        supervisor.terminate();
+        exit = { code: await supervisor.exited, signal: null };
+      } else {
+        const runsv = await startRunsv(t, side, dir, 'svc');
+        exit = await Promise.race([runsv.exited, sleep(10_000, 'runsv did not exit', { ref: false })]);
+      }
+      assert.deepEqual(exit, { code: 0, signal: null }, side);
       const lines = readFileSync(runs, 'utf8').split('\n').filter((line) => line !== '');
-      assert.deepEqual(lines.slice(0, 2), ['run', 'finish 0 0'], impl);
+      assert.deepEqual(lines.slice(0, 2), ['run', 'finish 0 0'], side);
       const finishes = lines.filter((line) => line.startsWith('finish'));
-      assert.equal(finishes.length, 2, `${impl}: a second run, then its finish: ${JSON.stringify(lines)}`);
-      assert.match(finishes[1]!, /^finish (-1 15|0 0)$/, impl);
+      assert.equal(finishes.length, 2, `${side}: a second run, then its finish: ${JSON.stringify(lines)}`);
+      assert.match(finishes[1]!, /^finish (-1 15|0 0)$/, side);
     }),
   );
 });
