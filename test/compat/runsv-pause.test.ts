@@ -62,7 +62,7 @@ test('a run shorter than a second is followed by a one-second pause, whatever se
         const previous = inWindow[i - 1]!;
         // runsv stamps the start after the fork and the end after the reap, so a run the script
         // measured well under a second was under a second for runsv too (unless the host stalls).
-        if (previous.end === undefined || previous.end - previous.start > 0.75) continue;
+        if (previous.end === undefined || previous.end - previous.start > 0.65) continue;
         const gap = inWindow[i]!.start - previous.end;
         assert.ok(gap >= 0.95, `${topology}: run ${i + 1} started ${gap.toFixed(3)} s after a short run ended: ${JSON.stringify(all)}`);
       }
