@@ -3,6 +3,7 @@
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
 import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
@@ -60,8 +61,8 @@ export async function main(args: readonly string[]): Promise<void> {
     writeStderr(usageText(invokedAs(), '[-P] dir'));
     process.exit(EXIT_USAGE);
   }
-  const titlePrefix = ['runsvdir', ...parsed.shown].join(' ') + ' ';
-  process.title = titlePrefix.trimEnd();
+  const titlePrefix = titleOf('runsvdir', parsed.shown) + ' ';
+  showProcessTitle('runsvdir', titlePrefix.trimEnd());
   let log: ProctitleLog | undefined;
   // In log mode runsvdir's own lines go straight into the window, as they would through fd 2.
   const say = (line: string): void => (log === undefined ? writeStderr(line) : log.append(line));
