@@ -68,6 +68,12 @@ export interface LogOptions {
   user?: string;
 }
 
+/** How `./finish` is called (ServiceBuilder#finish). */
+export interface FinishOptions {
+  /** Append runsv's two arguments, ./run's exit code and signal (RSV-19), to the command. */
+  withStatus?: boolean;
+}
+
 /** Where the service's standard error goes: its stdout (the log), where runsv's goes, or a file. */
 export type StderrTarget = 'stdout' | 'inherit' | { file: string };
 
@@ -82,7 +88,7 @@ export interface ServiceSpec {
   env: ReadonlyMap<string, string>;
   process: ProcessOptions;
   stderr: StderrTarget;
-  finish: readonly string[] | undefined;
+  finish: { argv: readonly string[]; withStatus: boolean } | undefined;
   isDown: boolean;
   log: LogOptions | undefined;
   /** Program name → path, for tools not found through PATH (e.g. our bin/chpst). */
@@ -161,7 +167,7 @@ export function validateSpec(spec: ServiceSpec): void {
   checkName(spec.name);
   checkText('parent directory', spec.parent, { isNonEmpty: true });
   checkCommand('command', spec.command);
-  if (spec.finish !== undefined) checkCommand('finish command', spec.finish);
+  if (spec.finish !== undefined) checkCommand('finish command', spec.finish.argv);
   if (spec.cwd !== undefined) checkText('cwd', spec.cwd, { isNonEmpty: true });
   if (spec.umask !== undefined && (!Number.isInteger(spec.umask) || spec.umask < 0 || spec.umask > 0o777)) {
     invalid(`umask must be between 0 and 0o777, got ${spec.umask}`);
