@@ -118,7 +118,8 @@ function checkCommand(what: string, command: readonly string[]): void {
   for (const word of command) checkText(`${what} argument`, word);
 }
 
-function checkName(name: string): void {
+/** A service directory's name: not empty, one line, no `/`, not starting with `.`. */
+export function checkServiceName(name: string): void {
   checkText('service name', name, { isNonEmpty: true, isOneLine: true });
   // runsvdir and svscan skip dot names; a slash would put the service somewhere else.
   if (name.startsWith('.') || name.includes('/')) invalid(`service name ${JSON.stringify(name)} must not start with '.' or contain '/'`);
@@ -164,7 +165,7 @@ function checkLog(log: LogOptions): void {
 
 /** Throws RunitError ERR_INVALID for the first problem in `spec` (flavour rules come later). */
 export function validateSpec(spec: ServiceSpec): void {
-  checkName(spec.name);
+  checkServiceName(spec.name);
   checkText('parent directory', spec.parent, { isNonEmpty: true });
   checkCommand('command', spec.command);
   if (spec.finish !== undefined) checkCommand('finish command', spec.finish.argv);

@@ -1,8 +1,10 @@
 /** What DevTree needs to know about processes and supervisors, read from /proc and supervise/. */
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from './client.js';
 import type { Status } from './status.js';
+import { SuperviseDir } from './supervise-dir.js';
 
 export interface DevServiceStatus {
   name: string;
@@ -28,16 +30,6 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** runit's test: a non-blocking write-open of supervise/ok succeeds only while runsv holds it. */
-export function isServiceSupervised(dir: string): boolean {
-  try {
-    closeSync(openSync(join(dir, 'supervise/ok'), constants.O_WRONLY | constants.O_NONBLOCK));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function readServiceStatus(name: string, dir: string, isEnabled: boolean): Promise<DevServiceStatus> {
   try {
     return { name, dir, isEnabled, isSupervised: true, status: await new Client(dir).status() };
@@ -45,4 +37,22 @@ export async function readServiceStatus(name: string, dir: string, isEnabled: bo
     // Not supervised (yet, or any more): Client.status() refuses a record no supervisor holds.
     return { name, dir, isEnabled, isSupervised: false, status: undefined };
   }
+}
+
+/** The service names in `dir`, sorted; dot names (temp and set-aside directories) are skipped. */
+export async function serviceNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Whether a supervisor still holds any service of `servicesDir`, or its log service. */
+export async function isAnySupervised(servicesDir: string): Promise<boolean> {
+  for (const name of await serviceNames(servicesDir)) {
+    const dir = new SuperviseDir(join(servicesDir, name));
+    if (dir.isSupervised() || dir.log().isSupervised()) return true;
+  }
+  return false;
 }
