@@ -47,19 +47,24 @@ function startSide(t: TestContext, side: TreeSide, dir: string) {
   return startRunsvdirTree(t, command, args, { ...process.env, PATH: side.path }, dirname(dir));
 }
 
+/** A scanned directory `sv` holding one service `app` whose log service is `svlogd ./main`. */
+function makeLoggedApp(run: string, config?: string): { dir: string; app: string } {
+  const dir = join(makeTreeRoot(), 'sv');
+  mkdirSync(dir);
+  const app = makeService(join(dir, 'app'), { run, log: { run: 'exec svlogd ./main' } });
+  mkdirSync(join(app, 'log/main'));
+  if (config !== undefined) writeFileSync(join(app, 'log/main/config'), config);
+  return { dir, app };
+}
+
 describe('log services in the one process', { skip: NEEDS_RUNIT }, () => {
   test('the log directory is byte for byte what a standalone svlogd makes: rotation, pruning, filters, prefix', async (t) => {
     const results: string[][] = [];
     for (const side of SIDES) {
-      const root = makeTreeRoot();
-      const dir = join(root, 'sv');
-      mkdirSync(dir);
-      const app = makeService(join(dir, 'app'), {
-        run: 'i=0\nwhile [ $i -lt 400 ]; do echo "line $i"; [ $((i % 7)) -eq 0 ] && echo "skip $i"; i=$((i+1)); done\nexec sleep 1000',
-        log: { run: 'exec svlogd ./main' },
-      });
-      mkdirSync(join(app, 'log/main'));
-      writeFileSync(join(app, 'log/main/config'), 's300\nn5\n-skip*\npapp: \n');
+      const { dir, app } = makeLoggedApp(
+        'i=0\nwhile [ $i -lt 400 ]; do echo "line $i"; [ $((i % 7)) -eq 0 ] && echo "skip $i"; i=$((i+1)); done\nexec sleep 1000',
+        's300\nn5\n-skip*\npapp: \n',
+      );
       const tree = startSide(t, side, dir);
       await waitFor(`${side.label}: the last line logged`, () => logText(join(app, 'log/main')).includes('line 399'), { timeout: 20_000 });
       if (side.label === 'in process') {
@@ -76,14 +81,7 @@ describe('log services in the one process', { skip: NEEDS_RUNIT }, () => {
   });
 
   test('real sv drives the log service: status, alarm, down, up, term', async (t) => {
-    const root = makeTreeRoot();
-    const dir = join(root, 'sv');
-    mkdirSync(dir);
-    const app = makeService(join(dir, 'app'), {
-      run: 'while :; do echo tick; sleep 0.05; done',
-      log: { run: 'exec svlogd ./main' },
-    });
-    mkdirSync(join(app, 'log/main'));
+    const { dir, app } = makeLoggedApp('while :; do echo tick; sleep 0.05; done');
     const tree = startSide(t, SIDES[0]!, dir);
     const log = join(app, 'log');
     await waitFor('the log service to run', () => new RegExp(`run: log: \\(pid ${tree.pid}\\)`).test(svStatus(app)));
@@ -105,15 +103,10 @@ describe('log services in the one process', { skip: NEEDS_RUNIT }, () => {
   });
 
   test('no line is lost while the log service is restarted 20 times', async (t) => {
-    const root = makeTreeRoot();
-    const dir = join(root, 'sv');
-    mkdirSync(dir);
-    const app = makeService(join(dir, 'app'), {
-      run: 'i=0\nwhile [ $i -lt 3000 ]; do echo "n $i"; i=$((i+1)); [ $((i % 50)) -eq 0 ] && sleep 0.05; done\nexec sleep 1000',
-      log: { run: 'exec svlogd ./main' },
-    });
-    mkdirSync(join(app, 'log/main'));
-    writeFileSync(join(app, 'log/main/config'), 's5000\nn100\n');
+    const { dir, app } = makeLoggedApp(
+      'i=0\nwhile [ $i -lt 3000 ]; do echo "n $i"; i=$((i+1)); [ $((i % 50)) -eq 0 ] && sleep 0.05; done\nexec sleep 1000',
+      's5000\nn100\n',
+    );
     startSide(t, SIDES[0]!, dir);
     const log = join(app, 'log');
     await waitFor('the first lines', () => logText(join(log, 'main')).includes('n 0\n'));
