@@ -90,10 +90,16 @@ export class SystemEffects implements SupervisorEffects {
       return false; // the spawn that follows reports it in runit's words
     }
     // Loaded here, not with this file: a runsv process never pays for the svlogd engine.
-    const { InlineLog, recogniseLogRun } = await import('./inline-log.js');
+    const { InlineLog, isWritableBy, logBase, ownerOf, recogniseLogRun } = await import('./inline-log.js');
     const recognised = recogniseLogRun(text);
     if (recognised === undefined || this.logPipe === undefined) return false;
-    const inlineLog = new InlineLog({ root: logRoot, args: recognised.args, cwd: recognised.cwd, writeLine: this.writeLine });
+    const { args, cwd, user } = recognised;
+    const owner = user === undefined ? undefined : ownerOf(user);
+    if (user !== undefined) {
+      const base = logBase(logRoot, cwd);
+      if (owner === undefined || !args.dirs.every((dir) => isWritableBy(dir.startsWith('/') ? dir : `${base}/${dir}`, owner))) return false;
+    }
+    const inlineLog = new InlineLog({ root: logRoot, args, cwd, writeLine: this.writeLine, owner });
     this.inlineLog = inlineLog;
     inlineLog.start(this.logPipe[0], (exit) => {
       if (this.inlineLog === inlineLog) this.inlineLog = undefined;

@@ -10,7 +10,9 @@
  * is lost. STOP and CONT (`sv p`/`sv c`) are accepted and do nothing. A `kill` of this pid from
  * outside reaches the whole process, not the log service: use `sv` for the log service.
  */
+import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
+import { getgrnamErrno, getpwnam } from '../sys/index.js';
 import { FATAL, SvlogdEngine, stampFormatOf, type SvlogdArgs } from '../svlogd/index.js';
 import type { ChildExit } from './record.js';
 import { recogniseLogRun } from './log-run-recogniser.js';
@@ -26,10 +28,54 @@ export interface InlineLogOptions {
   cwd: string | undefined;
   /** svlogd's own lines, which a standalone svlogd writes to runsv's fd 2. */
   writeLine: (line: string) => void;
+  /** The account of `chpst -u`, when log/run runs svlogd as another user. */
+  owner?: Owner | undefined;
+}
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * chpst -u's account: USER's uid and gid, or GROUP's gid for `USER:GROUP`. Undefined when a
+ * name is unknown: then the process runs, and chpst says so in its own words.
+ */
+export function ownerOf(user: string): Owner | undefined {
+  const [name, group] = user.split(':');
+  const entry = getpwnam(name!);
+  if (entry === undefined) return undefined;
+  if (group === undefined) return { uid: entry.uid, gid: entry.gid };
+  const { gid } = getgrnamErrno(group);
+  return gid === undefined ? undefined : { uid: entry.uid, gid };
+}
+
+/**
+ * Whether `owner` could create files in `dir` by its mode bits, as a svlogd running as that
+ * account would need. Where it could not, the log service runs as a process, so that the
+ * failure is the real one, not hidden by this process running as root.
+ */
+export function isWritableBy(dir: string, owner: Owner): boolean {
+  let mode: number;
+  let uid: number;
+  let gid: number;
+  try {
+    ({ mode, uid, gid } = statSync(dir));
+  } catch {
+    return false;
+  }
+  if (owner.uid === 0) return true;
+  const bits = owner.uid === uid ? mode >> 6 : owner.gid === gid ? mode >> 3 : mode;
+  return (bits & 0o3) === 0o3;
 }
 
 /** The signals a standalone svlogd has no handler for: they end it. */
 const ENDING_SIGNALS = new Set<NodeJS.Signals>(['SIGKILL', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE']);
+
+/** Where log/run's relative directory names start: the log directory, or log/run's `cd DIR`. */
+export function logBase(root: string, cwd: string | undefined): string {
+  return cwd === undefined ? root : cwd.startsWith('/') ? cwd : `${root}/${cwd}`;
+}
 
 export class InlineLog {
   readonly #options: InlineLogOptions;
@@ -48,7 +94,7 @@ export class InlineLog {
   /** Starts an engine on `readFd` (which stays open: the engine reads a duplicate of it). */
   start(readFd: number, onExit: (exit: ChildExit) => void): void {
     const { args, root, cwd, writeLine } = this.#options;
-    const base = cwd === undefined ? root : cwd.startsWith('/') ? cwd : `${root}/${cwd}`;
+    const base = logBase(root, cwd);
     const engine = new SvlogdEngine({
       dirs: args.dirs,
       cwd: base,
@@ -57,6 +103,7 @@ export class InlineLog {
       replaceChar: args.replaceChar,
       replaceExtra: args.replaceExtra,
       lineMax: args.lineMax,
+      ...(this.#options.owner === undefined ? {} : { owner: this.#options.owner }),
       message: writeLine,
       stderrCopy: (bytes) => writeLine(bytes.toString('latin1')),
     });

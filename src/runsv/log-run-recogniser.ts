@@ -5,9 +5,9 @@
  * purpose: anything this does not understand word for word runs as a process, as before.
  *
  * Accepted: `#!/bin/sh` (or bash, dash; with `-e`), then only blank lines, comments,
- * `exec 2>&1`, `set -e`, `cd DIR`, and a last command `exec svlogd [options] dir...` (svlogd
- * bare or as an absolute path whose last part is `svlogd`), each word literal or simply
- * quoted: no variables, globs, pipes, redirections or other programs.
+ * `exec 2>&1`, `set -e`, `cd DIR`, and a last command `exec [chpst -u USER[:GROUP]] svlogd
+ * [options] dir...` (chpst and svlogd bare or as absolute paths ending in their names), each
+ * word literal or simply quoted: no variables, globs, pipes, redirections or other programs.
  */
 import { parseSvlogdArgs, type SvlogdArgs } from '../svlogd/index.js';
 
@@ -16,6 +16,8 @@ export interface RecognisedLogRun {
   cwd: string | undefined;
   /** svlogd's arguments, as parsed by svlogd itself. */
   args: SvlogdArgs;
+  /** `chpst -u`'s account, `USER` or `USER:GROUP`, when svlogd runs as another user. */
+  user: string | undefined;
 }
 
 const SHEBANG = /^#!\s*\/bin\/(?:sh|bash|dash)(?:\s+-e)?\s*$/;
@@ -61,15 +63,34 @@ export function splitWords(line: string): string[] | undefined {
   return words;
 }
 
-function isSvlogd(word: string): boolean {
-  return word === 'svlogd' || (word.startsWith('/') && word.endsWith('/svlogd'));
+function isProgram(word: string | undefined, name: string): boolean {
+  return word === name || (word !== undefined && word.startsWith('/') && word.endsWith(`/${name}`));
+}
+
+/** `chpst -u USER[:GROUP] svlogd ...` or `svlogd ...`: the user and svlogd's arguments. */
+function svlogdCommand(words: readonly string[]): { user: string | undefined; args: string[] } | undefined {
+  if (isProgram(words[0], 'svlogd')) return { user: undefined, args: words.slice(1) };
+  if (!isProgram(words[0], 'chpst')) return undefined;
+  let rest = words.slice(1);
+  let user: string | undefined;
+  if (rest[0] === '-u' && rest[1] !== undefined) {
+    user = rest[1];
+    rest = rest.slice(2);
+  } else if (rest[0]?.startsWith('-u') === true && rest[0].length > 2) {
+    user = rest[0].slice(2);
+    rest = rest.slice(1);
+  }
+  // Only -u: any other chpst option changes what svlogd would do in ways the engine cannot.
+  if (user === undefined || !/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.][A-Za-z0-9_.-]*)?$/.test(user)) return undefined;
+  if (!isProgram(rest[0], 'svlogd')) return undefined;
+  return { user, args: rest.slice(1) };
 }
 
 export function recogniseLogRun(text: string): RecognisedLogRun | undefined {
   const lines = text.split('\n');
   if (!SHEBANG.test(lines[0] ?? '')) return undefined;
   let cwd: string | undefined;
-  let exec: string[] | undefined;
+  let exec: { user: string | undefined; args: string[] } | undefined;
   for (const raw of lines.slice(1)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -82,15 +103,16 @@ export function recogniseLogRun(text: string): RecognisedLogRun | undefined {
       cwd = words[1];
       continue;
     }
-    if (words[0] === 'exec' && words.length >= 2 && isSvlogd(words[1]!)) {
-      exec = words.slice(2);
+    if (words[0] === 'exec') {
+      exec = svlogdCommand(words.slice(1));
+      if (exec === undefined) return undefined;
       continue;
     }
     return undefined;
   }
   if (exec === undefined) return undefined;
-  const parsed = parseSvlogdArgs(exec);
+  const parsed = parseSvlogdArgs(exec.args);
   // A usage error is svlogd's to print: the process reports it as runit's would.
   if (parsed.kind !== 'ok') return undefined;
-  return { cwd, args: parsed.args };
+  return { cwd, args: parsed.args, user: exec.user };
 }

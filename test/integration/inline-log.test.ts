@@ -2,10 +2,11 @@
 // directory holds what a standalone svlogd (ours, and runit's under runit's runsvdir) makes of
 // the same input; real sv drives the log service as it drives a real svlogd; no line is lost.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
+import { installedBin } from '../helpers/installed-bin.js';
 import { descendantsNamed } from '../helpers/procs.js';
 import { makeTreeRoot, startRunsvdirTree } from '../helpers/runsvdir-tree.js';
 import { makeService } from '../helpers/service-dir.js';
@@ -13,6 +14,13 @@ import { svRun, svStatus } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void };
+
+/** nobody's ids, from the password file the programs under test read. */
+const NOBODY = (() => {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith('nobody:'))!;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+})();
 
 /** Every file of a log directory but its lock, oldest first: rotated files by name, then current. */
 function logContents(dir: string): string[] {
@@ -100,6 +108,35 @@ describe('log services in the one process', { skip: NEEDS_RUNIT }, () => {
     const restarted = svRun(['-w', '5', 'term', log]);
     assert.match(restarted, /^ok: run: .*\/log: /);
     assert.doesNotMatch(tree.stderr(), /fatal/);
+  });
+
+  test('chpst -u USER svlogd: the files belong to USER, as a standalone svlogd run as USER makes them', async (t) => {
+    const owners: string[][] = [];
+    // Run as nobody, our chpst and svlogd must be reachable from any checkout (a 0700 clone).
+    const asProcess = { ...SIDES[1]!, path: `${dirname(installedBin('svlogd'))}:/usr/bin:/bin` };
+    for (const side of [SIDES[0]!, asProcess]) {
+      const { dir, app } = makeLoggedApp('i=0\nwhile [ $i -lt 50 ]; do echo "line $i"; i=$((i+1)); done\nexec sleep 1000');
+      writeFileSync(join(app, 'log/run'), '#!/bin/sh\nexec chpst -u nobody svlogd ./main\n');
+      chownSync(join(app, 'log/main'), NOBODY.uid, NOBODY.gid);
+      const tree = startSide(t, side, dir);
+      const main = join(app, 'log/main');
+      await waitFor(`${side.label}: the last line`, () => logText(main).includes('line 49'));
+      if (side.label === 'in process') assert.deepEqual(descendantsNamed(tree.pid, 'svlogd'), []);
+      owners.push(['lock', 'current'].map((name) => {
+        const stat = statSync(join(main, name));
+        return `${name} ${stat.uid}:${stat.gid} ${(stat.mode & 0o777).toString(8)}`;
+      }));
+      await tree.stopTree();
+    }
+    assert.deepEqual(owners[0], [`lock ${NOBODY.uid}:${NOBODY.gid} 600`, `current ${NOBODY.uid}:${NOBODY.gid} 644`]);
+    assert.deepEqual(owners[0], owners[1]);
+  });
+
+  test('chpst -u USER svlogd on a directory USER cannot write runs as a process, and fails as runit does', async (t) => {
+    const { dir, app } = makeLoggedApp('exec sleep 1000');
+    writeFileSync(join(app, 'log/run'), '#!/bin/sh\nexec chpst -u nobody svlogd ./main\n');
+    const tree = startSide(t, SIDES[0]!, dir);
+    await waitFor('svlogd to refuse the directory', () => /svlogd: (warning: unable to lock directory|fatal: no functional log directories)/.test(tree.stderr()));
   });
 
   test('no line is lost while the log service is restarted 20 times', async (t) => {

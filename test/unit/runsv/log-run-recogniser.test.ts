@@ -23,6 +23,21 @@ test('accepted: svlogd with options and directories, after comments, exec 2>&1, 
   assert.ok(recogniseLogRun(sh('exec svlogd -r _ -R ab main')));
 });
 
+test('accepted: chpst -u USER[:GROUP] before svlogd, as ServiceBuilder and dh-runit write it', () => {
+  assert.equal(recogniseLogRun(sh('exec chpst -u _runit-log svlogd -tt /var/log/runit/app'))?.user, '_runit-log');
+  assert.equal(recogniseLogRun(sh('exec /usr/bin/chpst -ulog:adm /usr/bin/svlogd main'))?.user, 'log:adm');
+  assert.equal(recogniseLogRun(sh('exec svlogd main'))?.user, undefined);
+  for (const text of [
+    sh('exec chpst -e ./env svlogd main'),
+    sh('exec chpst -u log -e ./env svlogd main'),
+    sh('exec chpst svlogd main'),
+    sh('exec chpst -u log cat'),
+    sh('exec chpst -u lo$g svlogd main'),
+  ]) {
+    assert.equal(recogniseLogRun(text), undefined, text);
+  }
+});
+
 test('near-misses run as processes', () => {
   const misses = [
     'exec svlogd -tt ./main', // no #! line
@@ -30,7 +45,6 @@ test('near-misses run as processes', () => {
     sh('exec svlogd -tt "$dir"'),
     sh('exec svlogd -tt ./*'),
     sh('svlogd -tt ./main'), // no exec: a shell stays in between
-    sh('exec chpst -u log svlogd -tt ./main'),
     sh('exec svlogd -tt ./main | tee x'),
     sh('exec svlogd -tt ./main', 'echo after'),
     sh('echo hello', 'exec svlogd ./main'),
