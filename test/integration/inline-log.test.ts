@@ -2,7 +2,7 @@
 // directory holds what a standalone svlogd (ours, and runit's under runit's runsvdir) makes of
 // the same input; real sv drives the log service as it drives a real svlogd; no line is lost.
 import assert from 'node:assert/strict';
-import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
@@ -10,6 +10,7 @@ import { installedBin } from '../helpers/installed-bin.js';
 import { descendantsNamed } from '../helpers/procs.js';
 import { makeTreeRoot, startRunsvdirTree } from '../helpers/runsvdir-tree.js';
 import { makeService } from '../helpers/service-dir.js';
+import { fill, tinyDisk } from '../helpers/tiny-disk.js';
 import { svRun, svStatus } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -154,5 +155,21 @@ describe('log services in the one process', { skip: NEEDS_RUNIT }, () => {
       .split('\n')
       .map((line) => Number(line.slice(2)));
     assert.deepEqual(numbers, Array.from({ length: 3000 }, (_, index) => index));
+  });
+
+  test('a full disk: the log service pauses, says so, and loses nothing once space returns (SVL-16)', { skip: process.getuid?.() !== 0 ? 'mounting a tmpfs needs root' : false }, async (t) => {
+    const disk = tinyDisk(t);
+    mkdirSync(join(disk, 'log'));
+    const { dir, app } = makeLoggedApp('i=0\nwhile [ $i -lt 300 ]; do echo "full $i"; i=$((i+1)); done\nexec sleep 1000');
+    writeFileSync(join(app, 'log/run'), `#!/bin/sh\nexec svlogd ${disk}/log\n`);
+    fill(join(disk, 'filler'));
+    const tree = startSide(t, SIDES[0]!, dir);
+    await waitFor('the pausing message', () => tree.stderr().includes(`svlogd: pausing: unable to write to current: ${disk}/log: out of disk space\n`), { timeout: 15_000 });
+    assert.deepEqual(descendantsNamed(tree.pid, 'svlogd'), []);
+    unlinkSync(join(disk, 'filler'));
+    await waitFor('every line once space returns', () => readFileSync(join(disk, 'log/current'), 'latin1').includes('full 299\n'), { timeout: 15_000 });
+    const expected = Array.from({ length: 300 }, (_, index) => `full ${index}\n`).join('');
+    assert.equal(readFileSync(join(disk, 'log/current'), 'latin1'), expected);
+    await tree.stopTree();
   });
 });
