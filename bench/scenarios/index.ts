@@ -10,5 +10,6 @@ import { pickup } from './pickup.js';
 import { restart } from './restart.js';
 import { startup } from './startup.js';
 import { svlogd } from './svlogd.js';
+import { svlogdInline } from './svlogd-inline.js';
 
-export const SCENARIOS: readonly Scenario[] = [memory, memoryLogged, svlogd, restart, control, controlLogging, pickup, startup, cli, crashLoop];
+export const SCENARIOS: readonly Scenario[] = [memory, memoryLogged, svlogd, svlogdInline, restart, control, controlLogging, pickup, startup, cli, crashLoop];
