@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { RunitError } from '../errors.js';
 import { ServiceBuilder } from './builder.js';
 import { isProcessAlive, isServiceSupervised, readServiceStatus, type DevServiceStatus } from './dev-tree-status.js';
+import { findOrphans, stopOrphans, type Orphan } from './orphans.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
+export type { Orphan } from './orphans.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/', import.meta.url));
 
@@ -32,7 +34,15 @@ export interface DevTreeOptions {
 export interface StopOptions {
   /** How long to wait for runsvdir and every supervisor to exit (ms, default 30000). */
   timeout?: number;
+  /**
+   * Told of each service (or log service) found running with no supervisor, left by a runsvdir
+   * that was killed; it is then stopped (TERM, KILL after 7 s), services before their logs.
+   */
+  onOrphan?: (orphan: Orphan) => void;
 }
+
+/** The grace period for orphans, as runsvdir's own (RUNSVDIR_GRACE's default). */
+const ORPHAN_GRACE_MILLIS = 7000;
 
 function checkName(name: string): void {
   if (name.length === 0 || name.startsWith('.') || name.includes('/') || name.includes('\0')) {
@@ -185,25 +195,28 @@ export class DevTree {
 
   /**
    * Stops runsvdir in order: HUP (ours stops every service, then its log, then exits; runit's
-   * TERMs each runsv), then waits until runsvdir and every supervisor of the tree are gone.
-   * Resolves false when none was running; rejects ERR_TIMEOUT when they outlive `timeout`.
+   * TERMs each runsv), then waits until runsvdir and every supervisor of the tree are gone. Then
+   * any service of the tree still running with no supervisor (left by a runsvdir that was
+   * killed, and not taken over by a new one) is stopped too. Resolves false when there was
+   * nothing to stop; rejects ERR_TIMEOUT when runsvdir or its supervisors outlive `timeout`.
    */
   async stopRunsvdir(options: StopOptions = {}): Promise<boolean> {
     const pid = await this.runsvdirPid();
-    if (pid === undefined) {
-      await rm(this.pidFile, { force: true });
-      return false;
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGHUP');
+      const deadline = Date.now() + (options.timeout ?? 30_000);
+      for (;;) {
+        const isDone = !isProcessAlive(pid) && !(await this.anySupervised());
+        if (isDone) break;
+        if (Date.now() > deadline) throw new RunitError('ERR_TIMEOUT', `runsvdir ${pid} or its supervisors did not stop`);
+        await new Promise((done) => setTimeout(done, 50));
+      }
     }
-    process.kill(pid, 'SIGHUP');
-    const deadline = Date.now() + (options.timeout ?? 30_000);
-    for (;;) {
-      const isDone = !isProcessAlive(pid) && !(await this.anySupervised());
-      if (isDone) break;
-      if (Date.now() > deadline) throw new RunitError('ERR_TIMEOUT', `runsvdir ${pid} or its supervisors did not stop`);
-      await new Promise((done) => setTimeout(done, 50));
-    }
+    const orphans = findOrphans((await this.names(this.servicesDir)).map((name) => join(this.servicesDir, name)));
+    for (const orphan of orphans) options.onOrphan?.(orphan);
+    await stopOrphans(orphans, ORPHAN_GRACE_MILLIS);
     await rm(this.pidFile, { force: true });
-    return true;
+    return pid !== undefined || orphans.length > 0;
   }
 
   private async anySupervised(): Promise<boolean> {
