@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { RunitError } from '../errors.js';
 import { ServiceBuilder } from './builder.js';
 import { isProcessAlive, isServiceSupervised, readServiceStatus, type DevServiceStatus } from './dev-tree-status.js';
-import { findOrphans, stopOrphans, type Orphan } from './orphans.js';
+import { findOrphans, stopOrphans, waitExited, type Orphan } from './orphans.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
 export type { Orphan } from './orphans.js';
@@ -140,6 +140,11 @@ export class DevTree {
 
   /** The pid in the pidfile when that process is alive, else undefined. */
   async runsvdirPid(): Promise<number | undefined> {
+    const pid = await this.pidInFile();
+    return pid !== undefined && isProcessAlive(pid) && this.isOurScanner(pid) ? pid : undefined;
+  }
+
+  private async pidInFile(): Promise<number | undefined> {
     let text: string;
     try {
       text = await readFile(this.pidFile, 'utf8');
@@ -147,7 +152,7 @@ export class DevTree {
       return undefined;
     }
     const pid = Number.parseInt(text, 10);
-    return Number.isSafeInteger(pid) && pid > 0 && isProcessAlive(pid) && this.isOurScanner(pid) ? pid : undefined;
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
   }
 
   /**
@@ -175,6 +180,9 @@ export class DevTree {
   private async spawnRunsvdir(): Promise<number> {
     const running = await this.runsvdirPid();
     if (running !== undefined) return running;
+    // One killed a moment ago still holds the supervise/ locks its successor's supervisors need.
+    const killed = await this.pidInFile();
+    if (killed !== undefined) await waitExited(killed, 2000);
     await this.ensure();
     const { command, args } = this.options.runsvdir ?? { command: process.execPath, args: [join(BIN, 'runsvdir'), '--in-process'] };
     const out = openSync(join(this.logDir, 'runsvdir.log'), 'a');
@@ -212,6 +220,9 @@ export class DevTree {
         await new Promise((done) => setTimeout(done, 50));
       }
     }
+    // A runsvdir killed a moment ago may still be dying, holding its services' supervise/ files.
+    const recorded = await this.pidInFile();
+    if (recorded !== undefined) await waitExited(recorded, 2000);
     const orphans = findOrphans((await this.names(this.servicesDir)).map((name) => join(this.servicesDir, name)));
     for (const orphan of orphans) options.onOrphan?.(orphan);
     await stopOrphans(orphans, ORPHAN_GRACE_MILLIS);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { sleep, systemClock, type Clock } from '../clock.js';
 import { LOG } from '../protocol/layout.js';
-import { isLive, processStartMillis } from '../sys/proc.js';
+import { isExiting, isLive, processStartMillis } from '../sys/proc.js';
 import { isServiceSupervised } from './dev-tree-status.js';
 import { readRecord, recordedProcess } from './recorded-process.js';
 
@@ -37,6 +37,15 @@ export function findOrphans(serviceDirs: readonly string[]): Orphan[] {
     }
   }
   return found;
+}
+
+/**
+ * Waits (up to `millis`) for a supervisor that was just killed to finish dying: until then it
+ * still holds its services' supervise/ files, and they look supervised.
+ */
+export async function waitExited(pid: number, millis: number, clock: Clock = systemClock): Promise<void> {
+  const deadline = clock.monotonicMillis() + millis;
+  while (isExiting(pid) && clock.monotonicMillis() < deadline) await sleep(clock, POLL_MILLIS);
 }
 
 function isSupervisedHere(dir: string): boolean {

@@ -2,7 +2,7 @@
  * What /proc says about one process. No libc here, so client code (DevTree) can read it without
  * loading the FFI.
  */
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 
 /**
  * The state letter of `/proc/PID/stat` (R, S, D, Z, X, ...), read after the last `)` because the
@@ -23,6 +23,19 @@ function statFields(pid: number): string[] | undefined {
   }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return fields[0] === '' ? undefined : fields;
+}
+
+/**
+ * Killed but not yet gone: the main thread is a zombie while other threads still run their exit,
+ * and until the last one has, the process keeps its descriptors (locks, FIFOs) and its children.
+ */
+export function isExiting(pid: number): boolean {
+  if (processState(pid) !== 'Z') return false;
+  try {
+    return readdirSync(`/proc/${pid}/task`).length > 1;
+  } catch {
+    return false;
+  }
 }
 
 /** USER_HZ: the unit of /proc's tick counts, 100 on every Linux architecture Node runs on. */
