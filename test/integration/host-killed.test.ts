@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from '
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
-import { isAlive, killPid, readParent } from '../helpers/procs.js';
+import { isAlive, killPid, readParent, spawnTracked } from '../helpers/procs.js';
 import { startRunsvdirTree, type RunsvdirTree } from '../helpers/runsvdir-tree.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeService, readText } from '../helpers/service-dir.js';
@@ -67,7 +67,7 @@ function waitRecordRunning(dir: string, not = 0): Promise<number> {
  * Every writer's numbers in the log, in order and without a gap from 1, up to at least the last
  * number it noted as written: nothing it wrote was lost, across every restart on either side.
  */
-function assertNoLineLost(serviceDir: string): void {
+function assertNoLineLost(serviceDir: string, writers = 2): void {
   const text = readText(join(serviceDir, 'log/main/current')) ?? '';
   const seen = new Map<string, number>();
   for (const line of text.split('\n').filter((line) => line !== '')) {
@@ -76,7 +76,7 @@ function assertNoLineLost(serviceDir: string): void {
     assert.equal(Number(number), expected, `writer ${pid}: line ${expected} is missing before "${line}"`);
     seen.set(pid!, expected);
   }
-  assert.ok(seen.size >= 2, `at least two writers logged: ${[...seen.keys()].join(', ')}`);
+  assert.ok(seen.size >= writers, `at least ${writers} writer(s) logged: ${[...seen.keys()].join(', ')}`);
   for (const [pid, last] of seen) {
     const noted = Number(readText(join(serviceDir, `last.${pid}`)));
     assert.ok(last >= noted, `writer ${pid} wrote ${noted} lines, ${last} were logged`);
@@ -187,5 +187,33 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
     assert.doesNotMatch(tree.stderr(), /fatal/);
     assertNoLineLost(app);
     assert.ok(existsSync(join(logDir, 'main/current')));
+  });
+
+  test('the runit init killed and started again takes its tree over, and its TERM stops everything', async (t) => {
+    const root = makeTempDir(t);
+    const dir = join(root, 'service');
+    const stages = join(root, 'stages');
+    mkdirSync(stages);
+    mkdirSync(dir);
+    const app = makeService(join(dir, 'app'), { run: WRITER, log: { run: 'exec svlogd ./main' } });
+    mkdirSync(join(app, 'log/main'));
+    const logDir = join(app, 'log');
+    const init = (): ReturnType<typeof spawnTracked> => spawnTracked(t, process.execPath, [ourBin('runit'), '-s', stages, dir], { env: ENV });
+    const first = init();
+    const writer = await waitRecordRunning(app);
+    const svlogd = await waitRecordRunning(logDir);
+    killPid(first.pid, 'SIGKILL');
+    await first.exited;
+
+    const second = init();
+    await waitFor('the takeover warnings', () => second.stderr().includes(`log/run (pid ${svlogd})`) && second.stderr().includes(`./run (pid ${writer})`), { timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.deepEqual(instancesIn(app, './run'), [writer], 'one writer');
+    assert.deepEqual(instancesIn(logDir, 'svlogd'), [svlogd], 'one svlogd');
+    killPid(second.pid, 'SIGTERM');
+    assert.deepEqual(await second.exited, { code: 0, signal: null });
+    assert.deepEqual([...instancesIn(app, './run'), ...instancesIn(logDir, 'svlogd')], [], 'nothing left');
+    assert.doesNotMatch(second.stderr(), /fatal|killed/);
+    assertNoLineLost(app, 1);
   });
 });
