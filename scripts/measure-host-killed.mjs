@@ -4,7 +4,10 @@
 // come from: instances after the restart, time to take every one over, fatal lines, the CPU and
 // RSS of the new host, the orderly stop, what is left, and lines lost. Needs `npm run build`.
 //
-//   node scripts/measure-host-killed.mjs [services=100] [seconds=20]
+//   node scripts/measure-host-killed.mjs [services=100] [seconds=20] [inline]
+//
+// Log services run as processes (`log/no-inline`) unless `inline` is given: then they run inside
+// runsvdir and die with it.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const N = Number(process.argv[2] ?? 100);
 const WINDOW_S = Number(process.argv[3] ?? 20);
+const IS_INLINE = process.argv[4] === 'inline';
 // MEASURE_BIN: another build's bin/ (e.g. one without the takeover, for the figures before).
 const BIN = process.env.MEASURE_BIN ?? fileURLToPath(new URL('../bin/', import.meta.url));
 const ENV = { ...process.env, PATH: `${BIN}:${process.env.PATH}` };
@@ -26,6 +30,7 @@ for (const name of names) {
   mkdirSync(join(dir, name, 'log', 'main'), { recursive: true });
   writeFileSync(join(dir, name, 'run'), WRITER);
   writeFileSync(join(dir, name, 'log', 'run'), '#!/bin/sh\nexec svlogd ./main\n');
+  if (!IS_INLINE) writeFileSync(join(dir, name, 'log', 'no-inline'), '');
   chmodSync(join(dir, name, 'run'), 0o755);
   chmodSync(join(dir, name, 'log', 'run'), 0o755);
 }
@@ -116,7 +121,7 @@ function linesLost() {
   return { logged, lost, tailsShort };
 }
 
-const out = { services: N, windowSeconds: WINDOW_S, date: new Date().toISOString() };
+const out = { services: N, windowSeconds: WINDOW_S, inlineLogs: IS_INLINE, date: new Date().toISOString() };
 const started = Date.now();
 let host = startHost('first');
 let deadline = Date.now() + 120_000;
@@ -131,7 +136,7 @@ const restarted = Date.now();
 host = startHost('second');
 deadline = Date.now() + 120_000;
 const takeovers = () => (host.stderr().match(/taking over/g) ?? []).length;
-while (takeovers() < 2 * N && Date.now() < deadline) await sleep(50);
+while (takeovers() < (IS_INLINE ? 1 : 2) * N && !(IS_INLINE && allRunning()) && Date.now() < deadline) await sleep(50);
 out.takeover = { warnings: takeovers(), seconds: (Date.now() - restarted) / 1000 };
 await sleep(2000);
 out.afterRestart = instanceCounts();

@@ -33,7 +33,9 @@ export function findPreviousInstances(root: string, hasLog: boolean): PreviousIn
 
 function liveRecord(dir: string): StatusRecord | undefined {
   const record = readRecord(dir);
-  return record !== undefined && recordedProcess(dir, record) !== undefined ? record : undefined;
+  // A log service run inside a host has the host's pid: never take over this very process.
+  if (record === undefined || record.pid === process.pid) return undefined;
+  return recordedProcess(dir, record) !== undefined ? record : undefined;
 }
 
 /**

@@ -82,7 +82,13 @@ function makeLogPipe(): [number, number] {
   }
 }
 
-export async function setUp(dir: string, name: string, clock: Clock, writeLine: (line: string) => void): Promise<SetUp> {
+export async function setUp(
+  dir: string,
+  name: string,
+  clock: Clock,
+  writeLine: (line: string) => void,
+  isLogInline = false,
+): Promise<SetUp> {
   const warn = (text: string): void => writeLine(`runsv ${name}: warning: ${text}\n`);
   let logPipe: [number, number] | undefined;
   let effects: SystemEffects | undefined;
@@ -129,7 +135,7 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
       }
       logPipe ??= makeLogPipe();
     }
-    effects = new SystemEffects({ root, logPipe, writeLine, name });
+    effects = new SystemEffects({ root, logPipe, writeLine, name, isLogInline });
     const supervisor = new Supervisor(effects, clock, {
       isNormallyDown,
       hasLog,

@@ -5,9 +5,10 @@
 // the log service keeps its pipe (no crash loop on svlogd's lock, no line lost), and an orderly
 // stop leaves nothing. runit's runsv would start a second instance here instead.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { SERVICE_FILE } from '../../src/protocol/layout.js';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
 import { isAlive, killPid, readParent, spawnTracked } from '../helpers/procs.js';
 import { startRunsvdirTree, type RunsvdirTree } from '../helpers/runsvdir-tree.js';
@@ -48,6 +49,14 @@ function instancesIn(dir: string, word: string): number[] {
         return false;
       }
     });
+}
+
+/** A service writing numbered lines, its log service svlogd run as a process (not inside the host). */
+function makeLoggedService(dir: string, logRun = 'exec svlogd ./main'): string {
+  const app = makeService(dir, { run: WRITER, log: { run: logRun } });
+  mkdirSync(join(app, 'log/main'));
+  writeFileSync(join(app, 'log', SERVICE_FILE.noInlineLog), '');
+  return app;
 }
 
 async function killHost(tree: RunsvdirTree): Promise<void> {
@@ -121,12 +130,11 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
     { label: 'our svlogd', run: 'exec svlogd ./main' },
     { label: "runit's svlogd", run: `exec ${realBin('svlogd')} ./main` },
   ]) {
-    test(`--in-process with ${logger.label}: the log service and its pipe are taken over, no line is lost`, async (t) => {
+    test(`--in-process with ${logger.label} as a process: the log service and its pipe are taken over, no line is lost`, async (t) => {
       const root = makeTempDir(t);
       const dir = join(root, 'sv');
       mkdirSync(dir);
-      const app = makeService(join(dir, 'app'), { run: WRITER, log: { run: logger.run } });
-      mkdirSync(join(app, 'log/main'));
+      const app = makeLoggedService(join(dir, 'app'), logger.run);
       const logDir = join(app, 'log');
       const first = inProcess(t, dir);
       const writer = await waitRecordRunning(app);
@@ -159,12 +167,38 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
     });
   }
 
+  test('--in-process with the log service inside the host: it dies with it; the service is taken over and logged again', async (t) => {
+    const root = makeTempDir(t);
+    const dir = join(root, 'sv');
+    mkdirSync(dir);
+    // Writes nothing between its first line and a HUP: an orphan that wrote into the dead host's
+    // pipe would get SIGPIPE (no reader left) and end.
+    const app = makeService(join(dir, 'app'), { run: "echo started\ntrap 'echo got hup' HUP\nwhile :; do sleep 0.1; done", log: { run: 'exec svlogd ./main' } });
+    mkdirSync(join(app, 'log/main'));
+    const logDir = join(app, 'log');
+    const first = inProcess(t, dir);
+    const service = await waitRecordRunning(app);
+    assert.equal(await waitRecordRunning(logDir), first.pid, 'the log service runs inside the host');
+    await waitFor('the first line logged', () => readText(join(logDir, 'main/current'))?.includes('started'));
+    await killHost(first);
+
+    const second = inProcess(t, dir);
+    await waitFor('the takeover warning', () => second.stderr().includes(`taking over ./run (pid ${service})`));
+    await waitFor('a log service inside the new host', () => readStatus(logDir)?.pid === second.pid && readStatus(logDir)?.state === 1);
+    assert.doesNotMatch(second.stderr(), /taking over log/);
+    assert.deepEqual(instancesIn(app, './run'), [service], 'one instance');
+    svRun(['hup', app]);
+    await waitFor('its next line logged through the pipe opened again', () => readText(join(logDir, 'main/current'))?.includes('got hup'));
+    await second.stopTree('SIGHUP');
+    assert.deepEqual(instancesIn(app, './run'), [], 'nothing left after an orderly stop');
+    assert.doesNotMatch(second.stderr(), /fatal/);
+  });
+
   test('one runsv process killed: the runsv runsvdir starts again takes its service and log service over', async (t) => {
     const root = makeTempDir(t);
     const dir = join(root, 'sv');
     mkdirSync(dir);
-    const app = makeService(join(dir, 'app'), { run: WRITER, log: { run: 'exec svlogd ./main' } });
-    mkdirSync(join(app, 'log/main'));
+    const app = makeLoggedService(join(dir, 'app'));
     const logDir = join(app, 'log');
     const tree = startRunsvdirTree(t, process.execPath, [ourBin('runsvdir'), dir], ENV);
     const writer = await waitRecordRunning(app);
@@ -195,8 +229,7 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
     const stages = join(root, 'stages');
     mkdirSync(stages);
     mkdirSync(dir);
-    const app = makeService(join(dir, 'app'), { run: WRITER, log: { run: 'exec svlogd ./main' } });
-    mkdirSync(join(app, 'log/main'));
+    const app = makeLoggedService(join(dir, 'app'));
     const logDir = join(app, 'log');
     const init = (): ReturnType<typeof spawnTracked> => spawnTracked(t, process.execPath, [ourBin('runit'), '-s', stages, dir], { env: ENV });
     const first = init();
