@@ -11,7 +11,7 @@
  * By default the runsvdir a DevTree starts is stopped when the process that started it ends
  * (signal-exit); `outlive: true` keeps it, for a tree meant to stay up (a per-user tree).
  */
-import { mkdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { mkdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,10 @@ import { ServiceBuilder } from './builder.js';
 import { pollUntil, readRunsvdirPid, spawnRunsvdir, stopOnExit, type RunsvdirPlace } from './dev-tree-runsvdir.js';
 import { isAnySupervised, isProcessAlive, readServiceStatus, serviceNames, type DevServiceStatus } from './dev-tree-status.js';
 import { isPathPresent, moveAside, stopSupervisor, swapServiceDir } from './dev-tree-swap.js';
+import { findOrphans, stopOrphans, waitExited, type Orphan } from './orphans.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
+export type { Orphan } from './orphans.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/', import.meta.url));
 
@@ -41,7 +43,16 @@ export interface DevTreeOptions {
 export interface StopOptions {
   /** How long to wait for runsvdir and every supervisor to exit (ms, default 30000). */
   timeout?: number;
+  /**
+   * stopRunsvdir(): told of each service (or log service) found running with no supervisor,
+   * left by a runsvdir that was killed; it is then stopped (TERM, KILL after 7 s), services
+   * before their logs.
+   */
+  onOrphan?: (orphan: Orphan) => void;
 }
+
+/** The grace period for orphans, as runsvdir's own (RUNSVDIR_GRACE's default). */
+const ORPHAN_GRACE_MILLIS = 7000;
 
 const DEFAULT_TIMEOUT = 30_000;
 
@@ -214,6 +225,8 @@ export class DevTree {
   private async spawnRunsvdir(): Promise<number> {
     const running = await this.runsvdirPid();
     if (running !== undefined) return running;
+    // One killed a moment ago still holds the supervise/ locks its successor's supervisors need.
+    await this.waitKilledRunsvdir();
     await this.ensure();
     const scanner = this.options.runsvdir ?? { command: process.execPath, args: [join(BIN, 'runsvdir'), '--in-process'] };
     const pid = await spawnRunsvdir(this.place, scanner);
@@ -226,22 +239,38 @@ export class DevTree {
 
   /**
    * Stops runsvdir in order: HUP (ours stops every service, then its log, then exits; runit's
-   * TERMs each runsv), then waits until runsvdir and every supervisor of the tree are gone.
-   * Resolves false when none was running; rejects ERR_TIMEOUT when they outlive `timeout`.
+   * TERMs each runsv), then waits until runsvdir and every supervisor of the tree are gone. Then
+   * any service of the tree still running with no supervisor (left by a runsvdir that was
+   * killed, and not taken over by a new one) is stopped too. Resolves false when there was
+   * nothing to stop; rejects ERR_TIMEOUT when runsvdir or its supervisors outlive `timeout`.
    */
   async stopRunsvdir(options: StopOptions = {}): Promise<boolean> {
     this.unhookExit?.();
     this.unhookExit = undefined;
     const pid = await this.runsvdirPid();
-    if (pid === undefined) {
-      await rm(this.pidFile, { force: true });
-      return false;
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGHUP');
+      const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+      await pollUntil(`runsvdir ${pid} or its supervisors did not stop`, timeout, async () => !isProcessAlive(pid) && !(await isAnySupervised(this.servicesDir)));
     }
-    process.kill(pid, 'SIGHUP');
-    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    await pollUntil(`runsvdir ${pid} or its supervisors did not stop`, timeout, async () => !isProcessAlive(pid) && !(await isAnySupervised(this.servicesDir)));
+    // A runsvdir killed a moment ago may still be dying, holding its services' supervise/ files.
+    await this.waitKilledRunsvdir();
+    const orphans = findOrphans((await serviceNames(this.servicesDir)).map((name) => join(this.servicesDir, name)));
+    for (const orphan of orphans) options.onOrphan?.(orphan);
+    await stopOrphans(orphans, ORPHAN_GRACE_MILLIS);
     await rm(this.pidFile, { force: true });
-    return true;
+    return pid !== undefined || orphans.length > 0;
+  }
+
+  /** Waits (up to 2 s) for the pidfile's runsvdir to finish dying if it was just killed. */
+  private async waitKilledRunsvdir(): Promise<void> {
+    let pid: number;
+    try {
+      pid = Number.parseInt(await readFile(this.pidFile, 'latin1'), 10);
+    } catch {
+      return;
+    }
+    if (Number.isSafeInteger(pid) && pid > 0) await waitExited(pid, 2000);
   }
 
   /** Every service of the tree, enabled or not, with its supervisor's status when it has one. */

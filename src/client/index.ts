@@ -19,4 +19,4 @@ export {
   type ServiceFile,
   type ServiceFiles,
 } from './builder.js';
-export { DevTree, type DevTreeOptions, type DevServiceStatus, type StopOptions } from './dev-tree.js';
+export { DevTree, type DevTreeOptions, type DevServiceStatus, type Orphan, type StopOptions } from './dev-tree.js';

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { sleep, systemClock, type Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import { holdYoungGeneration, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
+import { stopTreeOrphans } from './orphans.js';
 import { stopDescendants } from './shutdown.js';
 import { hasStage, isStageOneFailed, isStageTwoRestarted, stagePath, startStage, type StageResult } from './stages.js';
 
@@ -169,8 +170,9 @@ class Init {
     this.#say(`received ${signal}: stopping services, grace period ${this.#options.graceMillis / 1000} s`);
     const { killed } = await tree.shutdown(this.#options.graceMillis);
     for (const name of killed) this.#warn(`killed at the grace period: ${name}`);
+    const orphansKilled = await stopTreeOrphans(dir, this.#options.graceMillis, this.#clock, (text) => this.#warn(text));
     this.#say('leave stage: 2');
-    return killed.length;
+    return killed.length + orphansKilled;
   }
 
   /** runit's classic stage 2: the script, run again when it exits 111 or crashes. */

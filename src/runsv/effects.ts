@@ -10,12 +10,19 @@ import { errorCode, errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { exitWatch as sharedExitWatch, type ExitWatch } from './exit-watch.js';
 import type { InlineLog } from './inline-log.js';
 import type { ChildExit, StatusFiles } from './record.js';
 import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
 const FORK_ERRORS = new Set(['EAGAIN', 'ENOMEM', 'EMFILE', 'ENFILE']);
+
+/**
+ * How a process we did not start ends, as far as anyone but its parent can tell: not by an exit
+ * code, not by a known signal. ./finish gets `-1 0`.
+ */
+export const UNKNOWN_EXIT: ChildExit = { code: null, signal: 0 };
 
 export interface EffectsOptions {
   /** Absolute service directory. */
@@ -25,6 +32,8 @@ export interface EffectsOptions {
   /** One finished diagnostic line (with runit's `runsv NAME: ` prefix) to print. */
   writeLine: (line: string) => void;
   name: string;
+  /** Where the exits of taken-over processes are noticed; the process's shared one by default. */
+  exitWatch?: ExitWatch;
   /** Run a recognised `log/run` with the svlogd engine in this process (inline-log.ts). */
   isLogInline?: boolean;
 }
@@ -41,8 +50,10 @@ export class SystemEffects implements SupervisorEffects {
   /** Set once setUp has made them: the Supervisor is built (and so has effects) before that. */
   private superviseFiles: SuperviseFiles | undefined;
   private logSuperviseFiles: SuperviseFiles | undefined;
+  private readonly exitWatch: ExitWatch;
 
   constructor(options: EffectsOptions) {
+    this.exitWatch = options.exitWatch ?? sharedExitWatch;
     this.root = options.root;
     this.logPipe = options.logPipe;
     this.writeLine = options.writeLine;
@@ -140,6 +151,28 @@ export class SystemEffects implements SupervisorEffects {
     });
   }
 
+  /**
+   * A process a previous supervisor started (adopt.ts): counted as ours from now on, its exit
+   * reported through `onExit` as UNKNOWN_EXIT (at once if it is already gone).
+   */
+  adopt(pid: number, onExit: (exit: ChildExit) => void): void {
+    const isWatched = this.exitWatch.watch(pid, () => {
+      this.live.delete(pid);
+      onExit(UNKNOWN_EXIT);
+    });
+    if (isWatched) this.live.add(pid);
+    else onExit(UNKNOWN_EXIT);
+  }
+
+  /** Stops watching taken-over processes (the supervisor is ending or failed to start). */
+  forgetAdopted(): void {
+    for (const pid of this.live) {
+      if (!this.exitWatch.has(pid)) continue;
+      this.exitWatch.forget(pid);
+      this.live.delete(pid);
+    }
+  }
+
   runHook(c: string): Promise<boolean> {
     const relative = `${SERVICE_FILE.controlHooks}/${c}`;
     let mode: number;
@@ -181,6 +214,8 @@ export class SystemEffects implements SupervisorEffects {
       this.inlineLog?.signal(signal);
       return;
     }
+    // A taken-over process through its pidfd: its pid may be another's by the time we notice.
+    if (this.exitWatch.has(pid)) return this.exitWatch.signal(pid, osConstants.signals[signal]);
     try {
       process.kill(pid, signal);
     } catch {

@@ -1,6 +1,9 @@
 /**
- * runsv's start-up sequence (RSV-3), in runit's order, with its fatal messages (RSV-32). What
- * it takes (the supervise/ files' descriptors, the log pipe) is handed back by `release`, on
+ * runsv's start-up sequence (RSV-3), in runit's order, with its fatal messages (RSV-32), and one
+ * step of ours: once the locks are held, a service (or log service) left running by a supervisor
+ * that died is taken over instead of started a second time (adopt.ts), so the log pipe is made
+ * after the locks (it may be that service's pipe, opened again). What it takes (the supervise/
+ * files' descriptors, the log pipe, the watched processes) is handed back by `release`, on
  * failure here or when the supervisor ends.
  */
 import { accessSync, constants, statSync } from 'node:fs';
@@ -9,6 +12,8 @@ import type { Clock } from '../clock.js';
 import { errorCode, errorText } from '../errors.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
+import { STATE_FINISH } from '../protocol/status.js';
+import { findPreviousInstances, reopenLogPipe } from './adopt.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
@@ -91,8 +96,10 @@ export async function setUp(
   const held: HeldDir[] = [];
   const release = (): void => {
     for (const files of taken.splice(0)) files.close();
-    if (effects) effects.closeLogPipe();
-    else if (logPipe) for (const fd of logPipe) closeFd(fd);
+    if (effects) {
+      effects.closeLogPipe();
+      effects.forgetAdopted();
+    } else if (logPipe) for (const fd of logPipe) closeFd(fd);
     logPipe = undefined;
     for (const dirHeld of held.splice(0)) dirHeld.release();
   };
@@ -102,13 +109,6 @@ export async function setUp(
     const root = serviceDir.root;
     const isNormallyDown = exists(join(root, SERVICE_FILE.down));
     const hasLog = hasLogService(root, warn);
-    if (hasLog) logPipe = makeLogPipe();
-    effects = new SystemEffects({ root, logPipe, writeLine, name, isLogInline });
-    const supervisor = new Supervisor(effects, clock, {
-      isNormallyDown,
-      hasLog,
-      isLogNormallyDown: hasLog && exists(join(root, LOG, SERVICE_FILE.down)),
-    });
 
     const main = new SuperviseFiles(root, '', warn);
     taken.push(main);
@@ -122,6 +122,33 @@ export async function setUp(
       taken.push(log);
       log.make();
       await log.lockWhenFree();
+    }
+    // Both locks held: what the records still name as running was left by a supervisor that died.
+    const previous = findPreviousInstances(root, hasLog);
+    let isPipeLost = false;
+    if (hasLog) {
+      try {
+        logPipe = reopenLogPipe(previous);
+      } catch (error) {
+        warn(`unable to reopen the log pipe of the running instance, restarting it: ${errorText(error)}`);
+        isPipeLost = true;
+      }
+      logPipe ??= makeLogPipe();
+    }
+    effects = new SystemEffects({ root, logPipe, writeLine, name, isLogInline });
+    const supervisor = new Supervisor(effects, clock, {
+      isNormallyDown,
+      hasLog,
+      isLogNormallyDown: hasLog && exists(join(root, LOG, SERVICE_FILE.down)),
+    });
+    for (const isLog of [false, true]) {
+      const record = isLog ? previous.log : previous.main;
+      if (record === undefined) continue;
+      const script = isLog ? `${LOG}/${SERVICE_FILE.run}` : `./${record.state === STATE_FINISH ? SERVICE_FILE.finish : SERVICE_FILE.run}`;
+      warn(`taking over ${script} (pid ${record.pid}) left running by a supervisor that is gone`);
+      effects.adopt(record.pid, supervisor.adopt(isLog, record));
+      // Its output goes into a pipe nobody else will read: a new instance starts on ours.
+      if (isPipeLost) supervisor.enqueueControl(isLog, 't');
     }
     effects.useSuperviseFiles(main, log);
 

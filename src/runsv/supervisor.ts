@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import { signalForControl } from '../protocol/control.js';
-import { STATE_DOWN, STATE_FINISH, STATE_RUN } from '../protocol/status.js';
+import { STATE_DOWN, STATE_FINISH, STATE_RUN, type RunState, type StatusRecord } from '../protocol/status.js';
 import type { Tai64n } from '../protocol/tai64n.js';
 import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles } from './record.js';
 
@@ -78,6 +78,26 @@ export class Supervisor {
   publish(isLog: boolean): void {
     const record = isLog ? this.log : this.main;
     if (record) this.update(record);
+  }
+
+  /**
+   * A previous instance still running, left by a supervisor that died (adopt.ts): supervised
+   * from here on as if started here, with the record that supervisor last wrote. Called before
+   * `publish` and `run`; returns where its exit is to be reported.
+   */
+  adopt(isLog: boolean, previous: StatusRecord): (exit: ChildExit) => void {
+    const record = (isLog ? this.log : this.main)!;
+    record.pid = previous.pid;
+    record.state = previous.state as RunState;
+    record.since = previous.since;
+    record.want = previous.want;
+    record.isPaused = previous.isPaused;
+    record.gotTerm = previous.gotTerm;
+    const child = { pid: previous.pid };
+    return (exit) => {
+      this.exits.push({ record, child, exit });
+      this.notify();
+    };
   }
 
   /** Bytes written to supervise/control (or log/supervise/control). */

@@ -14,6 +14,7 @@ export const O_CLOEXEC = 0o2000000;
 const F_GETFD = 1;
 const F_SETFD = 2;
 const F_GETFL = 3;
+const F_SETFL = 4;
 const FD_CLOEXEC = 1;
 
 const PR_SET_NAME = 15;
@@ -292,6 +293,11 @@ export function readlinkIfAny(path: string): string | undefined {
 /** fcntl(F_GETFL): the open file status flags (O_ACCMODE bits say read, write or both). */
 export function getStatusFlags(fd: number): number {
   return check(c.fcntl(fd, F_GETFL, 'int', 0) as number, 'fcntl');
+}
+
+/** fcntl(F_SETFL): e.g. O_NONBLOCK off again on a pipe end that had to be opened without blocking. */
+export function setStatusFlags(fd: number, flags: number): void {
+  check(c.fcntl(fd, F_SETFL, 'int', flags) as number, 'fcntl');
 }
 
 /**

@@ -117,6 +117,7 @@ export const c = {
   get getpwnam(): CFunction { return declare('passwd *getpwnam(const char *name)', 'passwd'); },
   get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)', 'group'); },
   get readlink(): CFunction { return declare('long readlink(const char *path, void *buf, size_t size)'); },
+  get poll(): CFunction { return declare('int poll(void *fds, unsigned long nfds, int timeout)'); },
 };
 
 export function lastErrno(): number {
