@@ -6,6 +6,7 @@
  * bundle (scripts/bundle.mjs), so this graph takes no shared module chpst does not need.
  */
 import { readdirSync, writeSync } from 'node:fs';
+import { answerHelpOrVersion, type ProgramHelp } from '../cli/help.js';
 import { errnoName, errnoText } from '../errors.js';
 import { byteArray, exitNow, getStatusFlags, readlinkIfAny, writeByteString } from '../sys/index.js';
 import { applyPlan, changesEnvironment, envValue } from './apply.js';
@@ -146,10 +147,19 @@ function parse(argv0: string, args: readonly string[]): ParseResult {
   return parsePersonality(personality, args, baseName(argv0), selfName(argv0));
 }
 
+/** --help's synopsis is the usage line the name chpst was called by prints (CHP-1). */
+function helpOf(argv0: string): ProgramHelp {
+  const name = selfName(argv0);
+  const parsed = parse(argv0, []);
+  const usage = 'usage' in parsed ? parsed.usage : '';
+  return { name, synopsis: usage.slice(`usage: ${name} `.length).trimEnd(), doc: 'chpst.md' };
+}
+
 /** Synchronous from start to exec: bin/chpst's bundle already holds every module chpst may need. */
 export function main(args: readonly string[]): void {
   // The bin shims run as `node bin/NAME`: argv[1] is the name chpst was called by.
   const argv0 = byteString(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst');
+  answerHelpOrVersion(args, () => helpOf(argv0));
   const parsed = parse(argv0, rawArgs(args));
   if ('usage' in parsed) {
     say(parsed.usage);

@@ -5,7 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
-import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { errorText } from '../errors.js';
 import { holdYoungGeneration, installFaultWall, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
@@ -35,10 +36,10 @@ interface InitOptions {
 }
 
 function parseOptions(args: readonly string[]): InitOptions {
-  const name = programName(invokedAs());
+  const name = invokedName();
   const parsed = getopt(args, 'ps:g:');
   const usage = (): never => {
-    writeStderr(usageText(name, '[-p] [-s stagedir] [-g seconds] [dir]'));
+    writeStderr(usageText(name, USAGE_TAIL));
     process.exit(EXIT_USAGE);
   };
   if (parsed.error !== undefined) {
@@ -66,7 +67,16 @@ function parseOptions(args: readonly string[]): InitOptions {
   return options;
 }
 
+const USAGE_TAIL = '[-p] [-s stagedir] [-g seconds] [dir]';
+const HELP_NOTES = [
+  'dir          the service tree for stage 2, hosted in this process (default /etc/service)',
+  '-p           one runsv process per service instead',
+  '-s stagedir  where stages 1, 2 and 3 are (default /etc/runit, or $RUNIT_STAGE_DIR)',
+  '-g seconds   the grace period before KILL on the way out (default 7, or $RUNIT_GRACE)',
+];
+
 export async function main(args: readonly string[]): Promise<void> {
+  answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: USAGE_TAIL, notes: HELP_NOTES }));
   const options = parseOptions(args);
   process.title = ['runit', ...args].join(' ');
   if (process.pid !== 1) {

@@ -5,7 +5,8 @@
  */
 import { constants, openSync } from 'node:fs';
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
-import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { errorCode } from '../errors.js';
 import { checkConditions } from './check.js';
 import { parseCommand, type Command } from './commands.js';
@@ -18,10 +19,19 @@ const USAGE = '[-v] [-w sec] command service ...';
 const USAGE_LSB = '[-w sec] command';
 const POLL_MILLIS = 420;
 
+const HELP_NOTES = ['-j  JSON output, one object per line (ours)'];
+
 export function main(args: readonly string[]): void {
+  answerHelpOrVersion(args, () => {
+    const name = invokedName();
+    // Called by another name, sv is an LSB init script for the service of that name (SV-16).
+    return name === 'sv'
+      ? { name, synopsis: '[-v] [-j] [-w sec] command service ...', notes: HELP_NOTES }
+      : { name, synopsis: USAGE_LSB, doc: 'sv.md' };
+  });
   let code: number;
   try {
-    code = run(args, programName(invokedAs()), process.env);
+    code = run(args, invokedName(), process.env);
   } catch (error) {
     if (!(error instanceof SvExit)) throw error;
     code = error.code;
