@@ -65,6 +65,7 @@ function run(file: string, args: readonly string[], cwd: string, input = ''): st
 // script uses the installed chpst for -e), supervised by the installed runsvdir --in-process.
 const LIBRARY_SCRIPT = `
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Client, DevTree } from 'node-runit';
 const tree = new DevTree(process.argv[2]);
 await tree.ensure();
@@ -76,7 +77,8 @@ try {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const status = await client.status().catch(() => undefined);
-    if (status?.state === 'run') break;
+    // Running, and past the line that writes its greeting.
+    if (status?.state === 'run' && existsSync(tree.enabledDir + '/hello/greeting')) break;
     if (Date.now() > deadline) throw new Error('hello never ran');
     await new Promise((done) => setTimeout(done, 50));
   }
