@@ -8,7 +8,7 @@
 import { readdirSync, writeSync } from 'node:fs';
 import { answerHelpOrVersion, type ProgramHelp } from '../cli/help.js';
 import { errnoName, errnoText } from '../errors.js';
-import { byteArray, exitNow, getStatusFlags, readlinkIfAny, writeByteString } from '../sys/index.js';
+import { byteArray, cString, cVector, execveNow, exitNow, getStatusFlags, readlinkIfAny, setCloseOnExec, writeByteString } from '../sys/index.js';
 import { applyPlan, changesEnvironment, envValue } from './apply.js';
 import { readBytes } from './read-bytes.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
@@ -147,6 +147,30 @@ function parse(argv0: string, args: readonly string[]): ParseResult {
   return parsePersonality(personality, args, baseName(argv0), selfName(argv0));
 }
 
+const SINGLE_THREADED = '--single-threaded';
+
+/**
+ * Runs chpst again, the same way, in a V8 without background threads, before it has changed
+ * anything. Limits are set just before the exec, and V8's concurrent compiler and GC threads
+ * may allocate at any moment: on Node 24 a lowered data or address-space limit aborted ~1 run
+ * in 5 (`Zone Allocation failed`, `std::bad_alloc`), never with --single-threaded (issue 17).
+ * Costs one more Node start-up, only when limits are asked for. Returns if the exec fails.
+ */
+function reexecSingleThreaded(args: readonly string[], inherited: ReadonlySet<number>): void {
+  if (process.execArgv.includes(SINGLE_THREADED) || process.argv[1] === undefined) return;
+  // Node marks fds 0-15 close-on-exec at start-up (inheritedFds): hand the inherited ones over.
+  for (const fd of inherited) {
+    try {
+      setCloseOnExec(fd, false);
+    } catch {
+      // Already gone: nothing to hand over.
+    }
+  }
+  // `args` are byte strings already (rawArgs); Node's own strings are decoded text.
+  const argv = [...[process.execPath, ...process.execArgv, SINGLE_THREADED, process.argv[1]].map(byteString), ...args];
+  execveNow(cString(byteString(process.execPath)), cVector(argv), cVector(startingEnviron()));
+}
+
 /** --help's synopsis is the usage line the name chpst was called by prints (CHP-1). */
 function helpOf(argv0: string): ProgramHelp {
   const name = selfName(argv0);
@@ -160,18 +184,21 @@ export function main(args: readonly string[]): void {
   // The bin shims run as `node bin/NAME`: argv[1] is the name chpst was called by.
   const argv0 = byteString(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst');
   answerHelpOrVersion(args, () => helpOf(argv0));
-  const parsed = parse(argv0, rawArgs(args));
+  const raw = rawArgs(args);
+  const parsed = parse(argv0, raw);
   if ('usage' in parsed) {
     say(parsed.usage);
     process.exit(100);
   }
   try {
+    const inherited = inheritedFds();
+    if (parsed.plan.limits.size > 0) reexecSingleThreaded(raw, inherited);
     // Read now: after -u the process may no longer read its /proc files, after -/ there are none.
     const environ = changesEnvironment(parsed.plan) ? startingEnviron() : undefined;
     applyPlan(parsed.plan, {
       environ,
       path: startingPath(environ),
-      inherited: inheritedFds(),
+      inherited,
       warn: say,
       failNow: makeFailNow(),
     });
