@@ -6,12 +6,14 @@
  * bundle (scripts/bundle.mjs), so this graph takes no shared module chpst does not need.
  */
 import { writeSync } from 'node:fs';
+import { answerHelpOrVersion, type ProgramHelp } from '../cli/help.js';
 import { errnoName, errnoText } from '../errors.js';
 import { byteArray, exitNow, writeByteString } from '../sys/index.js';
 import { applyPlan, changesEnvironment } from './apply.js';
 import { inheritedFds, listOpenFds } from './inherited-fds.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
 import { parsePersonality } from './personalities.js';
+import { quietenHeapForLimits } from './quiet-heap.js';
 import { byteString, rawArgs, startingEnviron, startingPath } from './received.js';
 
 /** chpst's exit codes (CHP-1, CHP-19, CHP-21); past exec the program's own take over. */
@@ -63,22 +65,34 @@ function parse(argv0: string, args: readonly string[]): ParseResult {
   return parsePersonality(personality, args, baseName(argv0), selfName(argv0));
 }
 
+/** --help's synopsis is the usage line the name chpst was called by prints (CHP-1). */
+function helpOf(argv0: string): ProgramHelp {
+  const name = selfName(argv0);
+  const parsed = parse(argv0, []);
+  const usage = 'usage' in parsed ? parsed.usage : '';
+  return { name, synopsis: usage.slice(`usage: ${name} `.length).trimEnd(), doc: 'chpst.md' };
+}
+
 /** Synchronous from start to exec: bin/chpst's bundle already holds every module chpst may need. */
 export function main(args: readonly string[]): void {
   // The bin shims run as `node bin/NAME`: argv[1] is the name chpst was called by.
   const argv0 = byteString(process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'chpst');
-  const parsed = parse(argv0, rawArgs(args));
+  answerHelpOrVersion(args, () => helpOf(argv0));
+  const raw = rawArgs(args);
+  const parsed = parse(argv0, raw);
   if ('usage' in parsed) {
     say(parsed.usage);
     process.exit(EXIT.usage);
   }
   try {
+    const inherited = inheritedFds(listOpenFds());
+    if (parsed.plan.limits.size > 0) quietenHeapForLimits(raw, inherited, startingEnviron(process.env));
     // Read now: after -u the process may no longer read its /proc files, after -/ there are none.
     const environ = changesEnvironment(parsed.plan) ? startingEnviron(process.env) : undefined;
     applyPlan(parsed.plan, {
       environ,
       path: startingPath(process.env, environ),
-      inherited: inheritedFds(listOpenFds()),
+      inherited,
       warn: say,
       failNow: makeFailNow(),
     });

@@ -1,6 +1,7 @@
 /**
  * runit's own getopt (GEN-4): options only before the first operand; a lone `-` is an operand;
- * `--` is consumed and ends options; flags cluster (`-012`); an option's argument is the rest of
+ * `--`, and any word starting with it (`--foo`: real `chpst --foo true` runs `true`), is
+ * consumed and ends options; flags cluster (`-012`); an option's argument is the rest of
  * the word if non-empty, else the next word.
  */
 export interface ParsedOption {
@@ -22,7 +23,7 @@ export function getopt(args: readonly string[], spec: string): GetoptResult {
   let index = 0;
   while (index < args.length) {
     const word = args[index]!;
-    if (word === '--') {
+    if (word.startsWith('--')) {
       index++;
       break;
     }

@@ -39,9 +39,17 @@ export function programName(argv0: string): string {
 }
 
 /**
- * The argv[0] the user typed. Node replaces process.argv[0] with its own path, so the bin shims
- * pass the script path they were run as.
+ * The path the program was run as. A `#!` script never sees the argv[0] typed: the kernel hands
+ * the interpreter the script's path instead (`/usr/local/bin/runsv` for a plain `runsv`).
  */
 export function invokedAs(): string {
   return process.env['NODE_RUNIT_ARGV0'] ?? process.argv[1] ?? 'node-runit';
+}
+
+/**
+ * The name every program prints in its usage line: the plain name, as runit prints it when
+ * called through PATH (GEN-3), the common case and what runit's check scripts compare.
+ */
+export function invokedName(): string {
+  return programName(invokedAs());
 }

@@ -4,7 +4,8 @@
  * becomes the exit code.
  */
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
-import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
@@ -24,10 +25,10 @@ const DEFAULT_GRACE_SECONDS = 7;
 const warn = (text: string): void => writeStderr(`runit: warning: ${text}\n`);
 
 function parseOptions(args: readonly string[]): InitOptions {
-  const name = programName(invokedAs());
+  const name = invokedName();
   const parsed = getopt(args, 'ps:g:');
   const usage = (): never => {
-    writeStderr(usageText(name, '[-p] [-s stagedir] [-g seconds] [dir]'));
+    writeStderr(usageText(name, USAGE_TAIL));
     process.exit(EXIT_USAGE);
   };
   if (parsed.error !== undefined) {
@@ -57,7 +58,16 @@ function exitCode(outcome: InitOutcome): number {
   return outcome.isStageFailed ? EXIT_STAGE_FAILED : outcome.killed > 0 ? EXIT_KILLED : EXIT_CLEAN;
 }
 
+const USAGE_TAIL = '[-p] [-s stagedir] [-g seconds] [dir]';
+const HELP_NOTES = [
+  'dir          the service tree for stage 2, hosted in this process (default /etc/service)',
+  '-p           one runsv process per service instead',
+  '-s stagedir  where stages 1, 2 and 3 are (default /etc/runit, or $RUNIT_STAGE_DIR)',
+  '-g seconds   the grace period before KILL on the way out (default 7, or $RUNIT_GRACE)',
+];
+
 export async function main(args: readonly string[]): Promise<void> {
+  answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: USAGE_TAIL, notes: HELP_NOTES }));
   const options = parseOptions(args);
   showProcessTitle('runit', titleOf('runit', args));
   if (process.pid !== 1) {

@@ -1,6 +1,7 @@
 /** runsv DIR (RSV-1, RSV-34): usage 1, start-up failure 111, 0 after the exit sequence. */
 import { constants } from 'node:os';
-import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { resetSignal } from '../sys/index.js';
 import { startSupervisor, SupervisorStartError } from './index.js';
@@ -9,8 +10,9 @@ import { startSupervisor, SupervisorStartError } from './index.js';
 const EXIT = { usage: 1, fatal: 111 } as const;
 
 export async function main(args: readonly string[]): Promise<void> {
+  answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: 'dir' }));
   if (args.length !== 1) {
-    writeStderr(usageText(invokedAs(), 'dir'));
+    writeStderr(usageText(invokedName(), 'dir'));
     process.exit(EXIT.usage);
   }
   const dir = args[0]!;

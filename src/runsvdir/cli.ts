@@ -2,7 +2,8 @@
  * runsvdir [-P] [--in-process] dir [log]: argument parsing by hand (RSD-1), runit's messages
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
-import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
@@ -54,11 +55,17 @@ export function parseArgs(args: readonly string[]): RunsvdirArgs {
   return { isNewSession, isInProcess, isNoInlineLogs, dir: args[index], log: args[index + 1], shown: args.slice(0, index + 1) };
 }
 
+const HELP_NOTES = [
+  '--in-process  host every service\'s supervisor in this one process (ours; TERM stops the tree in order)',
+  'log           a window of at least seven characters for errors, shown in the process title',
+];
+
 export async function main(args: readonly string[]): Promise<void> {
+  answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: '[-P] [--in-process] dir [log]', notes: HELP_NOTES }));
   const parsed = parseArgs(args);
   const dir = parsed.dir;
   if (dir === undefined) {
-    writeStderr(usageText(invokedAs(), '[-P] dir'));
+    writeStderr(usageText(invokedName(), '[-P] dir'));
     process.exit(EXIT_USAGE);
   }
   const titlePrefix = titleOf('runsvdir', parsed.shown) + ' ';

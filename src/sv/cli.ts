@@ -4,7 +4,8 @@
  * work.
  */
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
-import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { scanUlong } from '../protocol/scan-ulong.js';
 import { parseCommand } from './commands.js';
 import { SvContext, SvExit } from './context.js';
@@ -21,8 +22,17 @@ const USAGE_LSB = '[-w sec] command';
  */
 const EXIT = { maxFailures: 99, usage: 100, usageLsb: 2, fatal: 100, fatalLsb: 151 } as const;
 
+const HELP_NOTES = ['-j  JSON output, one object per line (ours)'];
+
 export function main(args: readonly string[]): void {
-  const progname = programName(invokedAs());
+  answerHelpOrVersion(args, () => {
+    const name = invokedName();
+    // Called by another name, sv is an LSB init script for the service of that name (SV-16).
+    return name === 'sv'
+      ? { name, synopsis: '[-v] [-j] [-w sec] command service ...', notes: HELP_NOTES }
+      : { name, synopsis: USAGE_LSB, doc: 'sv.md' };
+  });
+  const progname = invokedName();
   let code: number;
   try {
     code = run(args, progname, process.env);

@@ -4,7 +4,8 @@
  * codes are runit's (SVL-21, SVL-22).
  */
 import { getoptErrorLine } from '../cli/getopt.js';
-import { invokedAs, programName, usageText, writeAll, writeStderr } from '../cli/output.js';
+import { answerHelpOrVersion } from '../cli/help.js';
+import { invokedName, usageText, writeAll, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { SvlogdEngine } from './engine.js';
@@ -13,13 +14,16 @@ import { parseArgs, stampFormatOf, SVLOGD_VERSION, USAGE_TAIL } from './options.
 
 const EXIT_FATAL = 111;
 
+const HELP_NOTES = ['-T  local ISO 8601 time stamps with microseconds and UTC offset (ours)'];
+
 export function main(argv: readonly string[]): void {
-  const argv0 = invokedAs();
+  answerHelpOrVersion(argv, () => ({ name: invokedName(), synopsis: '[-tttvT] [-r c] [-R abc] [-l len] [-b buflen] dir ...', notes: HELP_NOTES }));
+  const name = invokedName();
   const parsed = parseArgs(argv);
   if (parsed.kind === 'usage') {
-    if (parsed.getoptError !== undefined) writeStderr(getoptErrorLine(programName(argv0), parsed.getoptError));
+    if (parsed.getoptError !== undefined) writeStderr(getoptErrorLine(name, parsed.getoptError));
     if (parsed.isVersion === true) writeStderr(`${SVLOGD_VERSION}\n`);
-    writeStderr(usageText(argv0, USAGE_TAIL));
+    writeStderr(usageText(name, USAGE_TAIL));
     process.exit(EXIT_FATAL);
   }
   const { args } = parsed;

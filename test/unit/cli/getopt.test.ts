@@ -9,6 +9,13 @@ test('options stop at the first operand, a lone - or after --', () => {
   assert.deepEqual(getopt(['--', '-v'], 'v').operands, ['-v']);
 });
 
+test('any --word is consumed and ends options, as -- is (GEN-4: real `chpst --foo true` runs true)', () => {
+  const result = getopt(['-v', '--foo', '-w', '3'], 'vw:');
+  assert.deepEqual(result.error, undefined);
+  assert.deepEqual(result.options.map((o) => o.letter), ['v']);
+  assert.deepEqual(result.operands, ['-w', '3']);
+});
+
 test('clusters and attached or separate arguments', () => {
   const result = getopt(['-012', '-w5', '-e', 'dir', 'prog'], '012w:e:');
   assert.deepEqual(
