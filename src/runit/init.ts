@@ -11,13 +11,12 @@ import { holdYoungGeneration, loadStartSupervisor, ServiceTree } from '../runsvd
 import { stopDescendants } from './shutdown.js';
 import { hasStage, isStageOneFailed, isStageTwoRestarted, stagePath, startStage, type StageResult } from './stages.js';
 
-export const DEFAULT_SERVICE_DIR = '/etc/service';
-
 export interface InitOptions {
-  stageDir: string;
+  /** Where the stage scripts are; undefined runs none (stage-choice.ts decides). */
+  stageDir: string | undefined;
   graceMillis: number;
   isInProcess: boolean;
-  /** The tree to run for stage 2; undefined runs the stage-2 script, or /etc/service without one. */
+  /** The tree to run for stage 2; undefined runs the stage-2 script. */
   serviceDir: string | undefined;
 }
 
@@ -54,12 +53,6 @@ export type InitOutcome =
       killed: number;
     };
 
-/** Without a dir and without a stage-2 script, stage 2 is the tree of /etc/service. */
-export function stageTwoServiceDir(stageDir: string, serviceDir: string | undefined): string | undefined {
-  if (serviceDir === undefined && !hasStage(stagePath(stageDir, 2))) return DEFAULT_SERVICE_DIR;
-  return serviceDir;
-}
-
 export async function runInit(options: InitOptions, stop: StopRequest, io: InitIo): Promise<InitOutcome> {
   const init = new Init(options, stop, io.writeLine, io.clock ?? systemClock);
   return init.run();
@@ -87,10 +80,10 @@ class Init {
   }
 
   async run(): Promise<InitOutcome> {
-    const { stageDir, graceMillis } = this.#options;
+    const { graceMillis } = this.#options;
     let isStageFailed = false;
     let killed = 0;
-    const stage1 = await this.#runOnceStage(stagePath(stageDir, 1), this.#stop.requested);
+    const stage1 = await this.#runOnceStage(this.#stagePath(1), this.#stop.requested);
     // A stage 1 that a stop request interrupted has not failed; stage 2 is skipped all the same.
     if (stage1 !== undefined && this.#stop.signal === undefined && isStageOneFailed(stage1.result)) isStageFailed = true;
     killed += stage1?.killed ?? 0;
@@ -103,7 +96,7 @@ class Init {
     // are still up, and stage 3 is where runit expects them to be stopped (sv force-stop ...).
     const isTree = this.#options.serviceDir !== undefined;
     if (isTree) killed += await stopDescendants(graceMillis, this.#clock);
-    const stage3 = await this.#runOnceStage(stagePath(stageDir, 3), undefined);
+    const stage3 = await this.#runOnceStage(this.#stagePath(3), undefined);
     if (stage3 !== undefined && stage3.result.code !== 0) isStageFailed = true;
     const left = await stopDescendants(isTree ? 1000 : graceMillis, this.#clock);
     if (!isTree) killed += left;
@@ -112,12 +105,17 @@ class Init {
     return { isFatal: false, isStageFailed, killed };
   }
 
+  #stagePath(stage: 1 | 2 | 3): string | undefined {
+    const dir = this.#options.stageDir;
+    return dir === undefined ? undefined : stagePath(dir, stage);
+  }
+
   /** Runs stage 1 or 3 to its end; a stop request TERMs it (KILL after the grace period). */
   async #runOnceStage(
-    path: string,
+    path: string | undefined,
     stopRequested: Promise<NodeJS.Signals> | undefined,
   ): Promise<{ result: StageResult; killed: number } | undefined> {
-    if (!hasStage(path)) return undefined;
+    if (path === undefined || !hasStage(path)) return undefined;
     this.#say(`enter stage: ${path}`);
     const stage = startStage(path);
     let killed = 0;
@@ -175,7 +173,8 @@ class Init {
 
   /** runit's classic stage 2: the script, run again when it exits 111 or crashes. */
   async #runStageTwoScript(): Promise<number> {
-    const path = stagePath(this.#options.stageDir, 2);
+    const path = this.#stagePath(2);
+    if (path === undefined) return 0;
     for (;;) {
       const outcome = await this.#runOnceStage(path, this.#stop.requested);
       if (outcome === undefined) return 0;
