@@ -7,11 +7,18 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 
 export interface ControlFifo {
+  /** Reads the FIFO again after `onBytes` returned false. */
+  resume(): void;
   close(): void;
 }
 
-/** Opens both ends; throws the open error (callers turn it into runit's fatal message). */
-export function openControlFifo(path: string, onBytes: (bytes: string) => void): ControlFifo {
+/**
+ * Opens both ends; throws the open error (callers turn it into runit's fatal message). When
+ * `onBytes` returns false the FIFO is no longer read until `resume()`: what writers send then
+ * waits in the kernel's pipe, and a full pipe blocks them (or fails their non-blocking write),
+ * as runit's does, instead of growing this process (issue 14, fault 7).
+ */
+export function openControlFifo(path: string, onBytes: (bytes: string) => boolean): ControlFifo {
   const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   let writeFd: number;
   try {
@@ -21,7 +28,9 @@ export function openControlFifo(path: string, onBytes: (bytes: string) => void):
     throw error;
   }
   const socket = new Socket({ fd: readFd, readable: true, writable: false });
-  socket.on('data', (chunk: Buffer) => onBytes(chunk.toString('latin1')));
+  socket.on('data', (chunk: Buffer) => {
+    if (!onBytes(chunk.toString('latin1'))) socket.pause();
+  });
   socket.on('error', ignoreError);
   return new OpenFifo(socket, writeFd);
 }
@@ -37,6 +46,10 @@ class OpenFifo implements ControlFifo {
   constructor(socket: Socket, writeFd: number) {
     this.#socket = socket;
     this.#writeFd = writeFd;
+  }
+
+  resume(): void {
+    this.#socket.resume();
   }
 
   close(): void {

@@ -150,6 +150,10 @@ export class SystemEffects implements SupervisorEffects {
     (isLog ? this.logSuperviseFiles : this.superviseFiles)?.writeStatus(files);
   }
 
+  resumeControl(isLog: boolean): void {
+    (isLog ? this.logSuperviseFiles : this.superviseFiles)?.resumeControl();
+  }
+
   closeLogPipe(): void {
     const pipe = this.logPipe;
     if (pipe === undefined) return;
