@@ -10,9 +10,9 @@ import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
-import { runInit, stageTwoServiceDir, StopRequest, type InitOptions, type InitOutcome } from './init.js';
+import { runInit, StopRequest, type InitOptions, type InitOutcome } from './init.js';
 import { startReaper } from './reaper.js';
-import { DEFAULT_STAGE_DIR } from './stages.js';
+import { chooseStages } from './stage-choice.js';
 
 /** The init's exit codes (docs/runit.md). */
 const EXIT_CLEAN = 0;
@@ -36,21 +36,21 @@ function parseOptions(args: readonly string[]): InitOptions {
     usage();
   }
   let graceSeconds = Number(process.env['RUNIT_GRACE'] ?? DEFAULT_GRACE_SECONDS);
-  const options: InitOptions = {
-    stageDir: process.env['RUNIT_STAGE_DIR'] ?? DEFAULT_STAGE_DIR,
-    graceMillis: 0,
-    isInProcess: true,
-    serviceDir: parsed.operands[0],
-  };
+  // An empty RUNIT_STAGE_DIR asks for nothing.
+  let askedStageDir = process.env['RUNIT_STAGE_DIR'] || undefined;
+  let isInProcess = true;
   for (const option of parsed.options) {
-    if (option.letter === 'p') options.isInProcess = false;
-    if (option.letter === 's') options.stageDir = option.value ?? options.stageDir;
+    if (option.letter === 'p') isInProcess = false;
+    if (option.letter === 's') askedStageDir = option.value ?? askedStageDir;
     if (option.letter === 'g') graceSeconds = Number(option.value);
   }
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0 || parsed.operands.length > 1) usage();
-  options.graceMillis = graceSeconds * 1000;
-  options.serviceDir = stageTwoServiceDir(options.stageDir, options.serviceDir);
-  return options;
+  const choice = chooseStages({ askedStageDir, serviceDir: parsed.operands[0], isPid1: process.pid === 1 });
+  if ('refusal' in choice) {
+    writeStderr(`runit: fatal: ${choice.refusal}\n`);
+    process.exit(EXIT_FATAL);
+  }
+  return { ...choice, graceMillis: graceSeconds * 1000, isInProcess };
 }
 
 function exitCode(outcome: InitOutcome): number {

@@ -12,13 +12,12 @@ import { stopTreeOrphans } from './orphans.js';
 import { stopDescendants } from './shutdown.js';
 import { hasStage, isStageOneFailed, isStageTwoRestarted, stagePath, startStage, type StageResult } from './stages.js';
 
-export const DEFAULT_SERVICE_DIR = '/etc/service';
-
 export interface InitOptions {
-  stageDir: string;
+  /** Where the stage scripts are; undefined runs none (stage-choice.ts decides). */
+  stageDir: string | undefined;
   graceMillis: number;
   isInProcess: boolean;
-  /** The tree to run for stage 2; undefined runs the stage-2 script, or /etc/service without one. */
+  /** The tree to run for stage 2; undefined runs the stage-2 script. */
   serviceDir: string | undefined;
 }
 
@@ -44,6 +43,14 @@ export class StopRequest {
   }
 }
 
+/**
+ * How far past the grace period the whole stop may run (docs/runit.md): the supervisors' exit
+ * sequence after the KILL (1 s), stage 3 when it starts late, the reaping. 7 s + 2 s fits the
+ * 10 s after which Docker KILLs the container.
+ */
+export const GRACE_MARGIN_MILLIS = 2000;
+const STAGE_3_OVERRUN_MILLIS = GRACE_MARGIN_MILLIS - 500;
+
 export type InitOutcome =
   /** Stage 2's service directory could not be opened: the init stops at once. */
   | { isFatal: true }
@@ -55,12 +62,6 @@ export type InitOutcome =
       killed: number;
     };
 
-/** Without a dir and without a stage-2 script, stage 2 is the tree of /etc/service. */
-export function stageTwoServiceDir(stageDir: string, serviceDir: string | undefined): string | undefined {
-  if (serviceDir === undefined && !hasStage(stagePath(stageDir, 2))) return DEFAULT_SERVICE_DIR;
-  return serviceDir;
-}
-
 export async function runInit(options: InitOptions, stop: StopRequest, io: InitIo): Promise<InitOutcome> {
   const init = new Init(options, stop, io.writeLine, io.clock ?? systemClock);
   return init.run();
@@ -71,12 +72,15 @@ class Init {
   readonly #stop: StopRequest;
   readonly #writeLine: (line: string) => void;
   readonly #clock: Clock;
+  /** Monotonic: the end of the grace period, fixed at the stop request. */
+  #deadline: number | undefined;
 
   constructor(options: InitOptions, stop: StopRequest, writeLine: (line: string) => void, clock: Clock) {
     this.#options = options;
     this.#stop = stop;
     this.#writeLine = writeLine;
     this.#clock = clock;
+    void stop.requested.then(() => this.#graceDeadline());
   }
 
   #say(text: string): void {
@@ -88,10 +92,9 @@ class Init {
   }
 
   async run(): Promise<InitOutcome> {
-    const { stageDir, graceMillis } = this.#options;
     let isStageFailed = false;
     let killed = 0;
-    const stage1 = await this.#runOnceStage(stagePath(stageDir, 1), this.#stop.requested);
+    const stage1 = await this.#runOnceStage(this.#stagePath(1), this.#stop.requested, () => this.#graceDeadline());
     // A stage 1 that a stop request interrupted has not failed; stage 2 is skipped all the same.
     if (stage1 !== undefined && this.#stop.signal === undefined && isStageOneFailed(stage1.result)) isStageFailed = true;
     killed += stage1?.killed ?? 0;
@@ -100,39 +103,68 @@ class Init {
       if (result === undefined) return { isFatal: true };
       killed += result;
     }
+    // One deadline for the whole stop, from the stop request (or stage 2's own end): the
+    // stragglers are not given a second grace period after the services' (issue 14, fault 6).
+    const deadline = this.#graceDeadline();
     // A tree run in process is down by now: stop the stragglers before stage 3. A stage-2 script's services
     // are still up, and stage 3 is where runit expects them to be stopped (sv force-stop ...).
     const isTree = this.#options.serviceDir !== undefined;
-    if (isTree) killed += await stopDescendants(graceMillis, this.#clock);
-    const stage3 = await this.#runOnceStage(stagePath(stageDir, 3), undefined);
+    if (isTree) killed += this.#warnKilled(await stopDescendants(deadline, this.#clock));
+    // Stage 3 may run into the margin, and no further: KILLed 1.5 s after the grace period at the latest.
+    const stage3 = await this.#runOnceStage(this.#stagePath(3), undefined, () => deadline + STAGE_3_OVERRUN_MILLIS);
     if (stage3 !== undefined && stage3.result.code !== 0) isStageFailed = true;
-    const left = await stopDescendants(isTree ? 1000 : graceMillis, this.#clock);
-    if (!isTree) killed += left;
+    killed += stage3?.killed ?? 0;
+    killed += this.#warnKilled(await stopDescendants(deadline, this.#clock));
     const signal = this.#stop.signal;
     this.#say(`exit: ${signal === undefined ? 'stage 2 ended' : `received ${signal}`}.`);
     return { isFatal: false, isStageFailed, killed };
   }
 
-  /** Runs stage 1 or 3 to its end; a stop request TERMs it (KILL after the grace period). */
+  /** When everything still running is KILLed: the grace period after the stop request. */
+  #graceDeadline(): number {
+    this.#deadline ??= this.#clock.monotonicMillis() + this.#options.graceMillis;
+    return this.#deadline;
+  }
+
+  /** Names every process KILLed at the grace period (issue 14, fault 6); returns how many. */
+  #warnKilled(names: readonly string[]): number {
+    for (const name of names) this.#warn(`killed at the grace period: ${name}`);
+    return names.length;
+  }
+
+  #stagePath(stage: 1 | 2 | 3): string | undefined {
+    const dir = this.#options.stageDir;
+    return dir === undefined ? undefined : stagePath(dir, stage);
+  }
+
+  /**
+   * Runs a stage script to its end. Stages 1 and 2 are TERMed at the stop request and KILLed at
+   * `killAt`; stage 3 has no TERM to wait for and is KILLed at `killAt` if it is still running.
+   */
   async #runOnceStage(
-    path: string,
-    stopRequested: Promise<NodeJS.Signals> | undefined,
+    path: string | undefined,
+    termOn: Promise<NodeJS.Signals> | undefined,
+    killAt: () => number,
   ): Promise<{ result: StageResult; killed: number } | undefined> {
-    if (!hasStage(path)) return undefined;
+    if (path === undefined || !hasStage(path)) return undefined;
     this.#say(`enter stage: ${path}`);
     const stage = startStage(path);
     let killed = 0;
     let isDone = false;
     let cancelKill: () => void = () => {};
-    void stopRequested?.then(() => {
-      if (isDone) return;
-      stage.child.kill('SIGTERM');
-      cancelKill = this.#clock.setTimer(this.#options.graceMillis, () => {
+    const armKill = (): void => {
+      cancelKill = this.#clock.setTimer(Math.max(0, killAt() - this.#clock.monotonicMillis()), () => {
         if (stage.child.exitCode === null && stage.child.signalCode === null) {
-          killed = 1;
+          killed = this.#warnKilled([path]);
           stage.child.kill('SIGKILL');
         }
       });
+    };
+    if (termOn === undefined) armKill();
+    void termOn?.then(() => {
+      if (isDone) return;
+      stage.child.kill('SIGTERM');
+      armKill();
     });
     const result = await stage.done;
     // The TERM and KILL are for this run of the stage only: once it has ended, nothing lingers.
@@ -168,18 +200,20 @@ class Init {
     tree.start();
     const signal = await this.#stop.requested;
     this.#say(`received ${signal}: stopping services, grace period ${this.#options.graceMillis / 1000} s`);
-    const { killed } = await tree.shutdown(this.#options.graceMillis);
-    for (const name of killed) this.#warn(`killed at the grace period: ${name}`);
-    const orphansKilled = await stopTreeOrphans(dir, this.#options.graceMillis, this.#clock, (text) => this.#warn(text));
+    const remaining = (): number => Math.max(0, this.#graceDeadline() - this.#clock.monotonicMillis());
+    const { killed } = await tree.shutdown(remaining());
+    // What a killed supervisor left running has no supervisor to stop it: within the same deadline.
+    const orphansKilled = await stopTreeOrphans(dir, remaining(), this.#clock, (text) => this.#warn(text));
     this.#say('leave stage: 2');
-    return killed.length + orphansKilled;
+    return this.#warnKilled(killed) + orphansKilled;
   }
 
   /** runit's classic stage 2: the script, run again when it exits 111 or crashes. */
   async #runStageTwoScript(): Promise<number> {
-    const path = stagePath(this.#options.stageDir, 2);
+    const path = this.#stagePath(2);
+    if (path === undefined) return 0;
     for (;;) {
-      const outcome = await this.#runOnceStage(path, this.#stop.requested);
+      const outcome = await this.#runOnceStage(path, this.#stop.requested, () => this.#graceDeadline());
       if (outcome === undefined) return 0;
       if (this.#stop.signal !== undefined || !isStageTwoRestarted(outcome.result)) return outcome.killed;
       await sleep(this.#clock, 1000);

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { spawnTracked } from '../sys/spawned.js';
 
 export const DEFAULT_STAGE_DIR = '/etc/runit';
+/** Stage 2's tree when there is neither a DIR nor a stage-2 script (the system's init alone). */
+export const DEFAULT_SERVICE_DIR = '/etc/service';
 
 export interface StageResult {
   /** The exit code, or null when the script died from a signal. */

@@ -242,6 +242,10 @@ export class SystemEffects implements SupervisorEffects {
     this.inlineLog?.signal('SIGKILL');
   }
 
+  resumeControl(isLog: boolean): void {
+    (isLog ? this.logSuperviseFiles : this.superviseFiles)?.resumeControl();
+  }
+
   closeLogPipe(): void {
     const pipe = this.logPipe;
     if (pipe === undefined) return;

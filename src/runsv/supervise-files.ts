@@ -122,8 +122,8 @@ export class SuperviseFiles {
     return path;
   }
 
-  /** RSV-24: `supervise/control`, held open both ways; each read's bytes go to `onBytes`. */
-  openControl(onBytes: (bytes: string) => void): void {
+  /** RSV-24: `supervise/control`, held open both ways; each read's bytes go to `onBytes` (false: pause). */
+  openControl(onBytes: (bytes: string) => boolean): void {
     const path = this.#makeFifo('control');
     let isFifo: boolean;
     try {
@@ -137,6 +137,11 @@ export class SuperviseFiles {
     } catch (error) {
       fatal(`unable to open ${this.#named('control')}`, error);
     }
+  }
+
+  /** Reads `supervise/control` again once the Supervisor's queue has drained (control-fifo.ts). */
+  resumeControl(): void {
+    this.#control?.resume();
   }
 
   /** RSV-5: `supervise/ok` held open for reading, never read: writers' opens succeed meanwhile. */

@@ -30,6 +30,8 @@ export interface SupervisorEffects {
   writeStatus(isLog: boolean, files: StatusFiles): void;
   closeLogPipe(): void;
   warn(text: string): void;
+  /** Read supervise/control (or the log's) again: its queue has drained (enqueueControl). */
+  resumeControl(isLog: boolean): void;
 }
 
 export interface SupervisorConfig {
@@ -45,6 +47,13 @@ interface PendingExit {
   exit: ChildExit;
 }
 
+/**
+ * Control bytes queued per service before its FIFO is left unread (issue 14, fault 7). runit reads
+ * one byte per loop, so a writer blocks once the kernel's pipe is full; ours reads whole chunks,
+ * and without this bound 10 MiB of garbage written into supervise/control stayed in memory.
+ * Past it the FIFO is not read until half of the queue is done: the pipe pushes back on writers.
+ */
+export const MAX_QUEUED_CONTROL = 4096;
 const FORK_RETRY_MILLIS = 5000;
 const ONE_SECOND = 1000;
 
@@ -56,6 +65,8 @@ export class Supervisor {
   private mainInput = '';
   private logInput = '';
   private readonly exits: PendingExit[] = [];
+  private isMainInputFull = false;
+  private isLogInputFull = false;
   /** A SIGTERM that arrived while waiting for work (RSV-31): handled in this iteration. */
   private isTermPending = false;
   /**
@@ -100,11 +111,18 @@ export class Supervisor {
     };
   }
 
-  /** Bytes written to supervise/control (or log/supervise/control). */
-  enqueueControl(isLog: boolean, bytes: string): void {
+  /**
+   * Bytes written to supervise/control (or log/supervise/control). Returns false once the queue
+   * is full: stop reading that FIFO until effects.resumeControl is called.
+   */
+  enqueueControl(isLog: boolean, bytes: string): boolean {
     if (isLog) this.logInput += bytes;
     else this.mainInput += bytes;
     this.notify();
+    const isFull = (isLog ? this.logInput : this.mainInput).length >= MAX_QUEUED_CONTROL;
+    if (isLog) this.isLogInputFull ||= isFull;
+    else this.isMainInputFull ||= isFull;
+    return !isFull;
   }
 
   /**
@@ -171,6 +189,11 @@ export class Supervisor {
     if (input.length === 0) return undefined;
     if (isLog) this.logInput = input.slice(1);
     else this.mainInput = input.slice(1);
+    if (input.length <= MAX_QUEUED_CONTROL / 2 && (isLog ? this.isLogInputFull : this.isMainInputFull)) {
+      if (isLog) this.isLogInputFull = false;
+      else this.isMainInputFull = false;
+      this.effects.resumeControl(isLog);
+    }
     return input[0];
   }
 

@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import type { RunningSupervisor, SupervisorOptions } from '../runsv/index.js';
-import { RunitError } from '../errors.js';
+import { errorCode, RunitError } from '../errors.js';
 import { asSupervisor } from './fault-wall.js';
+import { hasRoomForSupervisor, openFilesLimit, FDS_PER_SERVICE } from './fd-budget.js';
 import type { RunningService, ServiceRunner } from './scanner.js';
 
 export type StartSupervisor = (dir: string, options: SupervisorOptions) => Promise<RunningSupervisor>;
@@ -35,6 +36,9 @@ export class InProcessSupervisors implements ServiceRunner {
   readonly #options: InProcessSupervisorsOptions;
   readonly #running = new Set<InProcessService>();
   readonly #guardBound: Guard = (name, action) => this.#guard(name, action);
+  #isOutOfFdsSaid = false;
+  /** Supervisors whose start is under way: their descriptors are not all taken yet. */
+  #starting = 0;
 
   constructor(dir: string, startSupervisor: StartSupervisor, options: InProcessSupervisorsOptions) {
     this.#dir = dir;
@@ -58,16 +62,27 @@ export class InProcessSupervisors implements ServiceRunner {
       isLogInline: this.#options.isLogInline ?? process.env['NODE_RUNIT_INLINE_LOGS'] !== '0',
     };
     try {
-      const started = await asSupervisor(name, () => this.#startSupervisor(join(this.#dir, name), options));
+      // onEnded must never run before start() has returned: the check below may end this at once.
+      await undefined;
+      // Not started now: ended like a failed start, so the scanner tries again at a later wake-up.
+      if (!hasRoomForSupervisor(this.#running.size - 1, this.#starting)) return this.#sayOutOfFds();
+      this.#starting += 1;
+      let started: RunningSupervisor;
+      try {
+        started = await asSupervisor(name, () => this.#startSupervisor(join(this.#dir, name), options));
+      } finally {
+        this.#starting -= 1;
+      }
       entry.supervisor = started;
       if (entry.isStopWanted) this.#guard(name, () => started.terminate());
       await started.exited;
     } catch (error) {
       this.#fault(name, error);
+    } finally {
+      this.#running.delete(entry);
+      entry.resolveEnded();
+      onEnded();
     }
-    this.#running.delete(entry);
-    entry.resolveEnded();
-    onEnded();
   }
 
   /** The Supervisors still running (or starting). */
@@ -85,6 +100,10 @@ export class InProcessSupervisors implements ServiceRunner {
   }
 
   #fault(name: string, error: unknown): void {
+    if (isOutOfFds(error)) {
+      this.#sayOutOfFds();
+      return;
+    }
     if (error instanceof RunitError && error.code === 'ERR_SUPERVISOR_START') {
       // What runsv would have printed before exiting 111 (RSV-32); runsvdir retries it (RSD-6).
       this.#options.writeDiagnostic(`runsv ${name}: fatal: ${error.message}\n`);
@@ -93,6 +112,26 @@ export class InProcessSupervisors implements ServiceRunner {
     const text = error instanceof Error ? error.message : String(error);
     this.#options.warn?.(`supervisor ${name} failed: ${text}`);
   }
+
+  /**
+   * Said once, not once per service and scan: what runs keeps running, the rest waits and is
+   * retried at the scanner's wake-ups (every 5 s) until descriptors are free.
+   */
+  #sayOutOfFds(): void {
+    if (this.#isOutOfFdsSaid) return;
+    this.#isOutOfFdsSaid = true;
+    const limit = openFilesLimit();
+    this.#options.warn?.(
+      `out of file descriptors (limit ${limit ?? '?'}, about ${FDS_PER_SERVICE} a service in one process): ` +
+        `services that do not fit wait and are retried every 5 s; raise the hard limit (ulimit -Hn) to run them all`,
+    );
+  }
+}
+
+/** A start that failed on EMFILE or ENFILE (the table filled up by other means meanwhile). */
+function isOutOfFds(error: unknown): boolean {
+  const code = errorCode(error instanceof Error ? error.cause : undefined);
+  return code === 'EMFILE' || code === 'ENFILE';
 }
 
 type Guard = (name: string, action: () => void) => void;

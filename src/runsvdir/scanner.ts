@@ -61,6 +61,8 @@ export class Scanner {
   // Set at start: until a first scan succeeds, runit looks again every second (observed).
   #wantCheck = true;
   #wantForced = false;
+  /** A supervisor has ended: the next wake-up scans, as runit's reaping sets its check flag. */
+  #wantRestart = false;
   #wantWatchScan = false;
   #nextCheck = 0;
   #last: { mtimeMs: number; ino: number; dev: number } | undefined;
@@ -150,9 +152,10 @@ export class Scanner {
       stat.mtimeMs !== this.#last.mtimeMs ||
       stat.ino !== this.#last.ino ||
       stat.dev !== this.#last.dev;
-    if (!this.#wantCheck && !isForced && !isChanged && !isWatchScan) return;
+    if (!this.#wantCheck && !this.#wantRestart && !isForced && !isChanged && !isWatchScan) return;
     this.#last = { mtimeMs: stat.mtimeMs, ino: stat.ino, dev: stat.dev };
     this.#wantCheck = false;
+    this.#wantRestart = false;
     this.#wantForced = false;
     // Changes made in the same second as the scan could be missed by the mtime test: look again
     // a second later (RSD-4). A forced rescan and an fs.watch event skip this.
@@ -217,8 +220,10 @@ export class Scanner {
       hasEnded = true;
       if (known.service === service) known.service = undefined;
       // The slot's pid is 0 now; the next scan starts it again if its directory is still there.
-      this.#wantCheck = true;
-      if (!this.#busy) this.#schedule(Math.max(0, this.#nextCheck - this.#clock.monotonicMillis()));
+      // Not sooner than runit's: it notices a runsv's end at its next wake-up, 5 s apart when
+      // idle, so a supervisor that cannot start (its lock held elsewhere) is retried every 5 s,
+      // not every second (RSD-4 step 5, RSD-6; issue 14, fault 7).
+      this.#wantRestart = true;
     });
     if (!hasEnded) known.service = service;
   }

@@ -31,6 +31,10 @@ export interface TreeOptions {
   clock?: Clock;
 }
 
+/** After the KILL at the grace period: how long the supervisors get to end their exit sequence. */
+export const KILL_SETTLE_MS = 1000;
+const KILL_REPEAT_MS = 100;
+
 export interface ShutdownResult {
   /** Services still running at the grace period, then KILLed. */
   killed: string[];
@@ -82,21 +86,25 @@ export class ServiceTree {
   /**
    * Orderly stop: no more scans; every supervisor gets runsv's TERM (the service is sent TERM
    * and CONT, its finish runs, then its log service sees end-of-file and writes its last lines);
-   * whatever is still running after `graceMs` is KILLed.
+   * whatever is still running after `graceMs` is KILLed, and KILLed again for up to `settleMs`
+   * while the supervisors end: a KILLed service's supervisor starts its finish next, which may
+   * hang as well, and must not hold the stop past the grace period (issue 14, fault 6).
    */
-  async shutdown(graceMs: number): Promise<ShutdownResult> {
+  async shutdown(graceMs: number, settleMs = KILL_SETTLE_MS): Promise<ShutdownResult> {
     this.scanner.close();
     const running = this.runner.running();
     for (const service of running) service.stop();
-    const isAllEnded = await settleWithin(this.#clock, Promise.all(running.map((service) => service.ended)), graceMs);
+    let isAllEnded = false;
+    const allEnded = Promise.all(running.map((service) => service.ended)).then(() => (isAllEnded = true));
     const killed: string[] = [];
-    if (!isAllEnded) {
-      for (const service of this.runner.running()) {
-        killed.push(service.name);
-        service.kill();
-      }
-      // After KILL the supervisors see their children reaped and finish their exit sequence.
-      await settleWithin(this.#clock, Promise.all(running.map((service) => service.ended)), 5000);
+    if (await settleWithin(this.#clock, allEnded, graceMs)) return { killed };
+    for (const service of this.runner.running()) killed.push(service.name);
+    const settleDeadline = this.#clock.monotonicMillis() + settleMs;
+    while (!isAllEnded) {
+      for (const service of this.runner.running()) service.kill();
+      const left = settleDeadline - this.#clock.monotonicMillis();
+      if (left <= 0) break;
+      await settleWithin(this.#clock, allEnded, Math.min(KILL_REPEAT_MS, left));
     }
     return { killed };
   }

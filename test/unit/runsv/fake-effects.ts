@@ -58,6 +58,10 @@ export class FakeEffects implements SupervisorEffects {
     this.events.push('close logpipe');
   }
 
+  resumeControl(isLog: boolean): void {
+    this.events.push(`resume control ${isLog ? 'log' : 'main'}`);
+  }
+
   warn(text: string): void {
     this.warnings.push(text);
   }

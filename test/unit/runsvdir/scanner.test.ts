@@ -144,3 +144,24 @@ test('in process: a Supervisor that throws or fails to start never stops the oth
   assert.deepEqual(warnings.slice(1), ['supervisor good failed: terminate failed']);
   assert.deepEqual(host.running().map((s) => s.name), ['good']);
 });
+
+test('a supervisor that cannot start is retried every 5 s, as runit does, not every second (RSD-4, RSD-6)', async (t) => {
+  // Issue 14, fault 7: its supervise/lock held by an old runsv, each start ends at once.
+  const dir = makeTempDir(t);
+  service(dir, 'locked');
+  service(dir, 'fine');
+  const { host, advanceUntil, elapsed } = startScanner(t, dir);
+  const failing = host.start.bind(host);
+  host.start = (name, onEnded) => {
+    const running = failing(name, onEnded);
+    if (name === 'locked') queueMicrotask(onEnded);
+    return running;
+  };
+  await advanceUntil('the first start', () => host.started.includes('locked'));
+  const from = elapsed();
+  await advanceUntil('60 s of scanner time', () => elapsed() - from >= 60_000, 61_000);
+  const attempts = host.started.filter((name) => name === 'locked').length - 1;
+  // runit: one attempt per 5-second wake-up, and one more while its first 1 s checks run.
+  assert.ok(attempts >= 11 && attempts <= 13, `${attempts} start attempts in 60 s`);
+  assert.deepEqual(host.started.filter((name) => name === 'fine'), ['fine']);
+});
