@@ -35,6 +35,7 @@ export function main(argv: readonly string[]): void {
     replaceChar: args.replaceChar,
     replaceExtra: args.replaceExtra,
     lineMax: args.lineMax,
+    bufferSize: args.bufferSize,
     message: writeStderr,
     stderrCopy: (bytes) => writeAll(2, bytes),
   });
