@@ -2,6 +2,7 @@
 import { constants } from 'node:os';
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { resetSignal } from '../sys/index.js';
+import { receivedArgs } from '../sys/received.js';
 import { startSupervisor, SupervisorStartError } from './index.js';
 
 /** runsv's exit codes (RSV-34); after the exit sequence it exits with the Supervisor's code. */
@@ -12,7 +13,8 @@ export async function main(args: readonly string[]): Promise<void> {
     writeStderr(usageText(invokedAs(), 'dir'));
     process.exit(EXIT.usage);
   }
-  const dir = args[0]!;
+  // The name as received, bytes that are not UTF-8 included: it must name the directory.
+  const dir = receivedArgs(args)[0]!;
   // runsv leaves every signal but TERM and CHLD at its inherited action (RSV-31); Node takes
   // SIGUSR1 for its debugger, so give it back its default: runsv dies of it, as runit's does.
   resetSignal(constants.signals.SIGUSR1);

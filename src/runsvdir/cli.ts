@@ -3,6 +3,7 @@
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { receivedArgs } from '../sys/received.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
 import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
@@ -48,7 +49,8 @@ export function parseArgs(args: readonly string[]): RunsvdirArgs {
 }
 
 export async function main(args: readonly string[]): Promise<void> {
-  const parsed = parseArgs(args);
+  // The directory is bytes, and may not be UTF-8 (sys/byte-names.ts).
+  const parsed = parseArgs(receivedArgs(args));
   const dir = parsed.dir;
   if (dir === undefined) {
     writeStderr(usageText(invokedAs(), '[-P] dir'));

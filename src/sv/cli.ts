@@ -6,6 +6,7 @@
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
 import { scanUlong } from '../protocol/scan-ulong.js';
+import { receivedArgs } from '../sys/received.js';
 import { parseCommand } from './commands.js';
 import { SvContext, SvExit } from './context.js';
 import { openHome } from './home.js';
@@ -25,7 +26,8 @@ export function main(args: readonly string[]): void {
   const progname = programName(invokedAs());
   let code: number;
   try {
-    code = run(args, progname, process.env);
+    // Service names are bytes: one that is not UTF-8 must still name its directory (issue 14).
+    code = run(receivedArgs(args), progname, process.env);
   } catch (error) {
     if (!(error instanceof SvExit)) throw error;
     code = exitCodeOf(error, progname !== 'sv');

@@ -6,6 +6,7 @@
 import { getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeAll, writeStderr } from '../cli/output.js';
 import { errorText } from '../errors.js';
+import { receivedArgs } from '../sys/received.js';
 import { SvlogdEngine } from './engine.js';
 import { FATAL, INFO, SvlogdFatalError } from './jobs.js';
 import { parseArgs, stampFormatOf, SVLOGD_VERSION, USAGE_TAIL } from './options.js';
@@ -14,7 +15,8 @@ const EXIT_FATAL = 111;
 
 export function main(argv: readonly string[]): void {
   const argv0 = invokedAs();
-  const parsed = parseArgs(argv);
+  // Directory names are bytes and may not be UTF-8 (sys/byte-names.ts).
+  const parsed = parseArgs(receivedArgs(argv));
   if (parsed.kind === 'usage') {
     if (parsed.getoptError !== undefined) writeStderr(getoptErrorLine(programName(argv0), parsed.getoptError));
     if (parsed.isVersion === true) writeStderr(`${SVLOGD_VERSION}\n`);

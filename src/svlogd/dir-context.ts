@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
+import { fsPath } from '../sys/byte-names.js';
 import { INFO, pauseFor, WARNING, withError, type Job, type MessageSink, type Wait } from './jobs.js';
 
 /** What every directory shares with the engine. */
@@ -22,7 +23,10 @@ export interface DirContext {
 export class DirHandle {
   /** The name as the user gave it, for messages. */
   readonly name: string;
-  /** Absolute (no chdir: the engine may share its process with other services). */
+  /**
+   * Absolute (no chdir: the engine may share its process with other services). A name string
+   * (sys/byte-names.ts): node:fs gets fsPath(path), which keeps bytes that are not UTF-8.
+   */
   readonly path: string;
   readonly ctx: DirContext;
 
@@ -32,8 +36,8 @@ export class DirHandle {
     this.ctx = ctx;
   }
 
-  file(name: string): string {
-    return join(this.path, name);
+  file(name: string): string | Buffer {
+    return fsPath(join(this.path, name));
   }
 
   warn(text: string): void {
