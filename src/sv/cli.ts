@@ -6,7 +6,7 @@
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeStderr } from '../cli/output.js';
 import { scanUlong } from '../protocol/scan-ulong.js';
-import { receivedArgs } from '../sys/received.js';
+import { receivedArgs, receivedEnv } from '../sys/received.js';
 import { parseCommand } from './commands.js';
 import { SvContext, SvExit } from './context.js';
 import { openHome } from './home.js';
@@ -53,7 +53,7 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
     writeStderr(usageText(progname, lsb ? USAGE_LSB : USAGE));
     throw SvExit.usage();
   };
-  const svdir = env['SVDIR'] ?? '/etc/service/';
+  const svdir = receivedEnv(env, 'SVDIR') ?? '/etc/service/';
   let waitLimit = env['SVWAIT'] === undefined ? 7 : Number(scanUlong(env['SVWAIT']).value);
   let verbose = false;
   let json = false;

@@ -51,3 +51,14 @@ export function receivedArgs(args: readonly string[], readList: ProcListReader =
   if (!args.some((arg) => arg.includes('\ufffd'))) return [...args];
   return rawArgs(args, readList).map((raw) => decodeName(Buffer.from(raw, 'latin1')));
 }
+
+/**
+ * An environment variable as a name string: Node's value when it lost nothing, else the first
+ * `NAME=` entry of the environment as received (what getenv returns), bytes kept.
+ */
+export function receivedEnv(env: NodeJS.ProcessEnv, name: string, readList: ProcListReader = readProcList): string | undefined {
+  const value = env[name];
+  if (value === undefined || !value.includes('\ufffd')) return value;
+  const entry = readList('environ')?.find((item) => item.startsWith(`${name}=`));
+  return entry === undefined ? value : decodeName(Buffer.from(entry.slice(name.length + 1), 'latin1'));
+}

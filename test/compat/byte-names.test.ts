@@ -77,8 +77,8 @@ function stopService(service: Buffer): void {
 }
 
 /** Starts a long-running program with NAME last; stops it with `x` (runsv) or TERM at the end. */
-function startWithName(t: T, root: string, file: string, args: readonly string[], service: Buffer) {
-  const [command, argv] = withName(root, file, args);
+function startWithName(t: T, root: string, file: string, args: readonly string[], service: Buffer, name: Buffer = NAME) {
+  const [command, argv] = withName(root, file, args, name);
   const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = Buffer.alloc(0);
   child.stderr!.on('data', (chunk: Buffer) => (stderr = Buffer.concat([stderr, chunk])));
@@ -124,6 +124,23 @@ for (const runsv of ['ours', 'real'] as const) {
   });
 }
 
+test('sv: $SVDIR whose bytes are not UTF-8, ours as runit`s (SV-4)', { skip, timeout: 30_000 }, async (t) => {
+  const root = makeTempDir(t);
+  const tree = Buffer.from([0x74, 0xff]);
+  mkdirSync(under(root, tree));
+  const service = under(root, tree, NAME);
+  makeService(service);
+  const proc = startWithName(t, root, bin('real', 'runsv'), [], service, Buffer.concat([tree, Buffer.from('/'), NAME]));
+  await waitFor('runsv running the service', () => (isSupervised(service) && stateOf(service) === 1) || proc.child.exitCode !== null);
+  assert.equal(proc.child.exitCode, null, proc.stderr().toString('latin1'));
+  writeFileSync(join(root, '.svdir'), under(root, tree));
+  writeFileSync(join(root, '.service'), NAME);
+  const script = 'SVDIR=$(cat .svdir) n=$(cat .service); export SVDIR; exec "$0" status "$n"';
+  const [ours, real] = (['ours', 'real'] as const).map((impl) => spawnSync('/bin/sh', ['-c', script, bin(impl, 'sv')], { cwd: root }));
+  assert.equal(normalise(ours!.stdout), normalise(real!.stdout));
+  assert.match(normalise(ours!.stdout), /^run: s\xff\xfe: \(pid N\) Ns\n$/);
+});
+
 test('sv -j: bytes that are not UTF-8 are \\udcXX escapes (PEP 383)', { skip, timeout: 30_000 }, async (t) => {
   const root = makeTempDir(t);
   const service = under(root, NAME);
@@ -138,13 +155,16 @@ test('sv -j: bytes that are not UTF-8 are \\udcXX escapes (PEP 383)', { skip, ti
 });
 
 for (const mode of ['ours', 'ours --in-process', 'real'] as const) {
-  test(`${mode} runsvdir starts a service whose name is not UTF-8 (RSD-2, RSD-6)`, { skip, timeout: 60_000 }, async (t) => {
+  test(`${mode} runsvdir: a tree and a service whose names are not UTF-8 (RSD-2, RSD-6)`, { skip, timeout: 60_000 }, async (t) => {
     const root = makeTempDir(t);
-    mkdirSync(join(root, 'tree'));
-    const service = under(root, 'tree', NAME);
+    const tree = Buffer.from([0x74, 0xff]);
+    mkdirSync(under(root, tree));
+    const service = under(root, tree, NAME);
     makeService(service);
-    const args = mode === 'ours --in-process' ? ['--in-process', 'tree'] : ['tree'];
-    const child = spawn(bin(mode === 'real' ? 'real' : 'ours', 'runsvdir'), args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = mode === 'ours --in-process' ? ['--in-process'] : [];
+    const [command, argv] = withName(root, bin(mode === 'real' ? 'real' : 'ours', 'runsvdir'), args, tree);
+    // sh execs runsvdir: the same pid.
+    const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.setEncoding('latin1').on('data', (chunk: string) => (stderr += chunk));
     // 'exit', not 'close': the runsv processes it starts hold its stderr open after it exits.

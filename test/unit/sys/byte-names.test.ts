@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeName, encodeName, fsPath, hasRawBytes } from '../../../src/sys/byte-names.js';
-import { receivedArgs, type ProcListReader } from '../../../src/sys/received.js';
+import { receivedArgs, receivedEnv, type ProcListReader } from '../../../src/sys/received.js';
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);
 
@@ -44,4 +44,11 @@ test('receivedArgs: Node`s argv unless it lost bytes; then the bytes from /proc,
   assert.deepEqual(receivedArgs(['-v', 'caf\u00e9']), ['-v', 'caf\u00e9']);
   assert.deepEqual(receivedArgs(['status', 's\ufffd\ufffd'], proc(['status', latin1(bytes(0x73, 0xff, 0xfe))])), ['status', 's\udcff\udcfe']);
   assert.deepEqual(receivedArgs(['s\ufffd'], () => undefined), ['s\ufffd'], 'no /proc: what Node gave');
+});
+
+test('receivedEnv: the first NAME= entry as received when Node lost bytes (getenv`s answer)', () => {
+  const environ: ProcListReader = (name) => (name === 'environ' ? ['A=1', `SVDIR=${Buffer.from([0x2f, 0x74, 0xff]).toString('latin1')}`, 'SVDIR=/other'] : undefined);
+  assert.equal(receivedEnv({ SVDIR: '/t\ufffd' }, 'SVDIR', environ), '/t\udcff');
+  assert.equal(receivedEnv({ SVDIR: '/srv' }, 'SVDIR', environ), '/srv');
+  assert.equal(receivedEnv({}, 'SVDIR', environ), undefined);
 });
