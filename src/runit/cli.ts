@@ -8,6 +8,7 @@ import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
+import { receivedArgs } from '../sys/received.js';
 import { runInit, stageTwoServiceDir, StopRequest, type InitOptions, type InitOutcome } from './init.js';
 import { startReaper } from './reaper.js';
 import { DEFAULT_STAGE_DIR } from './stages.js';
@@ -56,7 +57,9 @@ function exitCode(outcome: InitOutcome): number {
   return outcome.isStageFailed ? EXIT_STAGE_FAILED : outcome.killed > 0 ? EXIT_KILLED : EXIT_CLEAN;
 }
 
-export async function main(args: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[]): Promise<void> {
+  // The service directory's name is bytes, and may not be UTF-8 (sys/byte-names.ts).
+  const args = receivedArgs(argv);
   const options = parseOptions(args);
   process.title = ['runit', ...args].join(' ');
   if (process.pid !== 1) {

@@ -203,3 +203,20 @@ test('svlogd: a log directory named with non-UTF-8 bytes, as runit`s (SVL-3, SVL
   assert.equal(missing[1]!.code, 111);
   assert.deepEqual(missing[0]!.stderr, missing[1]!.stderr);
 });
+
+test('runit DIR: a tree whose name is not UTF-8 runs its services (in process), and stops them on TERM', { skip, timeout: 60_000 }, async (t) => {
+  const root = makeTempDir(t);
+  const tree = Buffer.from([0x74, 0xff]);
+  mkdirSync(under(root, tree));
+  const service = under(root, tree, NAME);
+  makeService(service);
+  // An empty stage directory: nothing of the host's /etc/runit runs.
+  mkdirSync(join(root, 'stages'));
+  const init = startWithName(t, root, ourBin('runit'), ['-s', join(root, 'stages')], service, tree);
+  await waitFor('the init running the service', () => (isSupervised(service) && stateOf(service) === 1) || init.child.exitCode !== null, { timeout: 20_000 });
+  assert.equal(init.child.exitCode, null, init.stderr().toString('latin1'));
+  assert.ok(init.stderr().includes(Buffer.from('enter stage: 2 (t\xff)', 'latin1')), init.stderr().toString('latin1'));
+  init.child.kill('SIGTERM');
+  assert.equal(await init.exited, 0);
+  assert.equal(isSupervised(service), false);
+});
