@@ -17,6 +17,8 @@ type Impl = 'ours' | 'real';
 
 const skip = NEEDS_RUNIT;
 const NAME = Buffer.from([0x73, 0xff, 0xfe]);
+/** A service tree's directory name, not UTF-8 either. */
+const TREE = Buffer.from([0x74, 0xff]);
 const bin = (impl: Impl, program: string): string => (impl === 'ours' ? ourBin(program) : realBin(program));
 const under = (root: string, ...parts: (string | Buffer)[]): Buffer =>
   Buffer.concat([Buffer.from(root), ...parts.flatMap((part) => [Buffer.from('/'), Buffer.from(part)])]);
@@ -41,6 +43,14 @@ function makeService(dir: Buffer): void {
   mkdirSync(dir);
   writeFileSync(Buffer.concat([dir, Buffer.from('/run')]), '#!/bin/sh\nexec sleep 1000\n');
   chmodSync(Buffer.concat([dir, Buffer.from('/run')]), 0o755);
+}
+
+/** TREE/NAME under `root`: a tree holding one service; returns the service's path. */
+function makeTreeService(root: string): Buffer {
+  mkdirSync(under(root, TREE));
+  const service = under(root, TREE, NAME);
+  makeService(service);
+  return service;
 }
 
 /** RSV-5: a runsv holds supervise/ok open for reading. */
@@ -126,14 +136,11 @@ for (const runsv of ['ours', 'real'] as const) {
 
 test('sv: $SVDIR whose bytes are not UTF-8, ours as runit`s (SV-4)', { skip, timeout: 30_000 }, async (t) => {
   const root = makeTempDir(t);
-  const tree = Buffer.from([0x74, 0xff]);
-  mkdirSync(under(root, tree));
-  const service = under(root, tree, NAME);
-  makeService(service);
-  const proc = startWithName(t, root, bin('real', 'runsv'), [], service, Buffer.concat([tree, Buffer.from('/'), NAME]));
+  const service = makeTreeService(root);
+  const proc = startWithName(t, root, bin('real', 'runsv'), [], service, Buffer.concat([TREE, Buffer.from('/'), NAME]));
   await waitFor('runsv running the service', () => (isSupervised(service) && stateOf(service) === 1) || proc.child.exitCode !== null);
   assert.equal(proc.child.exitCode, null, proc.stderr().toString('latin1'));
-  writeFileSync(join(root, '.svdir'), under(root, tree));
+  writeFileSync(join(root, '.svdir'), under(root, TREE));
   writeFileSync(join(root, '.service'), NAME);
   const script = 'SVDIR=$(cat .svdir) n=$(cat .service); export SVDIR; exec "$0" status "$n"';
   const [ours, real] = (['ours', 'real'] as const).map((impl) => spawnSync('/bin/sh', ['-c', script, bin(impl, 'sv')], { cwd: root }));
@@ -157,12 +164,9 @@ test('sv -j: bytes that are not UTF-8 are \\udcXX escapes (PEP 383)', { skip, ti
 for (const mode of ['ours', 'ours --in-process', 'real'] as const) {
   test(`${mode} runsvdir: a tree and a service whose names are not UTF-8 (RSD-2, RSD-6)`, { skip, timeout: 60_000 }, async (t) => {
     const root = makeTempDir(t);
-    const tree = Buffer.from([0x74, 0xff]);
-    mkdirSync(under(root, tree));
-    const service = under(root, tree, NAME);
-    makeService(service);
+    const service = makeTreeService(root);
     const args = mode === 'ours --in-process' ? ['--in-process'] : [];
-    const [command, argv] = withName(root, bin(mode === 'real' ? 'real' : 'ours', 'runsvdir'), args, tree);
+    const [command, argv] = withName(root, bin(mode === 'real' ? 'real' : 'ours', 'runsvdir'), args, TREE);
     // sh execs runsvdir: the same pid.
     const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -206,13 +210,10 @@ test('svlogd: a log directory named with non-UTF-8 bytes, as runit`s (SVL-3, SVL
 
 test('runit DIR: a tree whose name is not UTF-8 runs its services (in process), and stops them on TERM', { skip, timeout: 60_000 }, async (t) => {
   const root = makeTempDir(t);
-  const tree = Buffer.from([0x74, 0xff]);
-  mkdirSync(under(root, tree));
-  const service = under(root, tree, NAME);
-  makeService(service);
+  const service = makeTreeService(root);
   // An empty stage directory: nothing of the host's /etc/runit runs.
   mkdirSync(join(root, 'stages'));
-  const init = startWithName(t, root, ourBin('runit'), ['-s', join(root, 'stages')], service, tree);
+  const init = startWithName(t, root, ourBin('runit'), ['-s', join(root, 'stages')], service, TREE);
   await waitFor('the init running the service', () => (isSupervised(service) && stateOf(service) === 1) || init.child.exitCode !== null, { timeout: 20_000 });
   assert.equal(init.child.exitCode, null, init.stderr().toString('latin1'));
   assert.ok(init.stderr().includes(Buffer.from('enter stage: 2 (t\xff)', 'latin1')), init.stderr().toString('latin1'));
