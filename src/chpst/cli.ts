@@ -9,12 +9,13 @@ import { writeSync } from 'node:fs';
 import { answerHelpOrVersion, type ProgramHelp } from '../cli/help.js';
 import { errnoName, errnoText } from '../errors.js';
 import { byteArray, exitNow, writeByteString } from '../sys/index.js';
+import { byteString, rawArgs } from '../sys/received.js';
 import { applyPlan, changesEnvironment } from './apply.js';
 import { inheritedFds, listOpenFds } from './inherited-fds.js';
 import { ChpstFailure, baseName, bytes, parseChpst, personalityOf, selfName, type ParseResult } from './options.js';
 import { parsePersonality } from './personalities.js';
 import { quietenHeapForLimits } from './quiet-heap.js';
-import { byteString, rawArgs, startingEnviron, startingPath } from './received.js';
+import { startingEnviron, startingPath } from './received.js';
 
 /** chpst's exit codes (CHP-1, CHP-19, CHP-21); past exec the program's own take over. */
 const EXIT = { usage: 100, fatal: 111, quietFailure: 0 } as const;

@@ -4,7 +4,7 @@
  */
 import { closeSync, constants, openSync, opendirSync } from 'node:fs';
 import { chdir, fchdir } from '../sys/index.js';
-import { readBytes } from './read-bytes.js';
+import { readBytes } from '../sys/read-bytes.js';
 import { ChpstFailure, attempt, bytes, type EnvChange } from './options.js';
 
 /**

@@ -9,7 +9,7 @@
  * GC, only when limits are asked for.
  */
 import { cString, cVector, execveNow, setCloseOnExec } from '../sys/index.js';
-import { byteString } from './received.js';
+import { byteString } from '../sys/received.js';
 
 const QUIET_V8 = ['--single-threaded', '--expose-gc'];
 

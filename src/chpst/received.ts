@@ -1,47 +1,10 @@
 /**
- * What chpst received, as the bytes the caller passed: arguments, environment and PATH. Node
- * decodes argv and the environment as UTF-8, which mangles anything else; /proc/self has the
- * originals. Strings are byte strings (latin1), see options.ts.
+ * What chpst received, as the bytes the caller passed: environment and PATH (the arguments:
+ * sys/received.ts). Node decodes the environment as UTF-8, which mangles anything else;
+ * /proc/self has the originals. Strings are byte strings (latin1), see options.ts.
  */
+import { byteString, readProcList, type ProcListReader } from '../sys/received.js';
 import { envValue } from './apply.js';
-import { readBytes } from './read-bytes.js';
-
-/** Reads a NUL-separated /proc/self file (`cmdline`, `environ`); undefined when unreadable. */
-export type ProcListReader = (name: 'cmdline' | 'environ') => string[] | undefined;
-
-/** Node's UTF-8-decoded view of a string, back as the byte string chpst works in (options.ts). */
-export function byteString(text: string): string {
-  // ASCII is its own UTF-8: the usual argument skips Buffer's encoders and their first-use cost.
-  for (let at = 0; at < text.length; at++) {
-    if (text.charCodeAt(at) > 0x7f) return Buffer.from(text).toString('latin1');
-  }
-  return text;
-}
-
-/** NUL-separated /proc/self text as byte strings, or undefined when it cannot be read. */
-export function readProcList(name: 'cmdline' | 'environ'): string[] | undefined {
-  try {
-    const items = readBytes(`/proc/self/${name}`).split('\0');
-    items.pop();
-    return items;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The arguments as the bytes the caller passed; Node's own view is the fallback whenever the two
- * do not line up.
- */
-export function rawArgs(args: readonly string[], readList: ProcListReader = readProcList): string[] {
-  // Without a replacement character Node's decoding lost nothing: skip reading /proc.
-  if (!args.some((arg) => arg.includes('\ufffd'))) return args.map(byteString);
-  const cmdline = readList('cmdline');
-  if (cmdline === undefined || cmdline.length < args.length) return args.map(byteString);
-  const tail = cmdline.slice(cmdline.length - args.length);
-  const lineUp = tail.every((raw, at) => Buffer.from(raw, 'latin1').toString() === args[at]);
-  return lineUp ? tail : args.map(byteString);
-}
 
 /** The environment exactly as this process received it (order, duplicates, raw bytes). */
 export function startingEnviron(env: NodeJS.ProcessEnv, readList: ProcListReader = readProcList): string[] {

@@ -4,10 +4,14 @@
  */
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
+import { encodeName } from '../sys/byte-names.js';
 
-/** Writes all of `text` to `fd`, retrying EAGAIN on a non-blocking descriptor. */
+/**
+ * Writes all of `text` to `fd`, retrying EAGAIN on a non-blocking descriptor. A name in the text
+ * that is not UTF-8 is written as its own bytes (sys/byte-names.ts), as runit prints it.
+ */
 export function writeAll(fd: number, text: string | Uint8Array): void {
-  let bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  let bytes = typeof text === 'string' ? encodeName(text) : text;
   while (bytes.length > 0) {
     try {
       const written = writeSync(fd, bytes);

@@ -9,13 +9,17 @@ import { closeSync, constants, existsSync, openSync, readFileSync, readSync, sta
 import { errorCode } from '../errors.js';
 import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
 import { parsePid } from '../protocol/status.js';
+import { fsPath } from '../sys/byte-names.js';
 
 const WRITE_OPEN = constants.O_WRONLY | constants.O_NONBLOCK;
 const READ_OPEN = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** A service directory, as a reader of its `supervise/` sees it. */
 export class SuperviseDir {
-  /** The service directory as given; '' and '.' mean the current directory (sv works there). */
+  /**
+   * The service directory as given; '' and '.' mean the current directory (sv works there). A
+   * name string (sys/byte-names.ts): its bytes need not be UTF-8.
+   */
   readonly service: string;
 
   constructor(service: string) {
@@ -40,7 +44,7 @@ export class SuperviseDir {
 
   /** Whether `supervise/` exists at all (a supervisor ran here once). */
   exists(): boolean {
-    return existsSync(this.path(SUPERVISE));
+    return existsSync(fsPath(this.path(SUPERVISE)));
   }
 
   /**
@@ -48,7 +52,7 @@ export class SuperviseDir {
    * open for reading (RSV-5). Throws the errno error (ENXIO: no supervisor; ENOENT: never ran).
    */
   probe(fifo: 'ok' | 'control'): void {
-    closeSync(openSync(this.file(fifo), WRITE_OPEN));
+    closeSync(openSync(fsPath(this.file(fifo)), WRITE_OPEN));
   }
 
   /**
@@ -71,7 +75,7 @@ export class SuperviseDir {
    * Returns the byte count; the caller decides whether it is a valid size.
    */
   readStatus(buffer: Uint8Array): number {
-    const fd = openSync(this.file('status'), READ_OPEN);
+    const fd = openSync(fsPath(this.file('status')), READ_OPEN);
     try {
       return readSync(fd, buffer, 0, buffer.length, null);
     } finally {
@@ -85,7 +89,7 @@ export class SuperviseDir {
    * count written, which the caller compares with the length (a short write is an error for sv).
    */
   writeControl(bytes: string): number {
-    const fd = openSync(this.file('control'), WRITE_OPEN);
+    const fd = openSync(fsPath(this.file('control')), WRITE_OPEN);
     try {
       return writeSync(fd, bytes);
     } finally {
@@ -99,7 +103,7 @@ export class SuperviseDir {
    */
   isNormallyUp(): boolean {
     try {
-      statSync(this.path(SERVICE_FILE.down));
+      statSync(fsPath(this.path(SERVICE_FILE.down)));
       return false;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
@@ -111,7 +115,7 @@ export class SuperviseDir {
   readPid(): number | undefined {
     let text: string;
     try {
-      text = readFileSync(this.file('pid'), 'latin1');
+      text = readFileSync(fsPath(this.file('pid')), 'latin1');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

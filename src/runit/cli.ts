@@ -10,6 +10,7 @@ import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
+import { receivedArgs } from '../sys/received.js';
 import { runInit, StopRequest, type InitOptions, type InitOutcome } from './init.js';
 import { startReaper } from './reaper.js';
 import { chooseStages } from './stage-choice.js';
@@ -66,8 +67,10 @@ const HELP_NOTES = [
   '-g seconds   the grace period before KILL on the way out (default 7, or $RUNIT_GRACE)',
 ];
 
-export async function main(args: readonly string[]): Promise<void> {
-  answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: USAGE_TAIL, notes: HELP_NOTES }));
+export async function main(argv: readonly string[]): Promise<void> {
+  answerHelpOrVersion(argv, () => ({ name: invokedName(), synopsis: USAGE_TAIL, notes: HELP_NOTES }));
+  // The service directory's name is bytes, and may not be UTF-8 (sys/byte-names.ts).
+  const args = receivedArgs(argv);
   const options = parseOptions(args);
   showProcessTitle('runit', titleOf('runit', args));
   if (process.pid !== 1) {

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { sleep, systemClock, type Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import { holdYoungGeneration, loadStartSupervisor, ServiceTree } from '../runsvdir/index.js';
+import { fsPath } from '../sys/byte-names.js';
 import { stopTreeOrphans } from './orphans.js';
 import { stopDescendants } from './shutdown.js';
 import { hasStage, isStageOneFailed, isStageTwoRestarted, stagePath, startStage, type StageResult } from './stages.js';
@@ -179,7 +180,7 @@ class Init {
     const dir = this.#options.serviceDir;
     if (dir === undefined) return this.#runStageTwoScript();
     try {
-      if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+      if (!statSync(fsPath(dir)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
     } catch (error) {
       this.#writeLine(`runit: fatal: unable to open service directory ${dir}: ${errorText(error)}\n`);
       return undefined;

@@ -4,6 +4,7 @@ import { answerHelpOrVersion } from '../cli/help.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { resetSignal } from '../sys/index.js';
+import { receivedArgs } from '../sys/received.js';
 import { startSupervisor, SupervisorStartError } from './index.js';
 
 /** runsv's exit codes (RSV-34); after the exit sequence it exits with the Supervisor's code. */
@@ -15,7 +16,8 @@ export async function main(args: readonly string[]): Promise<void> {
     writeStderr(usageText(invokedName(), 'dir'));
     process.exit(EXIT.usage);
   }
-  const dir = args[0]!;
+  // The name as received, bytes that are not UTF-8 included: it must name the directory.
+  const dir = receivedArgs(args)[0]!;
   showProcessTitle('runsv', titleOf('runsv', args));
   // runsv leaves every signal but TERM and CHLD at its inherited action (RSV-31); Node takes
   // SIGUSR1 for its debugger, so give it back its default: runsv dies of it, as runit's does.

@@ -8,6 +8,8 @@
  * child before exec, while the descriptor is still open there.
  */
 import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fsPath } from '../sys/byte-names.js';
 
 // libuv opens every file close-on-exec: children never inherit the descriptor past their exec.
 const DIRECTORY_OPEN = constants.O_RDONLY | constants.O_DIRECTORY;
@@ -20,11 +22,12 @@ export interface HeldDir {
 }
 
 /**
- * Opens `path` as a directory; throws the open error (ENOENT, ENOTDIR, EACCES...). Without a
- * mounted /proc the path itself is used, as before: nothing better exists without *at() calls.
+ * Opens `path` as a directory; throws the open error (ENOENT, ENOTDIR, EACCES...). The held path
+ * is ASCII whatever bytes the name has (sys/byte-names.ts). Without a mounted /proc the absolute
+ * path itself is used, as before: nothing better exists without *at() calls.
  */
 export function holdDir(path: string): HeldDir {
-  const fd = openSync(path, DIRECTORY_OPEN);
+  const fd = openSync(fsPath(path), DIRECTORY_OPEN);
   const root = `/proc/self/fd/${fd}`;
   try {
     if (statSync(root).isDirectory()) return new OpenDir(root, fd);
@@ -32,7 +35,7 @@ export function holdDir(path: string): HeldDir {
     // no /proc here: fall back to the path
   }
   closeSync(fd);
-  return { root: path, release: () => {} };
+  return { root: resolve(path), release: () => {} };
 }
 
 class OpenDir implements HeldDir {

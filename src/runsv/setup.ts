@@ -7,10 +7,11 @@
  * failure here or when the supervisor ends.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errorCode, errorText } from '../errors.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { fsPath } from '../sys/byte-names.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
 import { STATE_FINISH } from '../protocol/status.js';
 import { findPreviousInstances, reopenLogPipe } from './adopt.js';
@@ -46,8 +47,8 @@ function exists(path: string): boolean {
  */
 function holdServiceDir(path: string): HeldDir {
   try {
-    if (!statSync(path).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    accessSync(path, constants.X_OK);
+    if (!statSync(fsPath(path)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(fsPath(path), constants.X_OK);
     return holdDir(path);
   } catch (error) {
     fatal('unable to change to directory', error);
@@ -104,7 +105,7 @@ export async function setUp(
     for (const dirHeld of held.splice(0)) dirHeld.release();
   };
   try {
-    const serviceDir = holdServiceDir(resolve(dir));
+    const serviceDir = holdServiceDir(dir);
     held.push(serviceDir);
     const root = serviceDir.root;
     const isNormallyDown = exists(join(root, SERVICE_FILE.down));

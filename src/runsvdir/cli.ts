@@ -5,6 +5,7 @@
 import { answerHelpOrVersion } from '../cli/help.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
+import { receivedArgs } from '../sys/received.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
 import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
@@ -62,7 +63,8 @@ const HELP_NOTES = [
 
 export async function main(args: readonly string[]): Promise<void> {
   answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: '[-P] [--in-process] dir [log]', notes: HELP_NOTES }));
-  const parsed = parseArgs(args);
+  // The directory is bytes, and may not be UTF-8 (sys/byte-names.ts).
+  const parsed = parseArgs(receivedArgs(args));
   const dir = parsed.dir;
   if (dir === undefined) {
     writeStderr(usageText(invokedName(), '[-P] dir'));

@@ -6,6 +6,7 @@
  */
 import { Socket } from 'node:net';
 import { showProcessTitle } from '../cli/process-name.js';
+import { encodeName } from '../sys/byte-names.js';
 import { O_CLOEXEC, O_NONBLOCK, close, dup2, pipe2 } from '../sys/index.js';
 
 export const MIN_LOG_LENGTH = 7;
@@ -85,7 +86,7 @@ export function startProctitleLog(titlePrefix: string, log: string): ProctitleLo
       timer.unref();
     },
     append(text: string) {
-      window.append(Buffer.from(text).toString('latin1'));
+      window.append(encodeName(text).toString('latin1'));
       show();
     },
     close() {

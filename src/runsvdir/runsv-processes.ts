@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SuperviseDir } from '../client/supervise-dir.js';
 import { errorText } from '../errors.js';
-import { spawnTracked } from '../sys/spawned.js';
+import { spawnNames } from '../sys/spawned.js';
 import type { RunningService, ServiceRunner } from './scanner.js';
 
 export interface RunsvProcessesOptions {
@@ -34,7 +34,8 @@ export class RunsvProcesses implements ServiceRunner {
 
   start(name: string, onEnded: () => void): RunsvProcess {
     // stdin, stdout and stderr are runsvdir's own (stderr is the log pipe in log mode, RSD-3).
-    const child = spawnTracked(this.#options.program ?? 'runsv', [name], {
+    // A name is bytes (sys/byte-names.ts): `runsv NAME` gets exactly the entry's bytes.
+    const child = spawnNames(this.#options.program ?? 'runsv', [name], {
       cwd: this.#dir,
       stdio: 'inherit',
       detached: this.#options.isNewSession === true,

@@ -5,6 +5,7 @@
 import { closeSync, constants, openSync, opendirSync, statSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { errorText } from '../errors.js';
+import { decodeName, fsPath } from '../sys/byte-names.js';
 import { formatTai64n, type Tai64n } from '../protocol/tai64n.js';
 
 export interface ServiceEntry {
@@ -18,7 +19,7 @@ export interface ServiceEntry {
 /** The directory's stat, or runit's warning when it cannot be scanned (RSD-4 step 3). */
 export function statDir(dir: string): Stats | string {
   try {
-    const stats = statSync(dir);
+    const stats = statSync(fsPath(dir));
     if (stats.isDirectory()) return stats;
     return `unable to change directory to ${dir}: ${errorText({ code: 'ENOTDIR' })}`;
   } catch (error) {
@@ -29,12 +30,14 @@ export function statDir(dir: string): Stats | string {
 /**
  * The service directories of `dir`, in readdir order (fs.readdirSync sorts; opendir does not):
  * dot names skipped, symlinks followed, non-directories skipped. Undefined when the directory
- * could not be read (the caller retries at the next check).
+ * could not be read (the caller retries at the next check). Names are read as bytes, so one that
+ * is not UTF-8 still names its directory (sys/byte-names.ts).
  */
 export function readServiceEntries(dir: string, warn: (text: string) => void): ServiceEntry[] | undefined {
   let handle;
   try {
-    handle = opendirSync(dir);
+    // Node reads the names as Buffers with 'buffer', which @types/node leaves out of its type.
+    handle = opendirSync(fsPath(dir), { encoding: 'buffer' as BufferEncoding });
   } catch (error) {
     warn(`unable to open directory ${dir}: ${errorText(error)}`);
     return undefined;
@@ -42,17 +45,18 @@ export function readServiceEntries(dir: string, warn: (text: string) => void): S
   const entries: ServiceEntry[] = [];
   try {
     for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
-      if (dirent.name.startsWith('.')) continue;
-      const path = join(dir, dirent.name);
+      const name = decodeName(dirent.name as unknown as Buffer);
+      if (name.startsWith('.')) continue;
+      const path = join(dir, name);
       let stats: Stats;
       try {
-        stats = statSync(path);
+        stats = statSync(fsPath(path));
       } catch (error) {
-        warn(`unable to stat ${dirent.name}: ${errorText(error)}`);
+        warn(`unable to stat ${name}: ${errorText(error)}`);
         continue;
       }
       if (!stats.isDirectory()) continue;
-      entries.push({ name: dirent.name, key: `${stats.dev}:${stats.ino}`, path, stats });
+      entries.push({ name, key: `${stats.dev}:${stats.ino}`, path, stats });
     }
   } catch (error) {
     warn(`unable to read directory ${dir}: ${errorText(error)}`);
@@ -70,7 +74,7 @@ export const HALF_WRITTEN_MS = 5000;
 export function isHalfWritten(entry: ServiceEntry, nowMillis: number): boolean {
   if (nowMillis - entry.stats.mtimeMs >= HALF_WRITTEN_MS) return false;
   try {
-    statSync(join(entry.path, 'run'));
+    statSync(fsPath(join(entry.path, 'run')));
     return false;
   } catch {
     return true;
@@ -87,7 +91,7 @@ export function writeForcedRescan(dir: string, now: Tai64n): string | undefined 
   let fd: number;
   try {
     fd = openSync(
-      join(dir, '.forced-rescan'),
+      fsPath(join(dir, '.forced-rescan')),
       constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT,
       0o644,
     );

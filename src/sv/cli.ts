@@ -7,6 +7,7 @@ import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { answerHelpOrVersion } from '../cli/help.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { scanUlong } from '../protocol/scan-ulong.js';
+import { receivedArgs, receivedEnv } from '../sys/received.js';
 import { parseCommand } from './commands.js';
 import { SvContext, SvExit } from './context.js';
 import { openHome } from './home.js';
@@ -35,7 +36,8 @@ export function main(args: readonly string[]): void {
   const progname = invokedName();
   let code: number;
   try {
-    code = run(args, progname, process.env);
+    // Service names are bytes: one that is not UTF-8 must still name its directory (issue 14).
+    code = run(receivedArgs(args), progname, process.env);
   } catch (error) {
     if (!(error instanceof SvExit)) throw error;
     code = exitCodeOf(error, progname !== 'sv');
@@ -61,7 +63,7 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
     writeStderr(usageText(progname, lsb ? USAGE_LSB : USAGE));
     throw SvExit.usage();
   };
-  const svdir = env['SVDIR'] ?? '/etc/service/';
+  const svdir = receivedEnv(env, 'SVDIR') ?? '/etc/service/';
   let waitLimit = env['SVWAIT'] === undefined ? 7 : Number(scanUlong(env['SVWAIT']).value);
   let verbose = false;
   let json = false;

@@ -4,6 +4,7 @@
  * on purpose: sv works by chdir into each service and one short system call after another.
  */
 import { errorCode } from '../errors.js';
+import { changeDir } from '../sys/byte-names.js';
 import { checkConditions } from './check.js';
 import type { Command } from './commands.js';
 import type { SvContext } from './context.js';
@@ -42,8 +43,8 @@ export function runCommand(
     // SV-4 quirk: only the sending pass honours the empty-name and trailing-slash exceptions.
     const viaSvdir = name[0] !== '/' && name[0] !== '.' && (!sending || (name !== '' && !name.endsWith('/')));
     try {
-      if (viaSvdir) process.chdir(options.svdir);
-      process.chdir(name);
+      if (viaSvdir) changeDir(options.svdir);
+      changeDir(name);
       return true;
     } catch (error) {
       sv.fail('unable to change to service directory', errorCode(error));

@@ -8,6 +8,7 @@ import { answerHelpOrVersion } from '../cli/help.js';
 import { invokedName, usageText, writeAll, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
+import { receivedArgs } from '../sys/received.js';
 import { SvlogdEngine } from './engine.js';
 import { FATAL, INFO, SvlogdFatalError } from './jobs.js';
 import { parseArgs, stampFormatOf, SVLOGD_VERSION, USAGE_TAIL } from './options.js';
@@ -19,7 +20,8 @@ const HELP_NOTES = ['-T  local ISO 8601 time stamps with microseconds and UTC of
 export function main(argv: readonly string[]): void {
   answerHelpOrVersion(argv, () => ({ name: invokedName(), synopsis: '[-tttvT] [-r c] [-R abc] [-l len] [-b buflen] dir ...', notes: HELP_NOTES }));
   const name = invokedName();
-  const parsed = parseArgs(argv);
+  // Directory names are bytes and may not be UTF-8 (sys/byte-names.ts).
+  const parsed = parseArgs(receivedArgs(argv));
   if (parsed.kind === 'usage') {
     if (parsed.getoptError !== undefined) writeStderr(getoptErrorLine(name, parsed.getoptError));
     if (parsed.isVersion === true) writeStderr(`${SVLOGD_VERSION}\n`);
@@ -41,6 +43,7 @@ export function main(argv: readonly string[]): void {
     replaceChar: args.replaceChar,
     replaceExtra: args.replaceExtra,
     lineMax: args.lineMax,
+    bufferSize: args.bufferSize,
     message: writeStderr,
     stderrCopy: (bytes) => writeAll(2, bytes),
   });

@@ -5,6 +5,7 @@
 import { closeSync, existsSync, fchownSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
+import { fsPath } from '../sys/byte-names.js';
 import { INFO, pauseFor, WARNING, withError, type Job, type MessageSink, type Wait } from './jobs.js';
 
 /** What every directory shares with the engine. */
@@ -28,7 +29,10 @@ export interface DirContext {
 export class DirHandle {
   /** The name as the user gave it, for messages. */
   readonly name: string;
-  /** Absolute (no chdir: the engine may share its process with other services). */
+  /**
+   * Absolute (no chdir: the engine may share its process with other services). A name string
+   * (sys/byte-names.ts): node:fs gets fsPath(path), which keeps bytes that are not UTF-8.
+   */
   readonly path: string;
   readonly ctx: DirContext;
 
@@ -38,8 +42,8 @@ export class DirHandle {
     this.ctx = ctx;
   }
 
-  file(name: string): string {
-    return join(this.path, name);
+  file(name: string): string | Buffer {
+    return fsPath(join(this.path, name));
   }
 
   /** openSync of one of the directory's files; one it creates belongs to `ctx.owner`, if any. */

@@ -20,6 +20,11 @@ export interface SvlogdOptions {
   replaceExtra?: Uint8Array;
   /** -l (default 1000). */
   lineMax?: number;
+  /**
+   * -b (default 1024): the most read at once. What is read is written before the next read, so
+   * this bounds what a SIGKILL can lose.
+   */
+  bufferSize?: number;
   clock?: Clock;
   /** Diagnostics, one complete line each (svlogd writes them to fd 2). */
   message?: MessageSink;

@@ -21,6 +21,8 @@ import { Stamper } from './stamp.js';
 import { makeDirContext, type SvlogdOptions } from './engine-options.js';
 
 const BYTE_RETRY_MILLIS = 10;
+/** runit's -b default. */
+const DEFAULT_BUFFER_SIZE = 1024;
 
 export class SvlogdEngine {
   /** Resolves with the exit code (0) after EOF or terminate(); rejects with SvlogdFatalError. */
@@ -32,6 +34,7 @@ export class SvlogdEngine {
   private readonly router: LineRouter;
   private readonly splitter: LineSplitter<Buffer>;
   private readonly stamper: Stamper;
+  private readonly bufferSize: number;
   private input: Input | undefined;
   private readonly chunks: { data: Buffer; stamp: Buffer }[] = [];
   private readonly jobs: JobQueue = new JobQueue(
@@ -52,6 +55,7 @@ export class SvlogdEngine {
   constructor(options: SvlogdOptions) {
     this.clock = options.clock ?? systemClock;
     const lineMax = options.lineMax ?? 1000;
+    this.bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
     const message = options.message ?? (() => {});
     const ctx = makeDirContext(options, this.clock, (job) => {
       this.jobs.pushFront(job);
@@ -86,7 +90,7 @@ export class SvlogdEngine {
           error: (error: unknown) => self.onReadError(error),
         };
         try {
-          self.input = openInput(fd, handlers);
+          self.input = openInput(fd, handlers, self.bufferSize);
         } catch (error) {
           // runit's read fails the same way on a closed fd: a warning, then the end of input.
           if (!isInputError(error)) throw error;

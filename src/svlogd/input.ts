@@ -13,8 +13,8 @@ import { dupCloexec } from '../sys/index.js';
 
 export interface InputHandlers {
   /**
-   * Data read. From a pipe, `data` is a view of one reused buffer: the handler must be done with
-   * it (or copy it) when it returns. false: pause the input.
+   * Data read. `data` is a view of one reused buffer: the handler must be done with it (or copy
+   * it) when it returns. false: pause the input.
    */
   chunk(data: Buffer): boolean;
   end(): void;
@@ -37,7 +37,11 @@ export interface Input {
   readByte(): number | 'again' | 'eof';
 }
 
-const READ_SIZE = 65536;
+/**
+ * A regular file never blocks: read that much of it (in reads of the buffer size) before giving
+ * the event loop a turn.
+ */
+const FILE_BATCH = 65536;
 
 /** EAGAIN and EINTR: nothing to read yet; runit's buffer_pread reads again. */
 function isReadAgain(error: unknown): boolean {
@@ -63,7 +67,7 @@ function readOneByte(fd: number, handlers: InputHandlers): number | 'again' | 'e
   }
 }
 
-function streamInput(fd: number, handlers: InputHandlers): Input {
+function streamInput(fd: number, handlers: InputHandlers, readSize: number): Input {
   const copy = dupCloexec(fd);
   let stream: Socket;
   if (isatty(fd)) {
@@ -73,7 +77,9 @@ function streamInput(fd: number, handlers: InputHandlers): Input {
     });
   } else {
     // One buffer for every read: no allocation per chunk, and pause() stops reading at once.
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    // libuv reads again at once (up to 32 times) while the pipe has more, so a small buffer
+    // costs a callback per read, not a trip through epoll.
+    const buffer = Buffer.allocUnsafe(readSize);
     const onread = { buffer, callback: (count: number, buf: Uint8Array) => handlers.chunk(Buffer.from(buf.buffer, buf.byteOffset, count)) };
     // `onread` works on any net.Socket; @types/node only declares it for connect().
     stream = new Socket({ fd: copy, readable: true, writable: false, onread } as SocketConstructorOpts);
@@ -105,15 +111,15 @@ function streamInput(fd: number, handlers: InputHandlers): Input {
   };
 }
 
-/** Regular files never block: read them in large pieces, yielding to the event loop between. */
-function fileInput(fd: number, handlers: InputHandlers): Input {
+/** Regular files never block: read a batch of buffers, yielding to the event loop between. */
+function fileInput(fd: number, handlers: InputHandlers, readSize: number): Input {
   let isPaused = false;
   let isStopped = false;
   let isScheduled = false;
+  const data = Buffer.allocUnsafe(readSize);
   const pump = (): void => {
     isScheduled = false;
-    while (!isPaused && !isStopped) {
-      const data = Buffer.allocUnsafe(READ_SIZE);
+    for (let batch = 0; batch < FILE_BATCH && !isPaused && !isStopped; batch += readSize) {
       let count: number;
       try {
         count = readSync(fd, data, 0, data.length, null);
@@ -127,8 +133,8 @@ function fileInput(fd: number, handlers: InputHandlers): Input {
         return handlers.end();
       }
       if (!handlers.chunk(data.subarray(0, count))) isPaused = true;
-      return schedule(0);
     }
+    if (!isPaused) schedule(0);
   };
   const schedule = (millis: number): void => {
     if (isScheduled || isStopped) return;
@@ -151,8 +157,13 @@ function fileInput(fd: number, handlers: InputHandlers): Input {
   };
 }
 
-export function openInput(fd: number, handlers: InputHandlers): Input {
+/**
+ * Reads `fd` in reads of at most `readSize` bytes (svlogd's -b), each handed over before the next
+ * read: what svlogd has read but not yet written is lost if it is killed (SIGKILL, OOM), and
+ * runit's svlogd keeps that to one buffer of -b bytes (issue 14, fault 3).
+ */
+export function openInput(fd: number, handlers: InputHandlers, readSize: number): Input {
   const st = fstatSync(fd);
-  if (st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(fd))) return streamInput(fd, handlers);
-  return fileInput(fd, handlers);
+  if (st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(fd))) return streamInput(fd, handlers, readSize);
+  return fileInput(fd, handlers, readSize);
 }

@@ -6,6 +6,7 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { formatTai64n } from '../protocol/tai64n.js';
 import { errorText } from '../errors.js';
+import { encodeName, fsPath } from '../sys/byte-names.js';
 import type { DirHandle } from './dir-context.js';
 import type { Job } from './jobs.js';
 
@@ -23,11 +24,11 @@ export function newLogName(dir: DirHandle, suffix: string): string {
 
 /** Rotated files and processor leftovers: names of 27 bytes starting with `@`. */
 function listLogFiles(dir: DirHandle): string[] {
-  return readdirSync(dir.path, { encoding: 'latin1' }).filter((n) => n.length === 27 && n[0] === '@');
+  return readdirSync(fsPath(dir.path), { encoding: 'latin1' }).filter((n) => n.length === 27 && n[0] === '@');
 }
 
 function pathOf(dir: DirHandle, name: string): Buffer {
-  return Buffer.concat([Buffer.from(dir.path + '/'), Buffer.from(name, 'latin1')]);
+  return Buffer.concat([encodeName(dir.path + '/'), Buffer.from(name, 'latin1')]);
 }
 
 /** rmoldest: deletes processor leftovers, and the oldest file when more than `countMax` are kept. */

@@ -5,6 +5,7 @@
  */
 import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { errorText } from '../errors.js';
+import { fsPath } from '../sys/byte-names.js';
 import { flock, LOCK_EX, LOCK_NB } from '../sys/index.js';
 import { defaultConfig, parseConfig, type DirConfig } from './config.js';
 import { DirHandle } from './dir-context.js';
@@ -47,7 +48,7 @@ export class LogDir extends DirHandle {
   *open(): Job<boolean> {
     this.processor.forget();
     try {
-      const fd = openSync(this.path, READ_FLAGS);
+      const fd = openSync(fsPath(this.path), READ_FLAGS);
       const isDir = fstatSync(fd).isDirectory();
       closeSync(fd);
       if (!isDir) {

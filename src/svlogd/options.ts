@@ -5,6 +5,7 @@
  */
 import { getopt, type GetoptError } from '../cli/getopt.js';
 import { scanUlong } from '../protocol/scan-ulong.js';
+import { encodeName } from '../sys/byte-names.js';
 import type { StampFormat } from './stamp.js';
 
 export interface SvlogdArgs {
@@ -43,7 +44,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     dirs: [],
   };
   for (const { letter, value = '' } of parsed.options) {
-    const bytes = Buffer.from(value);
+    const bytes = encodeName(value);
     switch (letter) {
       case 'R':
         args.replaceExtra = bytes;

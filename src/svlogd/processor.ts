@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, openSync, renameSync, unlinkSync } from 'node:fs';
-import { spawnTracked } from '../sys/spawned.js';
+import { spawnNames } from '../sys/spawned.js';
 import type { DirConfig } from './config.js';
 import type { DirHandle } from './dir-context.js';
 import { FATAL, INFO, withError, type Job } from './jobs.js';
@@ -99,7 +99,7 @@ export class Processor {
       return;
     }
     for (;;) {
-      const child = spawnTracked('/bin/sh', ['-c', command], {
+      const child = spawnNames('/bin/sh', ['-c', command], {
         cwd: dir.path,
         env: dir.ctx.environment,
         ...(dir.ctx.owner === undefined ? {} : { uid: dir.ctx.owner.uid, gid: dir.ctx.owner.gid }),

@@ -4,6 +4,7 @@
  * for it would be lost (docs/runit.md, "PID-1 duties"). Every in-process spawn goes through `spawnTracked`.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { encodeName, hasRawBytes } from './byte-names.js';
 
 const libuvChildren = new Set<number>();
 
@@ -21,4 +22,39 @@ export function spawnTracked(command: string, args: readonly string[], options: 
 /** Whether libuv owns (and will reap) this pid. */
 export function isLibuvChild(pid: number): boolean {
   return libuvChildren.has(pid);
+}
+
+/**
+ * Rebuilds each argument from printf %b escapes, enters the first, and execs the second with
+ * the rest: sh is the one way to hand a child bytes that UTF-8 cannot carry.
+ */
+const EXEC_BYTES = [
+  'd=$(printf %bx "$1"); cd "${d%x}" || exit 111; p=$2; shift 2',
+  'for a; do shift; a=$(printf %bx "$a"); set -- "$@" "${a%x}"; done',
+  'exec "$p" "$@"',
+].join('\n');
+
+/** A name string as printf %b text: ASCII, each byte >= 0x80 as \0ooo, `\` doubled. */
+function printfEscaped(text: string): string {
+  let out = '';
+  for (const byte of encodeName(text)) {
+    if (byte === 0x5c) out += '\\\\';
+    else if (byte >= 0x80) out += `\\0${byte.toString(8)}`;
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/**
+ * spawnTracked() for names (sys/byte-names.ts): `args` and `cwd` reach the program as the bytes
+ * they stand for. Node passes arguments and cwd as UTF-8, so when one of them is not, the
+ * program is started through /bin/sh (one exec more; a program that cannot be found is then
+ * sh's exit 127, not an 'error' event).
+ */
+export function spawnNames(command: string, args: readonly string[], options: SpawnOptions & { cwd: string }): ChildProcess {
+  if (!hasRawBytes(options.cwd) && !args.some(hasRawBytes)) return spawnTracked(command, args, options);
+  const escaped = [options.cwd, ...args].map(printfEscaped);
+  // sh enters `cwd` from this process's own, as spawn would.
+  const { cwd: _cwd, ...rest } = options;
+  return spawnTracked('/bin/sh', ['-c', EXEC_BYTES, 'sh', escaped[0]!, command, ...escaped.slice(1)], rest);
 }

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inheritedFds } from '../../../src/chpst/inherited-fds.js';
-import { rawArgs, startingEnviron, startingPath, type ProcListReader } from '../../../src/chpst/received.js';
+import { startingEnviron, startingPath } from '../../../src/chpst/received.js';
+import { rawArgs, type ProcListReader } from '../../../src/sys/received.js';
 
 const latin1 = (text: string): string => Buffer.from(text).toString('latin1');
 
