@@ -11,6 +11,7 @@ import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import type { ChildExit, StatusFiles } from './record.js';
+import type { RunStatsKeeper } from './run-stats.js';
 import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
@@ -35,6 +36,7 @@ export class SystemEffects implements SupervisorEffects {
   /** Set once setUp has made them: the Supervisor is built (and so has effects) before that. */
   private superviseFiles: SuperviseFiles | undefined;
   private logSuperviseFiles: SuperviseFiles | undefined;
+  private runStats: RunStatsKeeper | undefined;
 
   constructor(options: EffectsOptions) {
     this.root = options.root;
@@ -144,6 +146,19 @@ export class SystemEffects implements SupervisorEffects {
     } catch {
       return false;
     }
+  }
+
+  /** The run statistics, once setUp has read what an earlier supervisor left. */
+  useRunStats(stats: RunStatsKeeper): void {
+    this.runStats = stats;
+  }
+
+  runStarted(): void {
+    this.runStats?.started();
+  }
+
+  runExited(exit: ChildExit, isRequested: boolean): void {
+    this.runStats?.exited(exit, isRequested);
   }
 
   writeStatus(isLog: boolean, files: StatusFiles): void {

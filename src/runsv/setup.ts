@@ -12,6 +12,7 @@ import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
+import { RunStatsKeeper } from './run-stats.js';
 import { SuperviseFiles } from './supervise-files.js';
 import { Supervisor } from './supervisor.js';
 
@@ -118,6 +119,9 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
       await log.lockWhenFree();
     }
     effects.useSuperviseFiles(main, log);
+    const stats = new RunStatsKeeper(clock, main.readStats(), (text) => main.writeStats(text));
+    effects.useRunStats(stats);
+    stats.publish();
 
     main.openControl((bytes) => supervisor.enqueueControl(false, bytes));
     supervisor.publish(false);

@@ -29,6 +29,10 @@ export interface SupervisorEffects {
   writeStatus(isLog: boolean, files: StatusFiles): void;
   closeLogPipe(): void;
   warn(text: string): void;
+  /** `./run` was started: the run statistics (run-stats.ts) count it. */
+  runStarted?(): void;
+  /** `./run` ended; `isRequested` when it was asked to stop (not a crash). */
+  runExited?(exit: ChildExit, isRequested: boolean): void;
 }
 
 export interface SupervisorConfig {
@@ -181,12 +185,14 @@ export class Supervisor {
     this.isPidDue = true;
     record.isPaused = false;
     record.gotTerm = false;
+    if (!isFinish && !record.isLog) this.effects.runStarted?.();
     if (result.kind === 'started') this.update(record);
   }
 
   /** RSV-20 / RSV-21, including the 1-second rule (RSV-22). */
   private async reap({ record, child, exit }: PendingExit): Promise<void> {
     if (child.pid !== record.pid) return;
+    if (!record.isLog && record.state !== STATE_FINISH) this.effects.runExited?.(exit, record.gotTerm || record.want !== 'up');
     record.pid = 0;
     this.isPidDue = true;
     record.gotTerm = false;

@@ -2,7 +2,7 @@
  * Our extension, `sv -j status …`: one JSON object per service on stdout instead of sv's line,
  * built from the client's typed Status. Exit codes count failures as in SV-15.
  */
-import { StatusReader, type Status } from '../client/status.js';
+import { StatusReader, type RunStatistics, type Status } from '../client/status.js';
 import { RunitError } from '../errors.js';
 import type { SvContext } from './context.js';
 
@@ -16,6 +16,8 @@ interface JsonStatus {
   want?: string;
   gotTerm?: boolean;
   normallyUp?: boolean;
+  /** Our supervisor's run statistics (supervise/stats); absent under real runit. */
+  stats?: RunStatistics;
   log?: JsonStatus | { error: { code: string; message: string } } | null;
   error?: { code: string; message: string };
 }
@@ -31,6 +33,7 @@ function fields(service: string, status: Status): JsonStatus {
     want: status.want,
     gotTerm: status.gotTerm,
     normallyUp: status.normallyUp,
+    ...(status.stats === undefined ? {} : { stats: status.stats }),
   };
 }
 
