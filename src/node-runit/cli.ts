@@ -6,14 +6,17 @@
 import { parseArgs } from 'node:util';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { errorText } from '../errors.js';
-import { readTrees } from './services.js';
+import { followLogs } from './log-follow.js';
+import { findLogSource } from './log-source.js';
+import { tailLogs, type LogLine } from './log-tail.js';
+import { readTrees, resolveServices } from './services.js';
 import { formatTable } from './table.js';
 
 /** 0 done; 100 usage, as sv; 111 a system error, as runit's programs. */
 const EXIT = { ok: 0, usage: 100, fatal: 111 } as const;
 
 const USAGE = `usage: node-runit ls [--json] [DIR...]
-       node-runit logs [-f] [-n N] [--dir DIR] [service...]
+       node-runit logs [-f] [-n N] [SERVICE|DIR...]
        node-runit events [DIR...]
        node-runit metrics [--port N] [--host H] [DIR...]
        node-runit web [--port N] [--host H] [DIR...]
@@ -46,7 +49,33 @@ const ls: Command = async (args, env) => {
   return EXIT.ok;
 };
 
-const COMMANDS: Record<string, Command> = { ls };
+/** The display prefix: names padded to one width, then ` | `, as pm2 prefixes its lines. */
+function prefixer(names: readonly string[]): (line: LogLine) => string {
+  const width = Math.max(0, ...names.map((name) => name.length));
+  return (line) => `${line.service.padEnd(width)} | ${line.line}\n`;
+}
+
+const logs: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { follow: { type: 'boolean', short: 'f' }, lines: { type: 'string', short: 'n' } });
+  const count = values.lines === undefined ? 10 : Number(values.lines);
+  if (!Number.isSafeInteger(count) || count < 0) throw new UsageError(`-n wants a count of lines: ${values.lines}`);
+  const sources = resolveServices(positionals, treesOf([], env)[0]!).map(({ name, dir }) => findLogSource(name, dir));
+  for (const source of sources) if (source.note !== undefined) writeStderr(`node-runit: ${source.name}: ${source.note}\n`);
+  const format = prefixer(sources.map((source) => source.name));
+  if (values.follow !== true) {
+    for (const line of tailLogs(sources, count)) writeStdout(format(line));
+    return EXIT.ok;
+  }
+  const controller = new AbortController();
+  const follow = followLogs(sources, { signal: controller.signal, tail: count });
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  for await (const line of follow) writeStdout(format(line));
+  return EXIT.ok;
+};
+
+const COMMANDS: Record<string, Command> = { ls, logs };
 
 export async function main(args: readonly string[]): Promise<void> {
   const [name, ...rest] = args;

@@ -3,5 +3,8 @@
  * programs that want the same views without running it.
  */
 export { ProcSnapshot, parseProcStat, type ProcessUsage } from './proc-usage.js';
-export { listServiceDirs, listTrees, readTrees, viewOf, type ReadTreeOptions, type ServiceView } from './services.js';
+export { listServiceDirs, listTrees, readTrees, resolveServices, viewOf, type ReadTreeOptions, type ServiceView } from './services.js';
 export { formatBytes, formatDuration, formatExit, formatTable, stateText, type TableOptions } from './table.js';
+export { CONVENTIONAL_LOG_DIR, findLogSource, lineStampMillis, parseSvlogdLine, type LogSource, type StampKind } from './log-source.js';
+export { mergeByTime, rotatedFiles, tailLogs, tailSource, type LogLine } from './log-tail.js';
+export { followLogs, LogFollower, type FollowOptions } from './log-follow.js';

@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { StatusReader, type RunStatistics, type Status } from '../client/status.js';
 import { RunitError } from '../errors.js';
+import { SERVICE_FILE } from '../protocol/layout.js';
 import { ProcSnapshot } from './proc-usage.js';
 
 /** What a view knows of one service. */
@@ -54,6 +55,34 @@ export function listTrees(roots: readonly string[]): Array<{ name: string; dir: 
   return roots.flatMap((root) =>
     listServiceDirs(root).map((dir) => ({ name: roots.length > 1 ? `${basename(root)}/${basename(dir)}` : basename(dir), dir })),
   );
+}
+
+function isServiceDir(path: string): boolean {
+  try {
+    return statSync(join(path, SERVICE_FILE.run)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The services `logs` and `watch` name: a path to a service directory (it has `run`) is that
+ * service; another directory is a tree and stands for all its services; a bare word that is
+ * neither is a service of `defaultTree` ($SVDIR), as `sv` resolves names.
+ */
+export function resolveServices(operands: readonly string[], defaultTree: string): Array<{ name: string; dir: string }> {
+  if (operands.length === 0) return listTrees([defaultTree]);
+  return operands.flatMap((operand) => {
+    if (isServiceDir(operand)) return [{ name: basename(operand), dir: operand }];
+    let isDir = false;
+    try {
+      isDir = statSync(operand).isDirectory();
+    } catch {
+      // not a path: a service name below
+    }
+    if (isDir && !operand.includes('/') && isServiceDir(join(defaultTree, operand))) isDir = false;
+    return isDir ? listTrees([operand]) : [{ name: operand, dir: join(defaultTree, operand) }];
+  });
 }
 
 const UNSUPERVISED = new Set(['ERR_RUNSV_NOT_RUNNING', 'ERR_NOT_SUPERVISED']);
