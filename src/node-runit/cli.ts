@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { errorText } from '../errors.js';
+import { watchTree } from './events.js';
 import { followLogs } from './log-follow.js';
 import { findLogSource } from './log-source.js';
 import { tailLogs, type LogLine } from './log-tail.js';
@@ -17,7 +18,7 @@ const EXIT = { ok: 0, usage: 100, fatal: 111 } as const;
 
 const USAGE = `usage: node-runit ls [--json] [DIR...]
        node-runit logs [-f] [-n N] [SERVICE|DIR...]
-       node-runit events [DIR...]
+       node-runit events [--initial] [DIR...]
        node-runit metrics [--port N] [--host H] [DIR...]
        node-runit web [--port N] [--host H] [DIR...]
        node-runit watch DIR SERVICE PATH...
@@ -66,16 +67,30 @@ const logs: Command = async (args, env) => {
     for (const line of tailLogs(sources, count)) writeStdout(format(line));
     return EXIT.ok;
   }
-  const controller = new AbortController();
-  const follow = followLogs(sources, { signal: controller.signal, tail: count });
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const follow = followLogs(sources, { signal: stopOnSignal(), tail: count });
   for await (const line of follow) writeStdout(format(line));
   return EXIT.ok;
 };
 
-const COMMANDS: Record<string, Command> = { ls, logs };
+/** Ends `iterate` on SIGINT or SIGTERM, cleanly. */
+function stopOnSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+const events: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { initial: { type: 'boolean' } });
+  const signal = stopOnSignal();
+  for await (const event of watchTree(treesOf(positionals, env), { signal, initial: values.initial === true })) {
+    writeStdout(`${JSON.stringify(event)}\n`);
+  }
+  return EXIT.ok;
+};
+
+const COMMANDS: Record<string, Command> = { ls, logs, events };
 
 export async function main(args: readonly string[]): Promise<void> {
   const [name, ...rest] = args;

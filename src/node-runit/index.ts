@@ -8,3 +8,4 @@ export { formatBytes, formatDuration, formatExit, formatTable, stateText, type T
 export { CONVENTIONAL_LOG_DIR, findLogSource, lineStampMillis, parseSvlogdLine, type LogSource, type StampKind } from './log-source.js';
 export { mergeByTime, rotatedFiles, tailLogs, tailSource, type LogLine } from './log-tail.js';
 export { followLogs, LogFollower, type FollowOptions } from './log-follow.js';
+export { eventsBetween, watchTree, type EventSnapshot, type TreeEvent, type TreeEventType, type WatchTreeOptions } from './events.js';

@@ -161,7 +161,8 @@ export function followLogs(sources: readonly LogSource[], options: FollowOptions
   const tails: LogLine[][] = [];
   for (const follower of followers) {
     tails.push(follower.start(options.tail ?? 0));
-    const watcher = watch(follower.source.logDir!, { persistent: false });
+    // Persistent: a process waiting for lines must not end because nothing else is pending.
+    const watcher = watch(follower.source.logDir!, { persistent: true });
     watcher.on('change', poke);
     watcher.on('error', poke);
     watchers.push(watcher);

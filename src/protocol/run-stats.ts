@@ -28,6 +28,11 @@ export interface RunExit {
 
 export interface RunStats {
   version: number;
+  /**
+   * The pid of the run in progress, 0 when none: a reader compares it with the status record's
+   * to know the two files describe the same moment (they are two writes, not one).
+   */
+  pid: number;
   /** Wall-clock ms when this supervisor started: `restarts` counts from here. */
   supervisorSince: number;
   /** Starts of `./run` by this supervisor after its first one (any cause: crash, `sv restart`, `sv up`). */
@@ -41,7 +46,7 @@ export interface RunStats {
 }
 
 export function emptyRunStats(supervisorSince: number): RunStats {
-  return { version: RUN_STATS_VERSION, supervisorSince, restarts: 0, totalStarts: 0, lastExit: null, shortRuns: 0 };
+  return { version: RUN_STATS_VERSION, pid: 0, supervisorSince, restarts: 0, totalStarts: 0, lastExit: null, shortRuns: 0 };
 }
 
 /** The file's text: one JSON object and a newline. */
@@ -74,17 +79,25 @@ export function parseRunStats(text: string): RunStats | undefined {
   const record = value as Record<string, unknown>;
   if (record['version'] !== RUN_STATS_VERSION) return undefined;
   const lastExit = parseExit(record['lastExit']);
-  const { supervisorSince, restarts, totalStarts, shortRuns } = record;
-  if (lastExit === undefined || !isCount(supervisorSince) || !isCount(restarts) || !isCount(totalStarts) || !isCount(shortRuns)) {
+  const { pid, supervisorSince, restarts, totalStarts, shortRuns } = record;
+  if (lastExit === undefined || !isCount(pid) || !isCount(supervisorSince) || !isCount(restarts) || !isCount(totalStarts) || !isCount(shortRuns)) {
     return undefined;
   }
-  return { version: RUN_STATS_VERSION, supervisorSince, restarts, totalStarts, lastExit, shortRuns };
+  return { version: RUN_STATS_VERSION, pid, supervisorSince, restarts, totalStarts, lastExit, shortRuns };
 }
 
 /**
  * Whether the service is crash-looping now: the last CRASH_LOOP_RUNS runs were all short, and the
  * current run (if any) has not yet outlived SHORT_RUN_MILLIS.
  */
+/**
+ * Whether `stats` and a status record read beside it describe the same moment: the statistics
+ * are written just before the record, so a reader between the two writes sees them disagree.
+ */
+export function isRunStatsCurrent(stats: RunStats, state: 'down' | 'run' | 'finish', pid: number): boolean {
+  return stats.pid === (state === 'run' ? pid : 0);
+}
+
 export function isCrashLoop(stats: RunStats, isRunning: boolean, uptimeMillis: number): boolean {
   if (stats.shortRuns < CRASH_LOOP_RUNS) return false;
   return !(isRunning && uptimeMillis >= SHORT_RUN_MILLIS);

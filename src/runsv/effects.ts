@@ -153,8 +153,8 @@ export class SystemEffects implements SupervisorEffects {
     this.runStats = stats;
   }
 
-  runStarted(): void {
-    this.runStats?.started();
+  runStarted(pid: number): void {
+    this.runStats?.started(pid);
   }
 
   runExited(exit: ChildExit, isRequested: boolean): void {

@@ -40,8 +40,9 @@ export class RunStatsKeeper {
     this.#write(formatRunStats(this.#stats));
   }
 
-  /** `./run` was started (or failed to exec, which runit counts as a run that exits 111). */
-  started(): void {
+  /** `./run` was started as `pid` (<= 0: it failed to exec, which runit counts as a run that exits 111). */
+  started(pid: number): void {
+    this.#stats.pid = pid > 0 ? pid : 0;
     if (this.#runStart !== undefined) this.#stats.restarts++;
     this.#stats.totalStarts++;
     this.#runStart = this.#clock.monotonicMillis();
@@ -52,6 +53,7 @@ export class RunStatsKeeper {
   exited(exit: ChildExit, isRequested: boolean): void {
     const now = this.#clock.monotonicMillis();
     const runMillis = this.#runStart === undefined ? 0 : Math.max(0, Math.round(now - this.#runStart));
+    this.#stats.pid = 0;
     this.#stats.lastExit = { code: exit.code, signal: exit.signal, at: Math.floor(wallMillis(this.#clock)), runMillis };
     this.#stats.shortRuns = !isRequested && runMillis < SHORT_RUN_MILLIS ? this.#stats.shortRuns + 1 : 0;
     this.publish();

@@ -30,7 +30,7 @@ export interface SupervisorEffects {
   closeLogPipe(): void;
   warn(text: string): void;
   /** `./run` was started: the run statistics (run-stats.ts) count it. */
-  runStarted?(): void;
+  runStarted?(pid: number): void;
   /** `./run` ended; `isRequested` when it was asked to stop (not a crash). */
   runExited?(exit: ChildExit, isRequested: boolean): void;
 }
@@ -185,7 +185,7 @@ export class Supervisor {
     this.isPidDue = true;
     record.isPaused = false;
     record.gotTerm = false;
-    if (!isFinish && !record.isLog) this.effects.runStarted?.();
+    if (!isFinish && !record.isLog) this.effects.runStarted?.(pid);
     if (result.kind === 'started') this.update(record);
   }
 

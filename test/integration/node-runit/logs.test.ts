@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { followLogs } from '../../../src/node-runit/log-follow.js';
@@ -12,6 +12,7 @@ import { NEEDS_RUNIT, ourBin, realBin } from '../../helpers/binaries.js';
 import { makeService } from '../../helpers/service-dir.js';
 import { runCommand } from '../../helpers/sv-run.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const LINES = 2400;
 const ROTATIONS = 50;
@@ -81,4 +82,22 @@ test('logs -n: each service tail merged in time order, prefixed; a service witho
   assert.match(result.stderr, /^node-runit: c: no log service: its output goes to /m);
   const one = await runCommand(ourBin('node-runit'), ['logs', '-n', '1', join(tree, 'b')]);
   assert.equal(one.stdout, 'b | 1970-01-01_00:06:40.00000 b-two\n');
+});
+
+test('node-runit logs -f: the tail, then appended lines, until SIGINT', { timeout: 30_000 }, async (t) => {
+  const root = makeTempDir(t);
+  const service = makeService(join(root, 'svc'), { log: { run: 'exec svlogd ./main' } });
+  mkdirSync(join(service, 'log', 'main'));
+  const current = join(service, 'log', 'main', 'current');
+  writeFileSync(current, 'old one\nold two\n');
+  const child = spawn(ourBin('node-runit'), ['logs', '-f', '-n', '1', service], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  await waitFor('the tail', () => out === 'svc | old two\n');
+  appendFileSync(current, 'new three\n');
+  await waitFor('the appended line', () => out === 'svc | old two\nsvc | new three\n');
+  child.kill('SIGINT');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
 });

@@ -23,7 +23,7 @@ test('colour only when asked; a crash loop is red and said in words', () => {
     state: 'down',
     pid: 0,
     uptime: 0,
-    stats: { version: 1, supervisorSince: 0, restarts: 7, totalStarts: 8, shortRuns: 7, isCrashLoop: true, lastExit: { code: 1, signal: 0, at: 10_000, runMillis: 3 } },
+    stats: { version: 1, pid: 0, supervisorSince: 0, restarts: 7, totalStarts: 8, shortRuns: 7, isCrashLoop: true, lastExit: { code: 1, signal: 0, at: 10_000, runMillis: 3 } },
   };
   const plain = formatTable([base, crashing], { isColour: false, nowMillis: 15_000 });
   assert.equal(

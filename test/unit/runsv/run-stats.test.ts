@@ -39,10 +39,10 @@ test('the keeper counts restarts from its own start; total starts, last exit and
   const clock = new FakeClock();
   const written: string[] = [];
   const first = new RunStatsKeeper(clock, undefined, (text) => written.push(text));
-  first.started();
+  first.started(10);
   clock.advance(50);
   first.exited({ code: 3, signal: 0 }, false);
-  first.started();
+  first.started(10);
   assert.equal(first.stats.restarts, 1);
   assert.equal(first.stats.totalStarts, 2);
   assert.deepEqual(first.stats.lastExit, { code: 3, signal: 0, at: 1_795_436_320_050, runMillis: 50 });
@@ -52,12 +52,12 @@ test('the keeper counts restarts from its own start; total starts, last exit and
   assert.equal(second.stats.totalStarts, 2);
   assert.deepEqual(second.stats.lastExit, first.stats.lastExit);
   assert.equal(second.stats.shortRuns, 1);
-  second.started();
+  second.started(11);
   assert.equal(second.stats.restarts, 0, "a new supervisor's first start is no restart");
   clock.advance(SHORT_RUN_MILLIS);
   second.exited({ code: 0, signal: 0 }, false);
   assert.equal(second.stats.shortRuns, 0, 'a long run ends the streak');
-  second.started();
+  second.started(11);
   second.exited({ code: null, signal: 15 }, true);
   assert.equal(second.stats.shortRuns, 0, 'a requested stop is no crash');
 });
@@ -68,7 +68,7 @@ async function bootWithStats() {
   const effects = new FakeEffects();
   const order: string[] = [];
   Object.assign(effects, {
-    runStarted: () => (keeper.started(), order.push('started')),
+    runStarted: (pid: number) => (keeper.started(pid), order.push('started')),
     runExited: (exit: ChildExit, isRequested: boolean) => (keeper.exited(exit, isRequested), order.push(`exited ${isRequested}`)),
   });
   const supervisor = new Supervisor(effects, clock, { isNormallyDown: false, hasLog: false, isLogNormallyDown: false });
