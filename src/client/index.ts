@@ -2,7 +2,7 @@
 export { Client, type ClientOptions, type StatusPredicate, type WaitOptions } from './client.js';
 export { Manager, ManagerError, type ManagerOptions, type Settled } from './manager.js';
 export { watchStatus, type WatchOptions } from './watch.js';
-export { StatusReader, type ReadOptions, type ServiceState, type Status } from './status.js';
+export { StatusReader, type ReadOptions, type RunStatistics, type ServiceState, type Status } from './status.js';
 export { SuperviseDir } from './supervise-dir.js';
 export { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord, type Operation } from './flavours.js';
 export type { RetryOptions } from './control.js';

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { errorCode, RunitError } from '../errors.js';
 import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
+import { isCrashLoop, parseRunStats, type RunStats } from '../protocol/run-stats.js';
 import { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord } from './flavours.js';
 import { SuperviseDir } from './supervise-dir.js';
 
@@ -30,10 +31,34 @@ export interface Status {
   normallyUp: boolean;
   /** s6 only: the service notified readiness. */
   ready: boolean | undefined;
+  /**
+   * Our supervisor's run statistics (`supervise/stats`, docs/node-runit.md): restarts, last
+   * exit, crash loop. Undefined under real runit, daemontools and s6, which keep none.
+   */
+  stats?: RunStatistics;
   /** The log service's status, when `log/` is a directory whose status could be read. */
   log?: Status;
   /** Why the log service's status could not be read, when `log/` exists. */
   logError?: RunitError;
+}
+
+/** The figures of `supervise/stats`, and whether they amount to a crash loop at the time of the read. */
+export interface RunStatistics extends RunStats {
+  isCrashLoop: boolean;
+}
+
+/** `dir`'s run statistics for a status just read; undefined when there are none or they are unreadable. */
+export function readRunStatistics(dir: SuperviseDir, status: Status, nowMillis: number): RunStatistics | undefined {
+  let text: string | undefined;
+  try {
+    text = dir.readStats();
+  } catch {
+    return undefined; // the figures are an extra: a status without them is still a status
+  }
+  const stats = text === undefined ? undefined : parseRunStats(text);
+  if (stats === undefined) return undefined;
+  const uptimeMillis = nowMillis - status.since.getTime();
+  return { ...stats, isCrashLoop: isCrashLoop(stats, status.state === 'run', uptimeMillis) };
 }
 
 const STATE_NAMES: readonly ServiceState[] = ['down', 'run', 'finish'];
@@ -87,7 +112,12 @@ export class StatusReader {
   read(service: SuperviseDir | string, options: ReadOptions = {}): Status {
     const dir = typeof service === 'string' ? new SuperviseDir(service) : service;
     this.readRecord(dir, options.checkAlive ?? true);
-    const status = toStatus(this.record, this.flavour, normallyUp(dir), options.nowMillis ?? Date.now());
+    const nowMillis = options.nowMillis ?? Date.now();
+    const status = toStatus(this.record, this.flavour, normallyUp(dir), nowMillis);
+    if (this.flavour === 'runit') {
+      const stats = readRunStatistics(dir, status, nowMillis);
+      if (stats !== undefined) status.stats = stats;
+    }
     if (options.withLog ?? true) attachLog(status, dir, this.flavour, options);
     return status;
   }

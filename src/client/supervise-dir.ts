@@ -111,6 +111,17 @@ export class SuperviseDir {
     }
   }
 
+  /** The text of our `supervise/stats` (protocol/run-stats.ts); undefined where there is none (real runit). */
+  readStats(): string | undefined {
+    try {
+      return readFileSync(this.file('stats'), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw error;
+    }
+  }
+
   /** The pid `supervise/pid` names (RSV-11); undefined when it names none or does not exist. */
   readPid(): number | undefined {
     let text: string;

@@ -9,7 +9,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { errorCode, RunitError } from '../errors.js';
 import { SUPERVISE } from '../protocol/layout.js';
 import type { Flavour } from './flavours.js';
-import { StatusReader, mapIoError, toStatus, type Status } from './status.js';
+import { StatusReader, mapIoError, readRunStatistics, toStatus, type Status } from './status.js';
 import { SuperviseDir } from './supervise-dir.js';
 
 export interface WatchOptions {
@@ -83,8 +83,12 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
       if (length === lastLength && equalBytes(last, next, length)) continue;
       last.set(next.subarray(0, length));
       lastLength = length;
-      const status = toStatus(reader.record, flavour, next[0] === 1, Date.now());
-      if (length > 66) status.log = toStatus(logReader.record, flavour, next[66] === 1, Date.now());
+      const nowMillis = Date.now();
+      const status = toStatus(reader.record, flavour, next[0] === 1, nowMillis);
+      // Written before the record that shows the change (runsv/run-stats.ts): at least as new.
+      const stats = flavour === 'runit' ? readRunStatistics(service, status, nowMillis) : undefined;
+      if (stats !== undefined) status.stats = stats;
+      if (length > 66) status.log = toStatus(logReader.record, flavour, next[66] === 1, nowMillis);
       yield status;
     }
   } finally {

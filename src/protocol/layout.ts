@@ -25,6 +25,11 @@ export const SUPERVISE_FILE = {
   stat: `${SUPERVISE}/stat`,
   /** The child's pid as text (RSV-11). */
   pid: `${SUPERVISE}/pid`,
+  /**
+   * Ours, not runit's: the run statistics (restarts, last exit, crash loop) as one line of JSON
+   * (protocol/run-stats.ts, docs/node-runit.md). Real `sv` and runsv never look at it.
+   */
+  stats: `${SUPERVISE}/stats`,
 } as const;
 
 export type SuperviseFileName = keyof typeof SUPERVISE_FILE;

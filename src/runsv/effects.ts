@@ -13,6 +13,7 @@ import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import { exitWatch as sharedExitWatch, type ExitWatch } from './exit-watch.js';
 import type { InlineLog } from './inline-log.js';
 import type { ChildExit, StatusFiles } from './record.js';
+import type { RunStatsKeeper } from './run-stats.js';
 import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
@@ -51,6 +52,7 @@ export class SystemEffects implements SupervisorEffects {
   private superviseFiles: SuperviseFiles | undefined;
   private logSuperviseFiles: SuperviseFiles | undefined;
   private readonly exitWatch: ExitWatch;
+  private runStats: RunStatsKeeper | undefined;
 
   constructor(options: EffectsOptions) {
     this.exitWatch = options.exitWatch ?? sharedExitWatch;
@@ -230,6 +232,19 @@ export class SystemEffects implements SupervisorEffects {
     } catch {
       return false;
     }
+  }
+
+  /** The run statistics, once setUp has read what an earlier supervisor left. */
+  useRunStats(stats: RunStatsKeeper): void {
+    this.runStats = stats;
+  }
+
+  runStarted(pid: number): void {
+    this.runStats?.started(pid);
+  }
+
+  runExited(exit: ChildExit, isRequested: boolean): void {
+    this.runStats?.exited(exit, isRequested);
   }
 
   writeStatus(isLog: boolean, files: StatusFiles): void {

@@ -18,6 +18,7 @@ import { findPreviousInstances, reopenLogPipe } from './adopt.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
+import { RunStatsKeeper } from './run-stats.js';
 import { SuperviseFiles } from './supervise-files.js';
 import { Supervisor } from './supervisor.js';
 
@@ -152,6 +153,9 @@ export async function setUp(
       if (isPipeLost) supervisor.enqueueControl(isLog, 't');
     }
     effects.useSuperviseFiles(main, log);
+    const stats = new RunStatsKeeper(clock, main.readStats(), (text) => main.writeStats(text));
+    effects.useRunStats(stats);
+    stats.publish();
 
     main.openControl((bytes) => supervisor.enqueueControl(false, bytes));
     supervisor.publish(false);

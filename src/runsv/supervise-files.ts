@@ -5,7 +5,7 @@
  * record. Every descriptor taken is kept here, so a process that runs many Supervisors gives all of them back.
  * The reading side, for everyone else, is client/supervise-dir.ts.
  */
-import { closeSync, constants, mkdirSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode, errorText } from '../errors.js';
 import { MODE, NEW_SUFFIX, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
@@ -161,7 +161,21 @@ export class SuperviseFiles {
     this.#replace('status', files.status);
   }
 
-  #replace(name: 'pid' | 'stat' | 'status', content: string | Uint8Array): boolean {
+  /** Our run statistics (runsv/run-stats.ts), through `.new` + rename like the status files. */
+  writeStats(text: string): void {
+    this.#replace('stats', text);
+  }
+
+  /** The statistics an earlier supervisor of this directory left; undefined when there are none. */
+  readStats(): string | undefined {
+    try {
+      return readFileSync(this.#path('stats'), 'utf8');
+    } catch {
+      return undefined; // none, or unreadable: counting starts afresh either way
+    }
+  }
+
+  #replace(name: 'pid' | 'stat' | 'status' | 'stats', content: string | Uint8Array): boolean {
     const path = this.#path(name);
     const newPath = `${path}${NEW_SUFFIX}`;
     const named = `${this.#named(name)}${NEW_SUFFIX}`;

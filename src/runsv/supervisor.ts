@@ -32,6 +32,10 @@ export interface SupervisorEffects {
   warn(text: string): void;
   /** Read supervise/control (or the log's) again: its queue has drained (enqueueControl). */
   resumeControl(isLog: boolean): void;
+  /** `./run` was started: the run statistics (run-stats.ts) count it. */
+  runStarted?(pid: number): void;
+  /** `./run` ended; `isRequested` when it was asked to stop (not a crash). */
+  runExited?(exit: ChildExit, isRequested: boolean): void;
 }
 
 export interface SupervisorConfig {
@@ -244,12 +248,14 @@ export class Supervisor {
     this.isPidDue = true;
     record.isPaused = false;
     record.gotTerm = false;
+    if (!isFinish && !record.isLog) this.effects.runStarted?.(pid);
     if (result.kind === 'started') this.update(record);
   }
 
   /** RSV-20 / RSV-21, including the 1-second rule (RSV-22). */
   private async reap({ record, child, exit }: PendingExit): Promise<void> {
     if (child.pid !== record.pid) return;
+    if (!record.isLog && record.state !== STATE_FINISH) this.effects.runExited?.(exit, record.gotTerm || record.want !== 'up');
     record.pid = 0;
     this.isPidDue = true;
     record.gotTerm = false;

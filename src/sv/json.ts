@@ -4,7 +4,7 @@
  * (`sent`, or after a wait `ok`, `timeout`, `kill`) with the status it ended on; fail and
  * warning lines are objects with an `error`. Exit codes count failures as in SV-15.
  */
-import { StatusReader, type Status } from '../client/status.js';
+import { StatusReader, type RunStatistics, type Status } from '../client/status.js';
 import { RunitError } from '../errors.js';
 import type { SvContext } from './context.js';
 
@@ -18,6 +18,8 @@ interface JsonStatus {
   want?: string;
   gotTerm?: boolean;
   normallyUp?: boolean;
+  /** Our supervisor's run statistics (supervise/stats); absent under real runit. */
+  stats?: RunStatistics;
   log?: JsonStatus | { error: { code: string; message: string } } | null;
   error?: { code: string; message: string };
 }
@@ -33,6 +35,7 @@ function fields(service: string, status: Status): JsonStatus {
     want: status.want,
     gotTerm: status.gotTerm,
     normallyUp: status.normallyUp,
+    ...(status.stats === undefined ? {} : { stats: status.stats }),
   };
 }
 

@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../helpers/binaries.js';
 const SRC = join(REPO_ROOT, 'src');
 const BENCH = join(REPO_ROOT, 'bench');
 const SHARED = ['errors.ts', 'clock.ts'];
-const PROGRAMS = ['runsv', 'runsvdir', 'runit', 'svlogd', 'chpst', 'sv', 'demo'];
+const PROGRAMS = ['runsv', 'runsvdir', 'runit', 'svlogd', 'chpst', 'sv', 'demo', 'node-runit'];
 
 /** Folder → what it may import besides itself. */
 const ALLOWED: Record<string, readonly string[]> = {

@@ -1,0 +1,112 @@
+/**
+ * node-runit: the PM2-style views of a tree of services (docs/node-runit.md). This file parses
+ * the command line, calls the library of this folder, prints and picks the exit code; runit's
+ * own programs are untouched.
+ */
+import { parseArgs } from 'node:util';
+import { writeStderr, writeStdout } from '../cli/output.js';
+import { errorText } from '../errors.js';
+import { watchTree } from './events.js';
+import { followLogs } from './log-follow.js';
+import { findLogSource } from './log-source.js';
+import { tailLogs, type LogLine } from './log-tail.js';
+import { readTrees, resolveServices } from './services.js';
+import { formatTable } from './table.js';
+
+/** 0 done; 100 usage, as sv; 111 a system error, as runit's programs. */
+const EXIT = { ok: 0, usage: 100, fatal: 111 } as const;
+
+const USAGE = `usage: node-runit ls [--json] [DIR...]
+       node-runit logs [-f] [-n N] [SERVICE|DIR...]
+       node-runit events [--initial] [DIR...]
+       node-runit metrics [--port N] [--host H] [DIR...]
+       node-runit web [--port N] [--host H] [DIR...]
+       node-runit watch DIR SERVICE PATH...
+
+DIR defaults to $SVDIR, else /service.
+`;
+
+class UsageError extends Error {}
+
+type Command = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+function treesOf(operands: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return operands.length > 0 ? [...operands] : [env['SVDIR'] || '/service'];
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const ls: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const views = readTrees(treesOf(positionals, env));
+  if (values.json === true) writeStdout(`${JSON.stringify(views, null, 2)}\n`);
+  else writeStdout(formatTable(views, { isColour: process.stdout.isTTY === true && env['NO_COLOR'] === undefined }));
+  return EXIT.ok;
+};
+
+/** The display prefix: names padded to one width, then ` | `, as pm2 prefixes its lines. */
+function prefixer(names: readonly string[]): (line: LogLine) => string {
+  const width = Math.max(0, ...names.map((name) => name.length));
+  return (line) => `${line.service.padEnd(width)} | ${line.line}\n`;
+}
+
+const logs: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { follow: { type: 'boolean', short: 'f' }, lines: { type: 'string', short: 'n' } });
+  const count = values.lines === undefined ? 10 : Number(values.lines);
+  if (!Number.isSafeInteger(count) || count < 0) throw new UsageError(`-n wants a count of lines: ${values.lines}`);
+  const sources = resolveServices(positionals, treesOf([], env)[0]!).map(({ name, dir }) => findLogSource(name, dir));
+  for (const source of sources) if (source.note !== undefined) writeStderr(`node-runit: ${source.name}: ${source.note}\n`);
+  const format = prefixer(sources.map((source) => source.name));
+  if (values.follow !== true) {
+    for (const line of tailLogs(sources, count)) writeStdout(format(line));
+    return EXIT.ok;
+  }
+  const follow = followLogs(sources, { signal: stopOnSignal(), tail: count });
+  for await (const line of follow) writeStdout(format(line));
+  return EXIT.ok;
+};
+
+/** Ends `iterate` on SIGINT or SIGTERM, cleanly. */
+function stopOnSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+const events: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { initial: { type: 'boolean' } });
+  const signal = stopOnSignal();
+  for await (const event of watchTree(treesOf(positionals, env), { signal, initial: values.initial === true })) {
+    writeStdout(`${JSON.stringify(event)}\n`);
+  }
+  return EXIT.ok;
+};
+
+const COMMANDS: Record<string, Command> = { ls, logs, events };
+
+export async function main(args: readonly string[]): Promise<void> {
+  const [name, ...rest] = args;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  let code: number;
+  try {
+    if (command === undefined) throw new UsageError(name === undefined ? 'no command' : `unknown command: ${name}`);
+    code = await command(rest, process.env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      writeStderr(`node-runit: ${error.message}\n${USAGE}`);
+      code = EXIT.usage;
+    } else {
+      writeStderr(`node-runit: fatal: ${errorText(error)}\n`);
+      code = EXIT.fatal;
+    }
+  }
+  process.exitCode = code;
+}
