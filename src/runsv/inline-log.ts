@@ -103,6 +103,7 @@ export class InlineLog {
       replaceChar: args.replaceChar,
       replaceExtra: args.replaceExtra,
       lineMax: args.lineMax,
+      bufferSize: args.bufferSize,
       ...(this.#options.owner === undefined ? {} : { owner: this.#options.owner }),
       message: writeLine,
       stderrCopy: (bytes) => writeLine(bytes.toString('latin1')),
