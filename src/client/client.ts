@@ -90,6 +90,14 @@ export class Client {
   }
 
   /**
+   * Resolves once the service runs and its current instance is ready (docs/extensions.md); a
+   * service that declares no readiness is ready when it runs. Rejects as waitFor() does.
+   */
+  waitReady(timeout: number, options: WaitOptions = {}): Promise<Status> {
+    return this.waitFor(isReady, timeout, options);
+  }
+
+  /**
    * Resolves with the first status that satisfies `target` (a state name or a predicate); rejects
    * with OpError code ERR_TIMEOUT after `timeout` ms (its `status` property holds the last seen).
    */
@@ -120,4 +128,9 @@ export class Client {
       : new RunitError('ERR_ABORTED', `${this.serviceDir}: wait aborted`);
     throw Object.assign(new OpError('wait', this.serviceDir, why), { status: last });
   }
+}
+
+/** Running, and ready if the service says when it is (`ready` undefined: it does not). */
+export function isReady(status: Status): boolean {
+  return status.state === 'run' && status.ready !== false;
 }

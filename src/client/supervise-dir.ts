@@ -6,7 +6,8 @@
  * hanging (RSV-5, RSV-6). The writing side is runsv's own (runsv/supervise-files.ts).
  */
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
-import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
+import { EXTENSION_FILE, LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
+import { parseNotificationFd } from '../protocol/readiness.js';
 import { parsePid } from '../protocol/status.js';
 
 const WRITE_OPEN = constants.O_WRONLY | constants.O_NONBLOCK;
@@ -101,5 +102,28 @@ export class SuperviseDir {
       throw error;
     }
     return parsePid(text);
+  }
+
+  /**
+   * Whether the service says when it is ready (docs/extensions.md): a usable `notification-fd`
+   * or a `notify-socket`, read as the supervisor reads them.
+   */
+  declaresReadiness(): boolean {
+    if (existsSync(this.path(EXTENSION_FILE.notifySocket))) return true;
+    try {
+      return parseNotificationFd(readFileSync(this.path(EXTENSION_FILE.notificationFd), 'latin1')) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One of our extension state files (`ready`, `backoff`, `notes`); undefined when absent. */
+  readExtension(name: 'ready' | 'backoff' | 'notes'): string | undefined {
+    try {
+      return readFileSync(this.file(name), 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 }

@@ -9,7 +9,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { errorCode, RunitError } from '../errors.js';
 import { SUPERVISE } from '../protocol/layout.js';
 import type { Flavour } from './flavours.js';
-import { StatusReader, mapIoError, toStatus, type Status } from './status.js';
+import { StatusReader, addExtensions, mapIoError, toStatus, type Status } from './status.js';
 import { SuperviseDir } from './supervise-dir.js';
 
 export interface WatchOptions {
@@ -34,6 +34,8 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
   const last = new Uint8Array(130);
   const next = new Uint8Array(130);
   let lastLength = -1;
+  /** Our extension files (ready, backoff, notes) as last yielded, for runit. */
+  let lastExtensions = '';
 
   let pending = options.initial ?? true;
   let failure: unknown;
@@ -80,10 +82,13 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
       pending = false;
       const length = fingerprint(service, logService, reader, logReader, next);
       if (length < 0) continue; // no record yet: runsv writes it just after opening control
-      if (length === lastLength && equalBytes(last, next, length)) continue;
+      const status = toStatus(reader.record, flavour, next[0] === 1, Date.now());
+      if (flavour === 'runit') addExtensions(status, service, reader.record);
+      const extensions = flavour === 'runit' ? JSON.stringify([status.ready, status.readySince, status.backoff, status.notes]) : '';
+      if (length === lastLength && equalBytes(last, next, length) && extensions === lastExtensions) continue;
       last.set(next.subarray(0, length));
       lastLength = length;
-      const status = toStatus(reader.record, flavour, next[0] === 1, Date.now());
+      lastExtensions = extensions;
       if (length > 66) status.log = toStatus(logReader.record, flavour, next[66] === 1, Date.now());
       yield status;
     }

@@ -10,7 +10,17 @@ import { errorCode, errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { formatBackoffFile, formatReadyFile, type BackoffInfo } from '../protocol/readiness.js';
+import type { Tai64n } from '../protocol/tai64n.js';
+import type { SiblingState } from './dependencies.js';
+import type { ExtensionEffects } from './extensions.js';
+import type { Notice } from './notice.js';
+import { NotificationPipe } from './notification-pipe.js';
+import { NotifySocket } from './notify-socket.js';
+import type { ServiceNotes } from './readiness.js';
 import type { ChildExit, StatusFiles } from './record.js';
+import { PLAIN_RUNIT, type ServiceOptions } from './service-options.js';
+import { siblingDependencies, siblingState } from './siblings.js';
 import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
@@ -24,9 +34,11 @@ export interface EffectsOptions {
   /** One finished diagnostic line (with runit's `runsv NAME: ` prefix) to print. */
   writeLine: (line: string) => void;
   name: string;
+  /** The extension files read at start-up (service-options.ts); default: none. */
+  serviceOptions?: ServiceOptions;
 }
 
-export class SystemEffects implements SupervisorEffects {
+export class SystemEffects implements SupervisorEffects, ExtensionEffects {
   private readonly root: string;
   private logPipe: [number, number] | undefined;
   private readonly writeLine: (line: string) => void;
@@ -35,12 +47,31 @@ export class SystemEffects implements SupervisorEffects {
   /** Set once setUp has made them: the Supervisor is built (and so has effects) before that. */
   private superviseFiles: SuperviseFiles | undefined;
   private logSuperviseFiles: SuperviseFiles | undefined;
+  private readonly serviceOptions: ServiceOptions;
+  private notifySocket: NotifySocket | undefined;
+  /** Where the notify socket's notices go: the current instance of ./run. */
+  private onNotice: ((notice: Notice) => void) | undefined;
 
   constructor(options: EffectsOptions) {
     this.root = options.root;
     this.logPipe = options.logPipe;
     this.writeLine = options.writeLine;
     this.prefix = `runsv ${options.name}: `;
+    this.serviceOptions = options.serviceOptions ?? PLAIN_RUNIT;
+  }
+
+  /** `notify-socket`: binds the service's socket at `path` (absolute, in supervise/). */
+  openNotifySocket(path: string): void {
+    try {
+      this.notifySocket = NotifySocket.open(path, (notice) => this.onNotice?.(notice), (text) => this.warn(text));
+    } catch (error) {
+      this.warn(`unable to create notify socket: ${errorText(error)}`);
+    }
+  }
+
+  closeNotifySocket(): void {
+    this.notifySocket?.close();
+    this.notifySocket = undefined;
   }
 
   /** Where writeStatus goes, for the service and for its log service. */
@@ -62,27 +93,40 @@ export class SystemEffects implements SupervisorEffects {
     return [...this.live];
   }
 
-  start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
+  start(
+    kind: ChildKind,
+    args: readonly string[],
+    onExit: (exit: ChildExit) => void,
+    onNotice?: (notice: Notice) => void,
+  ): Promise<StartResult> {
     const file = kind === 'finish' ? `./${SERVICE_FILE.finish}` : `./${SERVICE_FILE.run}`;
     const cwd = kind === 'log' ? join(this.root, LOG) : this.root;
-    const stdio: StdioOptions =
+    const stdio: (StdioOptions & unknown[]) | (string | number)[] =
       kind === 'log' ? [this.logPipe?.[0] ?? 'ignore', 1, 2] : [0, this.logPipe?.[1] ?? 1, 2];
     const what = kind === 'log' ? `${LOG}/${file}` : file;
+    const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
+    let env: NodeJS.ProcessEnv | undefined;
+    if (onNotice !== undefined && this.notifySocket !== undefined) {
+      env = { ...process.env, NOTIFY_SOCKET: this.notifySocket.address };
+      this.onNotice = onNotice;
+    }
     return new Promise((resolve) => {
       const settle = (error: unknown): void => {
+        notification?.discard();
         if (FORK_ERRORS.has(errorCode(error) ?? '')) return resolve({ kind: 'fork-failed', error });
         this.fatalInChild(`unable to start ${what}: ${errorText(error)}`);
         resolve({ kind: 'exec-failed' });
       };
       let child;
       try {
-        child = spawnTracked(file, args, { cwd, stdio, argv0: file });
+        child = spawnTracked(file, args, { cwd, stdio: stdio as StdioOptions, argv0: file, ...(env && { env }) });
       } catch (error) {
         return settle(error);
       }
       child.once('error', settle);
       child.once('spawn', () => {
         const pid = child.pid!;
+        notification?.childHasIt(() => onNotice!({ isReady: true }));
         this.live.add(pid);
         // 'exit' comes once; `on` spares the wrapper `once` would keep for the child's lifetime.
         child.on('exit', (code, signal) => {
@@ -92,6 +136,53 @@ export class SystemEffects implements SupervisorEffects {
         resolve({ kind: 'started', pid });
       });
     });
+  }
+
+  /** `notification-fd N`: the pipe whose write end ./run gets as fd N (stdio index N). */
+  private notificationPipe(stdio: unknown[]): NotificationPipe | undefined {
+    const fd = this.serviceOptions.notificationFd;
+    if (fd === undefined) return undefined;
+    let pipe: NotificationPipe;
+    try {
+      pipe = new NotificationPipe();
+    } catch (error) {
+      this.warn(`unable to create notification pipe: ${errorText(error)}`);
+      return undefined;
+    }
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = pipe.writeFd;
+    return pipe;
+  }
+
+  writeReady(stamp: Tai64n | undefined): void {
+    this.superviseFiles?.writeExtension('ready', stamp && formatReadyFile(stamp));
+  }
+
+  writeBackoff(info: BackoffInfo | undefined): void {
+    this.superviseFiles?.writeExtension('backoff', info && formatBackoffFile(info));
+  }
+
+  writeNotes(notes: ServiceNotes | undefined): void {
+    let text: string | undefined;
+    if (notes !== undefined) {
+      text = '';
+      if (notes.statusText !== undefined) text += `STATUS=${notes.statusText.replaceAll('\n', ' ')}\n`;
+      if (notes.mainPid !== undefined) text += `MAINPID=${notes.mainPid}\n`;
+    }
+    this.superviseFiles?.writeExtension('notes', text);
+  }
+
+  siblingState(name: string): SiblingState {
+    return siblingState(this.sibling(name));
+  }
+
+  siblingDependencies(name: string): readonly string[] {
+    return siblingDependencies(this.sibling(name));
+  }
+
+  /** `../NAME` of the held directory: the kernel takes `..` from the directory itself. */
+  private sibling(name: string): string {
+    return `${this.root}/../${name}`;
   }
 
   runHook(c: string): Promise<boolean> {

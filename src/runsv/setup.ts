@@ -4,15 +4,17 @@
  * failure here or when the supervisor ends.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errorCode, errorText } from '../errors.js';
-import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { LOG, SERVICE_FILE, SUPERVISE_FILE } from '../protocol/layout.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
 import { SuperviseFiles } from './supervise-files.js';
+import { hooksFor } from './extensions.js';
+import { isPlainRunit, readServiceOptions } from './service-options.js';
 import { Supervisor } from './supervisor.js';
 
 export interface SetUp {
@@ -85,6 +87,7 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
   const held: HeldDir[] = [];
   const release = (): void => {
     for (const files of taken.splice(0)) files.close();
+    effects?.closeNotifySocket();
     if (effects) effects.closeLogPipe();
     else if (logPipe) for (const fd of logPipe) closeFd(fd);
     logPipe = undefined;
@@ -97,11 +100,14 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
     const isNormallyDown = exists(join(root, SERVICE_FILE.down));
     const hasLog = hasLogService(root, warn);
     if (hasLog) logPipe = makeLogPipe();
-    effects = new SystemEffects({ root, logPipe, writeLine, name });
+    const serviceOptions = readServiceOptions(root, warn);
+    effects = new SystemEffects({ root, logPipe, writeLine, name, serviceOptions });
+    const hooks = hooksFor(effects, clock, basename(resolve(dir)), serviceOptions);
     const supervisor = new Supervisor(effects, clock, {
       isNormallyDown,
       hasLog,
       isLogNormallyDown: hasLog && exists(join(root, LOG, SERVICE_FILE.down)),
+      hooks,
     });
 
     const main = new SuperviseFiles(root, '', warn);
@@ -118,6 +124,11 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
       await log.lockWhenFree();
     }
     effects.useSuperviseFiles(main, log);
+    if (!isPlainRunit(serviceOptions)) {
+      // Nothing a previous supervisor left may speak for this one's instances.
+      for (const file of ['ready', 'backoff', 'notes'] as const) main.writeExtension(file, undefined);
+      if (serviceOptions.notifySocket) effects.openNotifySocket(join(resolve(dir), SUPERVISE_FILE.notify));
+    }
 
     main.openControl((bytes) => supervisor.enqueueControl(false, bytes));
     supervisor.publish(false);

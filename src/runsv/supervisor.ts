@@ -8,7 +8,8 @@ import type { Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import { signalForControl } from '../protocol/control.js';
 import { STATE_DOWN, STATE_FINISH, STATE_RUN } from '../protocol/status.js';
-import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles } from './record.js';
+import type { Notice } from './notice.js';
+import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles, type Want } from './record.js';
 
 export type ChildKind = 'run' | 'finish' | 'log';
 
@@ -20,7 +21,13 @@ export type StartResult =
   | { kind: 'fork-failed'; error: unknown };
 
 export interface SupervisorEffects {
-  start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult>;
+  /** `onNotice`: what ./run says about itself (readiness), for the extension files that ask for it. */
+  start(
+    kind: ChildKind,
+    args: readonly string[],
+    onExit: (exit: ChildExit) => void,
+    onNotice?: (notice: Notice) => void,
+  ): Promise<StartResult>;
   /** Runs control/<c> if it is executable; resolves true when it exited 0 ("handled", RSV-28). */
   runHook(c: string): Promise<boolean>;
   signal(pid: number, signal: NodeJS.Signals): void;
@@ -35,7 +42,36 @@ export interface SupervisorConfig {
   isNormallyDown: boolean;
   hasLog: boolean;
   isLogNormallyDown: boolean;
+  /** Our extensions for the main service (runsv/extensions.ts); without them, exactly runit. */
+  hooks?: SupervisorHooks;
 }
+
+/**
+ * Where the extension files (docs/extensions.md) hook into runit's state machine, for the main
+ * service only. Each call is made at one point of runit's sequence; NO_HOOKS changes nothing.
+ */
+export interface SupervisorHooks {
+  /** Whether ./run may start now; when not, the hooks call `recheck` once it may. */
+  mayStart(recheck: () => void): boolean;
+  started(kind: 'run' | 'finish', pid: number): void;
+  noticed(pid: number, notice: Notice): void;
+  /** The signal a stop sends: runit's SIGTERM, or `down-signal` for `d` and `x`. */
+  stopSignal(want: Want): NodeJS.Signals;
+  stopSent(pid: number, want: Want): void;
+  exited(kind: 'run' | 'finish', pid: number): void;
+  /** After a death, before runit's one-second rule: true when a restart schedule replaces it. */
+  replacesRestartRule(want: Want): boolean;
+}
+
+export const NO_HOOKS: SupervisorHooks = {
+  mayStart: () => true,
+  started: () => undefined,
+  noticed: () => undefined,
+  stopSignal: () => 'SIGTERM',
+  stopSent: () => undefined,
+  exited: () => undefined,
+  replacesRestartRule: () => false,
+};
 
 interface PendingExit {
   record: ServiceRecord;
@@ -59,10 +95,18 @@ export class Supervisor {
   private isPidDue = true;
   private nextFailedPid = -1;
   private wake: (() => void) | undefined;
+  private readonly hooks: SupervisorHooks;
+  /** A start the hooks held back may go now. */
+  private isStartDue = false;
+  private readonly recheck = (): void => {
+    this.isStartDue = true;
+    this.notify();
+  };
 
   constructor(effects: SupervisorEffects, clock: Clock, config: SupervisorConfig) {
     this.effects = effects;
     this.clock = clock;
+    this.hooks = config.hooks ?? NO_HOOKS;
     this.main = newRecord(false, config.isNormallyDown, clock.now());
     this.log = config.hasLog ? newRecord(true, config.isLogNormallyDown, clock.now()) : undefined;
   }
@@ -89,6 +133,7 @@ export class Supervisor {
   /** The main loop (RSV-15). Resolves with the exit code once the exit sequence completes. */
   async run(): Promise<number> {
     for (;;) {
+      this.isStartDue = false;
       if (this.log && this.log.pid === 0 && this.log.want === 'up') await this.startChild(this.log);
       if (this.main.pid === 0 && (this.main.want === 'up' || this.main.state === STATE_FINISH)) {
         await this.startChild(this.main);
@@ -123,7 +168,9 @@ export class Supervisor {
   }
 
   private hasWork(): boolean {
-    return this.exits.length > 0 || this.mainInput.length > 0 || this.logInput.length > 0 || this.isTermPending;
+    return (
+      this.exits.length > 0 || this.mainInput.length > 0 || this.logInput.length > 0 || this.isTermPending || this.isStartDue
+    );
   }
 
   private takeByte(isLog: boolean): string | undefined {
@@ -155,6 +202,7 @@ export class Supervisor {
   /** RSV-17 */
   private async startChild(record: ServiceRecord): Promise<void> {
     const isFinish = record.state === STATE_FINISH;
+    if (!isFinish && !record.isLog && !this.hooks.mayStart(this.recheck)) return;
     if (!isFinish && !record.isLog) await this.hook(record, 'u');
     if (record.pid !== 0) await this.stop(record);
     const kind: ChildKind = record.isLog ? 'log' : isFinish ? 'finish' : 'run';
@@ -162,10 +210,15 @@ export class Supervisor {
     const child = { pid: 0 };
     let result: StartResult;
     for (;;) {
-      result = await this.effects.start(kind, args, (exit) => {
-        this.exits.push({ record, child, exit });
-        this.notify();
-      });
+      result = await this.effects.start(
+        kind,
+        args,
+        (exit) => {
+          this.exits.push({ record, child, exit });
+          this.notify();
+        },
+        kind === 'run' ? (notice) => this.hooks.noticed(child.pid, notice) : undefined,
+      );
       if (result.kind !== 'fork-failed') break;
       this.effects.warn(`unable to fork, sleeping: ${errorText(result.error)}`);
       await this.sleep(FORK_RETRY_MILLIS);
@@ -182,6 +235,7 @@ export class Supervisor {
     record.isPaused = false;
     record.gotTerm = false;
     if (result.kind === 'started') this.update(record);
+    if (kind !== 'log') this.hooks.started(kind, pid);
   }
 
   /** RSV-20 / RSV-21, including the 1-second rule (RSV-22). */
@@ -191,6 +245,7 @@ export class Supervisor {
     this.isPidDue = true;
     record.gotTerm = false;
     if (!record.isLog) {
+      this.hooks.exited(record.state === STATE_FINISH ? 'finish' : 'run', child.pid);
       record.lastExit = exit;
       if (record.state !== STATE_FINISH && this.effects.canReadFinish()) {
         record.state = STATE_FINISH;
@@ -202,6 +257,7 @@ export class Supervisor {
     const deadline = record.since.seconds + 1;
     record.since = this.clock.now();
     this.update(record);
+    if (!record.isLog && this.hooks.replacesRestartRule(record.want)) return;
     // runit compares whole seconds and then sleeps a full second, ignoring everything meanwhile.
     if (record.since.seconds < deadline) await this.sleep(ONE_SECOND);
   }
@@ -209,7 +265,8 @@ export class Supervisor {
   /** RSV-27 */
   private async stop(record: ServiceRecord): Promise<void> {
     if (record.pid !== 0 && !(await this.hook(record, 't'))) {
-      this.signal(record, 'SIGTERM');
+      this.signal(record, record.isLog ? 'SIGTERM' : this.hooks.stopSignal(record.want));
+      if (!record.isLog) this.hooks.stopSent(record.pid, record.want);
       record.gotTerm = true;
       this.update(record);
     }

@@ -16,12 +16,20 @@ interface JsonStatus {
   want?: string;
   gotTerm?: boolean;
   normallyUp?: boolean;
+  /** Our extensions (docs/extensions.md), present only for a service that uses them. */
+  ready?: boolean;
+  readySince?: string;
+  restartAt?: string;
+  restartDelay?: number;
+  crashes?: number;
+  statusText?: string;
+  mainPid?: number;
   log?: JsonStatus | { error: { code: string; message: string } } | null;
   error?: { code: string; message: string };
 }
 
 function fields(service: string, status: Status): JsonStatus {
-  return {
+  const line: JsonStatus = {
     service,
     state: status.state,
     pid: status.pid,
@@ -32,6 +40,16 @@ function fields(service: string, status: Status): JsonStatus {
     gotTerm: status.gotTerm,
     normallyUp: status.normallyUp,
   };
+  if (status.ready !== undefined) line.ready = status.ready;
+  if (status.readySince !== undefined) line.readySince = status.readySince.toISOString();
+  if (status.backoff !== undefined) {
+    line.restartAt = status.backoff.restartAt.toISOString();
+    line.restartDelay = status.backoff.delay;
+    line.crashes = status.backoff.crashes;
+  }
+  if (status.notes?.statusText !== undefined) line.statusText = status.notes.statusText;
+  if (status.notes?.mainPid !== undefined) line.mainPid = status.notes.mainPid;
+  return line;
 }
 
 function errorOf(error: unknown): { code: string; message: string } {
