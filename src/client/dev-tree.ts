@@ -12,11 +12,15 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunitError } from '../errors.js';
 import { ServiceBuilder } from './builder.js';
 import { isProcessAlive, isServiceSupervised, readServiceStatus, type DevServiceStatus } from './dev-tree-status.js';
+import type { Client } from './client.js';
+import { dependencyLayers } from './dependency-order.js';
+import { Manager, ManagerError } from './manager.js';
+import type { Status } from './status.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
 
@@ -116,6 +120,32 @@ export class DevTree {
     await rm(temp, { force: true });
     await symlink(target, temp);
     await rename(temp, link);
+  }
+
+  /**
+   * Enables `names` in dependency order (their `dependencies.d/`) and waits until each layer is
+   * supervised, running and ready (docs/extensions.md) before enabling the next; starts
+   * runsvdir first if it is not running. Resolves with each service's ready status; rejects
+   * with ManagerError (ready ones in `results`) or ERR_INVALID for a cycle.
+   */
+  async startInOrder(names: readonly string[], options: { timeout?: number } = {}): Promise<Map<string, Status>> {
+    for (const name of names) checkName(name);
+    await this.startRunsvdir();
+    const manager = new Manager({ timeout: options.timeout ?? 30_000 });
+    const ready = new Map<string, Status>();
+    for (const layer of dependencyLayers(names.map((name) => join(this.servicesDir, name)))) {
+      for (const path of layer) await this.enable(basename(path));
+      // A just-enabled service has no supervisor for a moment; `up` also starts one with ./down.
+      const enabled = await manager.settle('up', layer, async (client, signal) => {
+        await waitSupervised(client, signal);
+        await client.control('up', signal);
+      });
+      if (enabled.errors.length > 0) throw new ManagerError({ results: ready, errors: enabled.errors }, 'start');
+      const waited = await manager.settle('wait', layer, (client, signal) => client.waitReady(manager.timeout + 1000, { signal }));
+      for (const [path, status] of waited.results) ready.set(basename(path), status);
+      if (waited.errors.length > 0) throw new ManagerError({ results: ready, errors: waited.errors }, 'start');
+    }
+    return ready;
   }
 
   /** Removes enabled/<name> (idempotent); a running runsvdir stops its supervisor. */
@@ -227,5 +257,13 @@ export class DevTree {
     const enabled = new Set(await this.names(this.enabledDir));
     const names = await this.names(this.servicesDir);
     return Promise.all(names.map((name) => readServiceStatus(name, join(this.servicesDir, name), enabled.has(name))));
+  }
+}
+
+/** Resolves once `client`'s service has a supervisor answering (polled: there is nothing to watch yet). */
+async function waitSupervised(client: Client, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    if (isServiceSupervised(client.serviceDir)) return;
+    await new Promise((done) => setTimeout(done, 50));
   }
 }
