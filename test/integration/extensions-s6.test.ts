@@ -13,6 +13,7 @@ import { isAlive, killPid, spawnTracked } from '../helpers/procs.js';
 import { svRun, waitRunning } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { defer } from '../helpers/cleanup.js';
+import { Client } from '../../src/index.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void; diagnostic(text: string): void };
 
@@ -163,3 +164,20 @@ for (const topology of TOPOLOGIES) {
     await waitFor('runsvdir to exit', () => tree.child.exitCode !== null || tree.child.signalCode !== null, { timeout: 10_000 });
   });
 }
+
+describe('notification-fd read alike: s6-supervise and ours', { skip: NEEDS_S6, timeout: 60_000 }, () => {
+  const flavours = [
+    { label: 'real s6-supervise', flavour: 's6' as const, start: underS6 },
+    { label: 'ours, --in-process', flavour: 'runit' as const, start: (t: TestContext, spec: ExtendedSpec) => underOurs(t, TOPOLOGIES[1], spec) },
+  ];
+  for (const { label, flavour, start } of flavours) {
+    test(`a service ready 1.5 s after start: the Client sees ready and its ready time (${label})`, async (t) => {
+      const service = await start(t, { run: 'sleep 1.5\necho >&3\nexec sleep 1000', files: { 'notification-fd': '3\n' } });
+      const client = new Client(service.dir, { flavour });
+      const status = await client.waitReady(10_000);
+      const lag = status.readySince!.getTime() - status.since.getTime();
+      t.diagnostic(`${label}: ready ${lag} ms after start`);
+      assert.ok(lag >= 1400 && lag < 3000, `${label}: ready ${lag} ms after start`);
+    });
+  }
+});
