@@ -13,6 +13,8 @@ export type ReadinessProtocol = 'notification-fd' | 'notify-socket';
 
 export interface ExtensionSpec {
   readiness?: { protocol: ReadinessProtocol; fd: number; writeCheck: boolean };
+  /** ms; needs notify-socket readiness. */
+  watchdog?: number;
   timeoutKill?: number;
   timeoutFinish?: number;
   downSignal?: string;
@@ -48,6 +50,8 @@ export function validateExtensions(spec: ExtensionSpec, flavour: Flavour): void 
     if (!Number.isSafeInteger(spec.readiness.fd) || spec.readiness.fd < 3) invalid(`notification fd must be >= 3, got ${spec.readiness.fd}`);
     if (spec.readiness.writeCheck && flavour !== 'runit') invalid('the readiness ./check is for runit\'s sv');
   }
+  checkMillis('watchdog', spec.watchdog);
+  if (spec.watchdog !== undefined && spec.readiness?.protocol !== 'notify-socket') invalid('a watchdog needs notify-socket readiness');
   if (spec.timeoutKill !== undefined) s6OrOurs('timeout-kill');
   if (spec.timeoutFinish !== undefined) s6OrOurs('timeout-finish');
   checkMillis('timeout-kill', spec.timeoutKill);
@@ -89,6 +93,7 @@ export function renderExtensions(spec: ExtensionSpec): ExtensionFiles {
     else file(EXTENSION_FILE.notificationFd, `${spec.readiness.fd}\n`);
     if (spec.readiness.writeCheck) file(SERVICE_FILE.check, READINESS_CHECK, CHECK_MODE);
   }
+  if (spec.watchdog !== undefined) file(EXTENSION_FILE.watchdog, `${spec.watchdog}\n`);
   if (spec.timeoutKill !== undefined) file(EXTENSION_FILE.timeoutKill, `${spec.timeoutKill}\n`);
   if (spec.timeoutFinish !== undefined) file(EXTENSION_FILE.timeoutFinish, `${spec.timeoutFinish}\n`);
   if (spec.downSignal !== undefined) file(EXTENSION_FILE.downSignal, `${spec.downSignal}\n`);

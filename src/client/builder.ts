@@ -172,6 +172,12 @@ export class ServiceBuilder {
     return this;
   }
 
+  /** With notify-socket readiness: SIGABRT when no `WATCHDOG=1` arrives for this many ms (systemd's WatchdogSec). */
+  watchdog(millis: number): this {
+    this.spec.extensions.watchdog = millis;
+    return this;
+  }
+
   /** s6's timeout-kill: SIGKILL this many ms after the stop signal of a `d`, `x` or tree stop. */
   timeoutKill(millis: number): this {
     this.spec.extensions.timeoutKill = millis;

@@ -70,6 +70,8 @@ export const EXTENSION_FILE = {
   notificationFd: 'notification-fd',
   /** systemd's sd_notify protocol: ./run gets NOTIFY_SOCKET. */
   notifySocket: 'notify-socket',
+  /** systemd's WatchdogSec, in ms, with notify-socket: no `WATCHDOG=1` that long → SIGABRT. */
+  watchdog: 'watchdog',
   /** s6: ms after the stop signal before SIGKILL. */
   timeoutKill: 'timeout-kill',
   /** s6: ms after which a running ./finish is killed. */

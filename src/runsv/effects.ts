@@ -108,6 +108,8 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     let env: NodeJS.ProcessEnv | undefined;
     if (onNotice !== undefined && this.notifySocket !== undefined) {
       env = { ...process.env, NOTIFY_SOCKET: this.notifySocket.address };
+      // sd_watchdog_enabled() reads this; WATCHDOG_PID is left out: the pid is not known before the spawn.
+      if (this.serviceOptions.watchdog > 0) env['WATCHDOG_USEC'] = String(this.serviceOptions.watchdog * 1000);
       this.onNotice = onNotice;
     }
     return new Promise((resolve) => {

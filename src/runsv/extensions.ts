@@ -12,8 +12,9 @@ import type { Want } from './record.js';
 import { isPlainRunit, type ServiceOptions } from './service-options.js';
 import { StopTimeouts, type StopTimeoutEffects } from './stop-timeouts.js';
 import { NO_HOOKS, type SupervisorHooks } from './supervisor.js';
+import { Watchdog, type WatchdogEffects } from './watchdog.js';
 
-export type ExtensionEffects = ReadinessEffects & StopTimeoutEffects & BackoffEffects & DependencyEffects;
+export type ExtensionEffects = ReadinessEffects & StopTimeoutEffects & BackoffEffects & DependencyEffects & WatchdogEffects;
 
 export class ServiceExtensions implements SupervisorHooks {
   readonly #options: ServiceOptions;
@@ -21,12 +22,14 @@ export class ServiceExtensions implements SupervisorHooks {
   readonly #timeouts: StopTimeouts;
   readonly #backoff: Backoff | undefined;
   readonly #dependencies: Dependencies | undefined;
+  readonly #watchdog: Watchdog | undefined;
 
   constructor(effects: ExtensionEffects, clock: Clock, self: string, options: ServiceOptions) {
     this.#options = options;
     this.readiness = new Readiness(effects, clock);
     this.#timeouts = new StopTimeouts(effects, clock, options.timeoutKill, options.timeoutFinish);
     this.#backoff = options.restartBackoff && new Backoff(effects, clock, options.restartBackoff);
+    this.#watchdog = options.watchdog > 0 ? new Watchdog(effects, clock, options.watchdog) : undefined;
     this.#dependencies =
       options.dependencies.length > 0 ? new Dependencies(effects, clock, self, options.dependencies) : undefined;
   }
@@ -39,11 +42,13 @@ export class ServiceExtensions implements SupervisorHooks {
   started(kind: 'run' | 'finish', pid: number): void {
     if (kind === 'finish') return this.#timeouts.finishStarted(pid);
     this.readiness.started(pid);
+    this.#watchdog?.started(pid);
     this.#backoff?.started();
   }
 
   noticed(pid: number, notice: Notice): void {
     this.readiness.noticed(pid, notice);
+    this.#watchdog?.noticed(pid, notice);
   }
 
   stopSignal(want: Want): NodeJS.Signals {
@@ -59,6 +64,7 @@ export class ServiceExtensions implements SupervisorHooks {
     this.#timeouts.exited(pid);
     if (kind === 'run') {
       this.readiness.exited(pid);
+      this.#watchdog?.exited(pid);
       this.#backoff?.exited();
     }
   }

@@ -13,7 +13,10 @@ export interface Notice {
   statusText?: string;
   /** `MAINPID=`: the pid the service says is its main process (reported, not supervised). */
   mainPid?: number;
+  /** `WATCHDOG=1`: the service is alive (the `watchdog` time-out starts over). */
   isWatchdogPing?: boolean;
+  /** `WATCHDOG=trigger`: the service asks for the watchdog's action now. */
+  isWatchdogTrigger?: boolean;
 }
 
 /** One sd_notify datagram: newline-separated assignments; unknown ones are ignored, as systemd does. */
@@ -44,6 +47,7 @@ export function parseNotifyDatagram(text: string): Notice {
       }
       case 'WATCHDOG':
         if (value === '1') notice.isWatchdogPing = true;
+        else if (value === 'trigger') notice.isWatchdogTrigger = true;
         break;
       default:
         break;

@@ -22,6 +22,8 @@ export interface ServiceOptions {
   notificationFd: number | undefined;
   /** systemd's protocol: ./run gets NOTIFY_SOCKET. */
   notifySocket: boolean;
+  /** With notifySocket: ms without `WATCHDOG=1` before SIGABRT; 0: no watchdog. */
+  watchdog: number;
   /** ms after the stop signal of `d` / `x` before SIGKILL; 0: never. */
   timeoutKill: number;
   /** ms after which a running ./finish is SIGKILLed; 0: never (runit; s6's default is 5000). */
@@ -37,6 +39,7 @@ export interface ServiceOptions {
 export const PLAIN_RUNIT: ServiceOptions = Object.freeze({
   notificationFd: undefined,
   notifySocket: false,
+  watchdog: 0,
   timeoutKill: 0,
   timeoutFinish: 0,
   downSignal: 'SIGTERM',
@@ -119,6 +122,14 @@ export function readServiceOptions(root: string, warn: (text: string) => void): 
     const millis = parseCount(text);
     if (millis === undefined) ignored(name, 'not a number of milliseconds');
     else [options[key], isExtended] = [millis, isExtended || millis > 0];
+  }
+
+  const watchdog = readFirstLine(root, EXTENSION_FILE.watchdog, warn);
+  if (watchdog !== undefined) {
+    const millis = parseCount(watchdog);
+    if (millis === undefined) ignored(EXTENSION_FILE.watchdog, 'not a number of milliseconds');
+    else if (!options.notifySocket) ignored(EXTENSION_FILE.watchdog, `needs ${EXTENSION_FILE.notifySocket}`);
+    else options.watchdog = millis;
   }
 
   const signal = readFirstLine(root, EXTENSION_FILE.downSignal, warn);

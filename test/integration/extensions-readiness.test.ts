@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { join } from 'node:path';
 import { Client } from '../../src/index.js';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
-import { READY_BODY, READY_CHECK, TOPOLOGIES, startExtendedTree } from '../helpers/extension-tree.js';
+import { READY_BODY, READY_CHECK, TOPOLOGIES, notifyLine, startExtendedTree } from '../helpers/extension-tree.js';
 import { normaliseSv, runCommand, waitRunning } from '../helpers/sv-run.js';
 
 const PROTOCOL_FILES = { fd: { 'notification-fd': '3\n' }, socket: { 'notify-socket': '' } } as const;
@@ -91,5 +91,23 @@ for (const topology of TOPOLOGIES) {
       const status = await new Client(service).status();
       assert.equal(status.ready, false);
     });
+  });
+}
+
+for (const topology of TOPOLOGIES) {
+  test(`watchdog: pings keep it alive, silence gets SIGABRT and a restart (${topology.label})`, { skip: NEEDS_RUNIT, timeout: 60_000 }, async (t) => {
+    // READY=1, then WATCHDOG=1 every 200 ms five times (while WATCHDOG_USEC says 600000), then silence.
+    const ping = notifyLine('WATCHDOG=1');
+    const run = `[ "$WATCHDOG_USEC" = 600000 ] || exit 7\n${notifyLine('READY=1')}\nfor i in 1 2 3 4 5; do sleep 0.2; ${ping}; done\nexec sleep 1000`;
+    const { dir, tree } = startExtendedTree(t, topology, { dog: { run, files: { 'notify-socket': '', watchdog: '600\n' } } });
+    const service = join(dir, 'dog');
+    const client = new Client(service);
+    await waitRunning(service);
+    const first = await client.waitReady(10_000);
+    const next = await client.waitFor((s) => s.state === 'run' && s.pid !== first.pid, 10_000);
+    const lived = next.since.getTime() - first.since.getTime();
+    t.diagnostic(`first instance lived ${lived} ms`);
+    assert.ok(lived >= 1000 + 600 - 100, `killed after ${lived} ms, before its pings stopped`);
+    assert.match(tree.stderr(), new RegExp(`warning: watchdog timeout, sending SIGABRT to ${first.pid}\\n`));
   });
 }

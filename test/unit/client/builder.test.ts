@@ -162,8 +162,9 @@ test('extension files (docs/extensions.md): every one written, with the readines
   assert.equal(fileText(files, 'restart-backoff'), '100 30000\n');
   assert.ok(files.dirs.includes('dependencies.d'));
   assert.deepEqual(files.files.filter((f) => f.path.startsWith('dependencies.d/')).map((f) => f.path), ['dependencies.d/cache', 'dependencies.d/db']);
-  const socket = new ServiceBuilder('api', '/nonexistent').command(['api']).readiness('notify-socket', { check: false }).render();
+  const socket = new ServiceBuilder('api', '/nonexistent').command(['api']).readiness('notify-socket', { check: false }).watchdog(5000).render();
   assert.equal(fileText(socket, 'notify-socket'), '');
+  assert.equal(fileText(socket, 'watchdog'), '5000\n');
   assert.equal(fileText(socket, 'check'), undefined);
   const plain = new ServiceBuilder('plain', '/nonexistent').command(['x']).render();
   assert.deepEqual(plain.files.map((f) => f.path), ['run'], 'nothing beyond runit unless asked');
@@ -182,5 +183,6 @@ test('extension files: flavours refuse what their supervisor does not read', () 
   assert.throws(() => runit().downSignal('SIGNOPE').render(), isInvalid);
   assert.throws(() => runit().restartBackoff(500, 100).render(), isInvalid);
   assert.throws(() => runit().timeoutKill(-1).render(), isInvalid);
+  assert.throws(() => runit().watchdog(1000).render(), isInvalid, 'a watchdog without notify-socket');
   assert.throws(() => runit().dependsOn('../x').render(), isInvalid);
 });

@@ -223,3 +223,28 @@ test('findCycles finds only the dependencies that lead back', () => {
   const cycles = findCycles('me', ['a', 'b'], (name) => graph[name] ?? []);
   assert.deepEqual([...cycles], [['a', ['me', 'a', 'c', 'me']]]);
 });
+
+test('watchdog: SIGABRT when WATCHDOG=1 does not come in time; each ping starts it over; trigger fires now', async () => {
+  const { effects, clock } = await boot({ notifySocket: true, watchdog: 1000 });
+  const run = effects.last('run');
+  clock.advance(900);
+  run.notice!({ isWatchdogPing: true });
+  clock.advance(900);
+  assert.ok(!effects.events.includes(`signal ${run.pid} SIGABRT`), 'the ping started the time-out over');
+  clock.advance(100);
+  assert.ok(effects.events.includes(`signal ${run.pid} SIGABRT`));
+  assert.deepEqual(effects.warnings, [`watchdog timeout, sending SIGABRT to ${run.pid}`]);
+  run.exit({ code: null, signal: 6 });
+  await settle();
+  const next = effects.last('run');
+  assert.notEqual(next.pid, run.pid);
+  next.notice!({ isWatchdogTrigger: true });
+  clock.advance(0);
+  assert.ok(effects.events.includes(`signal ${next.pid} SIGABRT`));
+  next.exit({ code: null, signal: 6 });
+  await settle();
+  effects.last('run').exit({ code: 0, signal: 0 });
+  await settle();
+  clock.advance(5000);
+  assert.equal(effects.events.filter((event) => event.endsWith('SIGABRT')).length, 2, 'a dead instance is not watched');
+});

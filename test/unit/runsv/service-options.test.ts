@@ -30,6 +30,7 @@ test('every file read in its s6 form', (t) => {
   const dir = serviceWith(t, {
     'notification-fd': '3\n',
     'notify-socket': '',
+    watchdog: '5000\n',
     'timeout-kill': '1500\n',
     'timeout-finish': '2000',
     'down-signal': 'SIGQUIT\n',
@@ -44,6 +45,7 @@ test('every file read in its s6 form', (t) => {
   assert.deepEqual(options, {
     notificationFd: 3,
     notifySocket: true,
+    watchdog: 5000,
     timeoutKill: 1500,
     timeoutFinish: 2000,
     downSignal: 'SIGQUIT',
@@ -56,6 +58,7 @@ test('bad content is reported and ignored', (t) => {
   const dir = serviceWith(t, {
     'notification-fd': '1\n',
     'timeout-kill': 'soon\n',
+    watchdog: '1000\n',
     'down-signal': 'SIGNOPE\n',
     'restart-backoff': '500 100\n',
   });
@@ -64,6 +67,7 @@ test('bad content is reported and ignored', (t) => {
   assert.deepEqual(warnings, [
     'notification-fd: not a number >= 3, ignored',
     'timeout-kill: not a number of milliseconds, ignored',
+    'watchdog: needs notify-socket, ignored',
     'down-signal: not a signal, ignored',
     'restart-backoff: not FIRST [MAX] milliseconds with 0 < FIRST <= MAX, ignored',
   ]);
@@ -84,6 +88,7 @@ test('sd_notify datagrams: known assignments, unknown ones ignored', () => {
   });
   assert.deepEqual(parseNotifyDatagram('RELOADING=1'), { isReloading: true });
   assert.deepEqual(parseNotifyDatagram('STOPPING=1\nWATCHDOG=1\nMAINPID=abc'), { isStopping: true, isWatchdogPing: true });
+  assert.deepEqual(parseNotifyDatagram('WATCHDOG=trigger'), { isWatchdogTrigger: true });
 });
 
 test('ready and backoff files round-trip', () => {
