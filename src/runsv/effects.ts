@@ -101,7 +101,8 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
   ): Promise<StartResult> {
     const file = kind === 'finish' ? `./${SERVICE_FILE.finish}` : `./${SERVICE_FILE.run}`;
     const cwd = kind === 'log' ? join(this.root, LOG) : this.root;
-    const stdio: (StdioOptions & unknown[]) | (string | number)[] =
+    // Grown to index N for notification-fd (notificationPipe), so a plain array.
+    const stdio: (string | number)[] =
       kind === 'log' ? [this.logPipe?.[0] ?? 'ignore', 1, 2] : [0, this.logPipe?.[1] ?? 1, 2];
     const what = kind === 'log' ? `${LOG}/${file}` : file;
     const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
@@ -141,7 +142,7 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
   }
 
   /** `notification-fd N`: the pipe whose write end ./run gets as fd N (stdio index N). */
-  private notificationPipe(stdio: unknown[]): NotificationPipe | undefined {
+  private notificationPipe(stdio: (string | number)[]): NotificationPipe | undefined {
     const fd = this.serviceOptions.notificationFd;
     if (fd === undefined) return undefined;
     let pipe: NotificationPipe;
