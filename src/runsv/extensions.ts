@@ -11,7 +11,7 @@ import { Readiness, type ReadinessEffects } from './readiness.js';
 import type { Want } from './record.js';
 import { isPlainRunit, type ServiceOptions } from './service-options.js';
 import { StopTimeouts, type StopTimeoutEffects } from './stop-timeouts.js';
-import { NO_HOOKS, type SupervisorHooks } from './supervisor.js';
+import { NO_HOOKS, type SupervisorHooks } from './supervisor-hooks.js';
 import { Watchdog, type WatchdogEffects } from './watchdog.js';
 
 export type ExtensionEffects = ReadinessEffects & StopTimeoutEffects & BackoffEffects & DependencyEffects & WatchdogEffects;

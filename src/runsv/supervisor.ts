@@ -9,7 +9,8 @@ import { errorText } from '../errors.js';
 import { signalForControl } from '../protocol/control.js';
 import { STATE_DOWN, STATE_FINISH, STATE_RUN } from '../protocol/status.js';
 import type { Notice } from './notice.js';
-import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles, type Want } from './record.js';
+import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles } from './record.js';
+import { NO_HOOKS, type SupervisorHooks } from './supervisor-hooks.js';
 
 export type ChildKind = 'run' | 'finish' | 'log';
 
@@ -45,33 +46,6 @@ export interface SupervisorConfig {
   /** Our extensions for the main service (runsv/extensions.ts); without them, exactly runit. */
   hooks?: SupervisorHooks;
 }
-
-/**
- * Where the extension files (docs/extensions.md) hook into runit's state machine, for the main
- * service only. Each call is made at one point of runit's sequence; NO_HOOKS changes nothing.
- */
-export interface SupervisorHooks {
-  /** Whether ./run may start now; when not, the hooks call `recheck` once it may. */
-  mayStart(recheck: () => void): boolean;
-  started(kind: 'run' | 'finish', pid: number): void;
-  noticed(pid: number, notice: Notice): void;
-  /** The signal a stop sends: runit's SIGTERM, or `down-signal` for `d` and `x`. */
-  stopSignal(want: Want): NodeJS.Signals;
-  stopSent(pid: number, want: Want): void;
-  exited(kind: 'run' | 'finish', pid: number): void;
-  /** After a death, before runit's one-second rule: true when a restart schedule replaces it. */
-  replacesRestartRule(want: Want): boolean;
-}
-
-export const NO_HOOKS: SupervisorHooks = {
-  mayStart: () => true,
-  started: () => undefined,
-  noticed: () => undefined,
-  stopSignal: () => 'SIGTERM',
-  stopSent: () => undefined,
-  exited: () => undefined,
-  replacesRestartRule: () => false,
-};
 
 interface PendingExit {
   record: ServiceRecord;
