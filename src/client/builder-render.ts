@@ -4,6 +4,7 @@
  */
 import { loggerCommand, processWrapper, svlogdConfig, type Word } from './builder-tools.js';
 import type { ServiceSpec } from './builder-spec.js';
+import { renderExtensions } from './builder-extensions.js';
 import { quoteShellWord } from './shell-quote.js';
 
 /** One file of the service directory; `path` is relative to it. */
@@ -81,6 +82,9 @@ export function renderService(spec: ServiceSpec): ServiceFiles {
     result.files.push({ path: 'finish', data: programScript(spec, 'finish', argv, withStatus), mode: SCRIPT_MODE });
   }
   if (spec.isDown) result.files.push({ path: 'down', data: '', mode: 0o644 });
+  const extensions = renderExtensions(spec.extensions);
+  result.dirs.push(...extensions.dirs);
+  result.files.push(...extensions.files);
   if (spec.env.size > 0) {
     result.dirs.push('env');
     for (const [name, value] of [...spec.env].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -5,6 +5,7 @@
 import { isAbsolute } from 'node:path';
 import { RunitError } from '../errors.js';
 import type { Flavour } from './flavours.js';
+import { validateExtensions, type ExtensionSpec } from './builder-extensions.js';
 
 /** Which supervision suite's tools the generated scripts call (the Client's flavours). */
 export type { Flavour };
@@ -93,6 +94,8 @@ export interface ServiceSpec {
   log: LogOptions | undefined;
   /** Program name → path, for tools not found through PATH (e.g. our bin/chpst). */
   tools: ReadonlyMap<string, string>;
+  /** The extension files (docs/extensions.md). */
+  extensions: ExtensionSpec;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -181,6 +184,7 @@ export function validateSpec(spec: ServiceSpec): void {
   checkProcess(spec.process);
   if (spec.log !== undefined) checkLog(spec.log);
   for (const [tool, path] of spec.tools) checkText(`path of ${tool}`, path, { isNonEmpty: true });
+  validateExtensions(spec.extensions, spec.flavour);
 }
 
 export { invalid };

@@ -20,9 +20,22 @@ import {
 } from './builder-spec.js';
 import { checkAccounts } from './builder-accounts.js';
 import { stageServiceDir, writeServiceDir } from './builder-write.js';
+import { emptyExtensionSpec, type ReadinessProtocol } from './builder-extensions.js';
 
 export type { FinishOptions, Flavour, LogOptions, ProcessOptions, ServiceLimits, StderrTarget, Timestamps } from './builder-spec.js';
 export type { ServiceFile, ServiceFiles } from './builder-render.js';
+export type { ReadinessProtocol } from './builder-extensions.js';
+
+/** How a service says it is ready (docs/extensions.md). */
+export interface ReadinessOptions {
+  /** notification-fd's descriptor (default 3). */
+  fd?: number;
+  /**
+   * Also write the one-line `./check` with which real runit's `sv -w` waits for readiness
+   * (runit flavour; default true there). Our sv waits without it.
+   */
+  check?: boolean;
+}
 export { quoteShellWord, quoteShellCommand } from './shell-quote.js';
 
 export class ServiceBuilder {
@@ -51,6 +64,7 @@ export class ServiceBuilder {
       isDown: false,
       log: undefined,
       tools: this.toolMap,
+      extensions: emptyExtensionSpec(),
     };
   }
 
@@ -147,6 +161,55 @@ export class ServiceBuilder {
   /** Adds a log service (`log/run`) and its log directory. */
   log(options: LogOptions = {}): this {
     this.spec.log = { ...options };
+    return this;
+  }
+
+  /**
+   * The service says when it is ready: `notification-fd` (s6: it writes a newline to fd N) or
+   * `notify-socket` (systemd's sd_notify, READY=1; runit flavour). See docs/extensions.md.
+   */
+  readiness(protocol: ReadinessProtocol, options: ReadinessOptions = {}): this {
+    this.spec.extensions.readiness = {
+      protocol,
+      fd: options.fd ?? 3,
+      writeCheck: options.check ?? this.spec.flavour === 'runit',
+    };
+    return this;
+  }
+
+  /** With notify-socket readiness: SIGABRT when no `WATCHDOG=1` arrives for this many ms (systemd's WatchdogSec). */
+  watchdog(millis: number): this {
+    this.spec.extensions.watchdog = millis;
+    return this;
+  }
+
+  /** s6's timeout-kill: SIGKILL this many ms after the stop signal of a `d`, `x` or tree stop. */
+  timeoutKill(millis: number): this {
+    this.spec.extensions.timeoutKill = millis;
+    return this;
+  }
+
+  /** s6's timeout-finish: a `./finish` still running after this many ms is killed. */
+  timeoutFinish(millis: number): this {
+    this.spec.extensions.timeoutFinish = millis;
+    return this;
+  }
+
+  /** s6's down-signal: what `d` sends instead of SIGTERM (e.g. 'SIGQUIT'). */
+  downSignal(signal: string): this {
+    this.spec.extensions.downSignal = signal;
+    return this;
+  }
+
+  /** restart-backoff: restarts after `first` ms, doubling up to `max` (runit flavour). */
+  restartBackoff(first: number, max: number = first): this {
+    this.spec.extensions.restartBackoff = { first, max };
+    return this;
+  }
+
+  /** dependencies.d: not started until these sibling services are ready (runit flavour). */
+  dependsOn(...names: string[]): this {
+    this.spec.extensions.dependencies.push(...names);
     return this;
   }
 

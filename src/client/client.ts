@@ -91,6 +91,14 @@ export class Client {
   }
 
   /**
+   * Resolves once the service runs and its current instance is ready (docs/extensions.md); a
+   * service that declares no readiness is ready when it runs. Rejects as waitFor() does.
+   */
+  waitReady(timeout: number, options: WaitOptions = {}): Promise<Status> {
+    return this.waitFor(isReady, timeout, options);
+  }
+
+  /**
    * Resolves with the first status that satisfies `target` (a state name or a predicate). Waits
    * first for a supervisor to hold the directory (a service just enabled, or a runsvdir just
    * started, has none for a moment), then for the state. Rejects with OpError code ERR_TIMEOUT
@@ -149,4 +157,9 @@ export class Client {
       delay = Math.min(100, delay * 2);
     }
   }
+}
+
+/** Running, and ready if the service says when it is (`ready` undefined: it does not). */
+export function isReady(status: Status): boolean {
+  return status.state === 'run' && status.ready !== false;
 }

@@ -19,9 +19,13 @@ import { errorCode, RunitError } from '../errors.js';
 import { checkServiceName } from './builder-spec.js';
 import { ServiceBuilder } from './builder.js';
 import { pollUntil, readRunsvdirPid, spawnRunsvdir, stopOnExit, type RunsvdirPlace } from './dev-tree-runsvdir.js';
-import { isAnySupervised, isProcessAlive, readServiceStatus, serviceNames, type DevServiceStatus } from './dev-tree-status.js';
+import { isAnySupervised, isProcessAlive, isServiceSupervised, readServiceStatus, serviceNames, type DevServiceStatus } from './dev-tree-status.js';
 import { isPathPresent, moveAside, stopSupervisor, swapServiceDir } from './dev-tree-swap.js';
 import { findOrphans, stopOrphans, waitExited, type Orphan } from './orphans.js';
+import type { Client } from './client.js';
+import { dependencyLayers } from './dependency-order.js';
+import { Manager, ManagerError } from './manager.js';
+import type { Status } from './status.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
 export type { Orphan } from './orphans.js';
@@ -55,6 +59,12 @@ export interface StopOptions {
 const ORPHAN_GRACE_MILLIS = 7000;
 
 const DEFAULT_TIMEOUT = 30_000;
+
+function checkName(name: string): void {
+  if (name.length === 0 || name.startsWith('.') || name.includes('/') || name.includes('\0')) {
+    throw new RunitError('ERR_INVALID', `bad service name ${JSON.stringify(name)}`);
+  }
+}
 
 /** A failed file operation on the tree as a RunitError (ERR_SYS, the errno error as its cause). */
 function asTreeError(error: unknown): RunitError {
@@ -142,6 +152,32 @@ export class DevTree {
     } catch (error) {
       throw asTreeError(error);
     }
+  }
+
+  /**
+   * Enables `names` in dependency order (their `dependencies.d/`) and waits until each layer is
+   * supervised, running and ready (docs/extensions.md) before enabling the next; starts
+   * runsvdir first if it is not running. Resolves with each service's ready status; rejects
+   * with ManagerError (ready ones in `results`) or ERR_INVALID for a cycle.
+   */
+  async startInOrder(names: readonly string[], options: { timeout?: number } = {}): Promise<Map<string, Status>> {
+    for (const name of names) checkName(name);
+    await this.startRunsvdir();
+    const manager = new Manager({ timeout: options.timeout ?? 30_000 });
+    const ready = new Map<string, Status>();
+    for (const layer of dependencyLayers(names.map((name) => join(this.servicesDir, name)))) {
+      for (const path of layer) await this.enable(basename(path));
+      // A just-enabled service has no supervisor for a moment; `up` also starts one with ./down.
+      const enabled = await manager.settle('up', layer, async (client, signal) => {
+        await waitSupervised(client, signal);
+        await client.control('up', signal);
+      });
+      if (enabled.errors.length > 0) throw new ManagerError({ results: ready, errors: enabled.errors }, 'start');
+      const waited = await manager.settle('wait', layer, (client, signal) => client.waitReady(manager.timeout + 1000, { signal }));
+      for (const [path, status] of waited.results) ready.set(basename(path), status);
+      if (waited.errors.length > 0) throw new ManagerError({ results: ready, errors: waited.errors }, 'start');
+    }
+    return ready;
   }
 
   /** Removes enabled/<name> (idempotent); a running runsvdir stops its supervisor. */
@@ -278,5 +314,13 @@ export class DevTree {
     const enabled = new Set(await serviceNames(this.enabledDir));
     const names = await serviceNames(this.servicesDir);
     return Promise.all(names.map((name) => readServiceStatus(name, join(this.servicesDir, name), enabled.has(name))));
+  }
+}
+
+/** Resolves once `client`'s service has a supervisor answering (polled: there is nothing to watch yet). */
+async function waitSupervised(client: Client, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    if (isServiceSupervised(client.serviceDir)) return;
+    await new Promise((done) => setTimeout(done, 50));
   }
 }

@@ -7,7 +7,7 @@
 import { CONTROL, type ControlName } from '../protocol/control.js';
 import { STATUS_OFFSET, WANT_UP } from '../protocol/layout.js';
 import { emptyStatusRecord, readUint32BE, unpackStatusInto, unpackStatusPid, type StatusRecord } from '../protocol/status.js';
-import { unpackTai64 } from '../protocol/tai64n.js';
+import { unpackTai64, type Tai64n } from '../protocol/tai64n.js';
 
 export type Flavour = 'runit' | 'daemontools' | 's6';
 
@@ -20,10 +20,12 @@ export interface FlavourRecord extends StatusRecord {
   isReady: boolean | undefined;
   /** s6 only: the wait status of the last death. */
   waitStatus: number | undefined;
+  /** s6 only: when the service last became ready (bytes 12-23). */
+  readySince: Tai64n | undefined;
 }
 
 export function emptyFlavourRecord(): FlavourRecord {
-  return { ...emptyStatusRecord(), isReady: undefined, waitStatus: undefined };
+  return { ...emptyStatusRecord(), isReady: undefined, waitStatus: undefined, readySince: undefined };
 }
 
 export interface FlavourSpec {
@@ -106,6 +108,11 @@ const s6: FlavourSpec = {
     target.isPaused = (flags & 1) !== 0;
     target.want = (flags & 4) !== 0 ? 'up' : 'down';
     target.isReady = (flags & 8) !== 0;
+    // The ready stamp is skalibs' TAI too; refilled in place, as `since` is.
+    const readySeconds = unpackTai64(bytes, 12);
+    target.readySince ??= { seconds: 0, nanoseconds: 0 };
+    target.readySince.seconds = readySeconds - leapSecondsAt(readySeconds - 10);
+    target.readySince.nanoseconds = readUint32BE(bytes, 20);
     target.gotTerm = false;
     target.state = (flags & 2) !== 0 ? 2 : target.pid === 0 ? 0 : 1;
     return true;

@@ -18,5 +18,10 @@ export {
   type Timestamps,
   type ServiceFile,
   type ServiceFiles,
+  type ReadinessOptions,
+  type ReadinessProtocol,
 } from './builder.js';
+export { isReady } from './client.js';
+export { dependencyLayers } from './dependency-order.js';
+export type { BackoffFields, ServiceNotesFields } from './readiness.js';
 export { DevTree, type DevTreeOptions, type DevServiceStatus, type Orphan, type StopOptions } from './dev-tree.js';

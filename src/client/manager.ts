@@ -6,6 +6,7 @@
 import { markAsRunitError, OpError, RunitError, type RunitErrorCode } from '../errors.js';
 import { Client, type ClientOptions } from './client.js';
 import type { Operation } from './flavours.js';
+import { dependencyLayers } from './dependency-order.js';
 import type { ServiceState, Status } from './status.js';
 
 export interface ManagerOptions extends ClientOptions {
@@ -68,6 +69,33 @@ export class Manager {
 
   async status(services: readonly string[]): Promise<Map<string, Status>> {
     return this.orThrow('status', await this.settle('status', services, (client) => client.status()));
+  }
+
+  /** Waits until every service runs and is ready (docs/extensions.md; Client.waitReady). */
+  async waitReady(services: readonly string[]): Promise<Map<string, Status>> {
+    return this.orThrow(
+      'wait',
+      await this.settle('wait', services, (client, signal) => client.waitReady(this.timeout + 1000, { signal })),
+    );
+  }
+
+  /**
+   * Starts `services` in dependency order (their `dependencies.d/`): each layer is sent `up`
+   * and waited for until ready before the next starts. A failure stops the later layers; the
+   * ManagerError then holds the ready ones in `results`. A cycle throws ERR_INVALID at once.
+   */
+  async startInOrder(services: readonly string[]): Promise<Map<string, Status>> {
+    const ready = new Map<string, Status>();
+    for (const layer of dependencyLayers(services)) {
+      const started = await this.settle('up', layer, (client, signal) => client.control('up', signal));
+      const waited = await this.settle('wait', [...started.results.keys()], (client, signal) =>
+        client.waitReady(this.timeout + 1000, { signal }),
+      );
+      for (const [service, status] of waited.results) ready.set(service, status);
+      const errors = [...started.errors, ...waited.errors];
+      if (errors.length > 0) throw new ManagerError({ results: ready, errors }, 'start');
+    }
+    return ready;
   }
 
   async waitFor(services: readonly string[], state: ServiceState): Promise<Map<string, Status>> {

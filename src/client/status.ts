@@ -9,6 +9,7 @@ import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } 
 import { isCrashLoop, parseRunStats, type RunStats } from '../protocol/run-stats.js';
 import { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord } from './flavours.js';
 import { SuperviseDir } from './supervise-dir.js';
+import { dateOf, readBackoff, readNotes, readRunitReadiness, type BackoffFields, type ServiceNotesFields } from './readiness.js';
 
 export type ServiceState = 'down' | 'run' | 'finish';
 
@@ -29,13 +30,22 @@ export interface Status {
   gotTerm: boolean;
   /** `./down` does not exist. */
   normallyUp: boolean;
-  /** s6 only: the service notified readiness. */
+  /**
+   * Whether the current instance said it is ready: s6's flag, or for runit our `supervise/ready`
+   * (docs/extensions.md); undefined when the service declares no readiness (plain runit).
+   */
   ready: boolean | undefined;
   /**
    * Our supervisor's run statistics (`supervise/stats`, docs/node-runit.md): restarts, last
    * exit, crash loop. Undefined under real runit, daemontools and s6, which keep none.
    */
   stats?: RunStatistics;
+  /** When the current instance became ready (s6's ready stamp, or our `supervise/ready`). */
+  readySince: Date | undefined;
+  /** runit with `restart-backoff`: the restart being held back, while it is. */
+  backoff?: BackoffFields;
+  /** runit with `notify-socket`: what the service said about itself (`STATUS=`, `MAINPID=`). */
+  notes?: ServiceNotesFields;
   /** The log service's status, when `log/` is a directory whose status could be read. */
   log?: Status;
   /** Why the log service's status could not be read, when `log/` exists. */
@@ -115,6 +125,7 @@ export class StatusReader {
     const nowMillis = options.nowMillis ?? Date.now();
     const status = toStatus(this.record, this.flavour, normallyUp(dir), nowMillis);
     if (this.flavour === 'runit') {
+      addExtensions(status, dir, this.record);
       const stats = readRunStatistics(dir, status, nowMillis);
       if (stats !== undefined) status.stats = stats;
     }
@@ -145,7 +156,23 @@ export function toStatus(record: FlavourRecord, flavour: Flavour, isUp: boolean,
     gotTerm: record.gotTerm,
     normallyUp: isUp,
     ready: record.isReady,
+    readySince: record.isReady && record.readySince !== undefined ? dateOf(record.readySince) : undefined,
   };
+}
+
+/** Our extension files beside runit's record (docs/extensions.md); a plain service has none. */
+export function addExtensions(status: Status, dir: SuperviseDir, record: FlavourRecord): void {
+  try {
+    const readiness = readRunitReadiness(dir, record);
+    status.ready = readiness.ready;
+    status.readySince = readiness.readySince;
+    const backoff = readBackoff(dir, record);
+    if (backoff !== undefined) status.backoff = backoff;
+    const notes = record.state === 0 ? undefined : readNotes(dir);
+    if (notes !== undefined) status.notes = notes;
+  } catch (error) {
+    throw mapIoError(error, dir, SUPERVISE);
+  }
 }
 
 function attachLog(status: Status, dir: SuperviseDir, flavour: Flavour, options: ReadOptions): void {

@@ -7,7 +7,8 @@
  */
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { errorCode } from '../errors.js';
-import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
+import { EXTENSION_FILE, LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
+import { parseNotificationFd } from '../protocol/readiness.js';
 import { parsePid } from '../protocol/status.js';
 import { fsPath } from '../sys/byte-names.js';
 
@@ -132,5 +133,28 @@ export class SuperviseDir {
       throw error;
     }
     return parsePid(text);
+  }
+
+  /**
+   * Whether the service says when it is ready (docs/extensions.md): a usable `notification-fd`
+   * or a `notify-socket`, read as the supervisor reads them.
+   */
+  declaresReadiness(): boolean {
+    if (existsSync(this.path(EXTENSION_FILE.notifySocket))) return true;
+    try {
+      return parseNotificationFd(readFileSync(this.path(EXTENSION_FILE.notificationFd), 'latin1')) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One of our extension state files (`ready`, `backoff`, `notes`); undefined when absent. */
+  readExtension(name: 'ready' | 'backoff' | 'notes'): string | undefined {
+    try {
+      return readFileSync(this.file(name), 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 }

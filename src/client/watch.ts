@@ -9,7 +9,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { errorCode, RunitError } from '../errors.js';
 import { SUPERVISE } from '../protocol/layout.js';
 import type { Flavour } from './flavours.js';
-import { StatusReader, mapIoError, readRunStatistics, toStatus, type Status } from './status.js';
+import { StatusReader, addExtensions, mapIoError, readRunStatistics, toStatus, type Status } from './status.js';
 import { SuperviseDir } from './supervise-dir.js';
 
 export interface WatchOptions {
@@ -34,6 +34,8 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
   const last = new Uint8Array(130);
   const next = new Uint8Array(130);
   let lastLength = -1;
+  /** Our extension files (ready, backoff, notes) as last yielded, for runit. */
+  let lastExtensions = '';
 
   let pending = options.initial ?? true;
   let failure: unknown;
@@ -80,11 +82,14 @@ export async function* watchStatus(dir: string, options: WatchOptions = {}): Asy
       pending = false;
       const length = fingerprint(service, logService, reader, logReader, next);
       if (length < 0) continue; // no record yet: runsv writes it just after opening control
-      if (length === lastLength && equalBytes(last, next, length)) continue;
-      last.set(next.subarray(0, length));
-      lastLength = length;
       const nowMillis = Date.now();
       const status = toStatus(reader.record, flavour, next[0] === 1, nowMillis);
+      if (flavour === 'runit') addExtensions(status, service, reader.record);
+      const extensions = flavour === 'runit' ? JSON.stringify([status.ready, status.readySince, status.backoff, status.notes]) : '';
+      if (length === lastLength && equalBytes(last, next, length) && extensions === lastExtensions) continue;
+      last.set(next.subarray(0, length));
+      lastLength = length;
+      lastExtensions = extensions;
       // Written before the record that shows the change (runsv/run-stats.ts): at least as new.
       const stats = flavour === 'runit' ? readRunStatistics(service, status, nowMillis) : undefined;
       if (stats !== undefined) status.stats = stats;

@@ -30,6 +30,23 @@ export const SUPERVISE_FILE = {
    * (protocol/run-stats.ts, docs/node-runit.md). Real `sv` and runsv never look at it.
    */
   stats: `${SUPERVISE}/stats`,
+  /**
+   * Our extension (docs/extensions.md): present only while the current instance of ./run is
+   * ready, holding the TAI64N stamp (`@4000…` text) of the moment it became ready.
+   */
+  ready: `${SUPERVISE}/ready`,
+  /**
+   * Our extension: present only while a restart is held back by `restart-backoff`, one line
+   * `@TAI64N-of-the-restart DELAY-MS CRASHES`.
+   */
+  backoff: `${SUPERVISE}/backoff`,
+  /**
+   * Our extension: what a `notify-socket` service said about itself, in sd_notify's own form
+   * (`STATUS=…` and `MAINPID=…` lines); present only while that instance runs.
+   */
+  notes: `${SUPERVISE}/notes`,
+  /** Our extension: the `notify-socket` datagram socket (when its path fits a sockaddr_un). */
+  notify: `${SUPERVISE}/notify`,
 } as const;
 
 export type SuperviseFileName = keyof typeof SUPERVISE_FILE;
@@ -49,6 +66,29 @@ export const SERVICE_FILE = {
   check: 'check',
   /** Ours, in `log/`: run this log service as a process even where it could run in process. */
   noInlineLog: 'no-inline',
+} as const;
+
+/**
+ * Our extensions' files in a service directory (docs/extensions.md); absent, the service
+ * behaves exactly as under runit. Names are s6's where s6 has the file.
+ */
+export const EXTENSION_FILE = {
+  /** s6: fd number N >= 3; ./run is ready when it writes a newline to fd N. */
+  notificationFd: 'notification-fd',
+  /** systemd's sd_notify protocol: ./run gets NOTIFY_SOCKET. */
+  notifySocket: 'notify-socket',
+  /** systemd's WatchdogSec, in ms, with notify-socket: no `WATCHDOG=1` that long → SIGABRT. */
+  watchdog: 'watchdog',
+  /** s6: ms after the stop signal before SIGKILL. */
+  timeoutKill: 'timeout-kill',
+  /** s6: ms after which a running ./finish is killed. */
+  timeoutFinish: 'timeout-finish',
+  /** s6: the signal `d` and `x` send instead of SIGTERM. */
+  downSignal: 'down-signal',
+  /** `FIRST MAX` ms: exponential restart delay instead of runit's one second. */
+  restartBackoff: 'restart-backoff',
+  /** s6-rc: one entry per sibling service that must be ready first. */
+  dependencies: 'dependencies.d',
 } as const;
 
 /** Modes runsv creates its files with (RSV-3, RSV-13). */

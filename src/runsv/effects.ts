@@ -14,6 +14,16 @@ import { exitWatch as sharedExitWatch, type ExitWatch } from './exit-watch.js';
 import type { InlineLog } from './inline-log.js';
 import type { ChildExit, StatusFiles } from './record.js';
 import type { RunStatsKeeper } from './run-stats.js';
+import { formatBackoffFile, formatReadyFile, type BackoffInfo } from '../protocol/readiness.js';
+import type { Tai64n } from '../protocol/tai64n.js';
+import type { SiblingState } from './dependencies.js';
+import type { ExtensionEffects } from './extensions.js';
+import type { Notice } from './notice.js';
+import { NotificationPipe } from './notification-pipe.js';
+import { NotifySocket } from './notify-socket.js';
+import type { ServiceNotes } from './readiness.js';
+import { PLAIN_RUNIT, type ServiceOptions } from './service-options.js';
+import { siblingDependencies, siblingState } from './siblings.js';
 import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
@@ -37,9 +47,11 @@ export interface EffectsOptions {
   exitWatch?: ExitWatch;
   /** Run a recognised `log/run` with the svlogd engine in this process (inline-log.ts). */
   isLogInline?: boolean;
+  /** The extension files read at start-up (service-options.ts); default: none. */
+  serviceOptions?: ServiceOptions;
 }
 
-export class SystemEffects implements SupervisorEffects {
+export class SystemEffects implements SupervisorEffects, ExtensionEffects {
   private readonly root: string;
   private logPipe: [number, number] | undefined;
   private readonly writeLine: (line: string) => void;
@@ -53,6 +65,10 @@ export class SystemEffects implements SupervisorEffects {
   private logSuperviseFiles: SuperviseFiles | undefined;
   private readonly exitWatch: ExitWatch;
   private runStats: RunStatsKeeper | undefined;
+  private readonly serviceOptions: ServiceOptions;
+  private notifySocket: NotifySocket | undefined;
+  /** Where the notify socket's notices go: the current instance of ./run. */
+  private onNotice: ((notice: Notice) => void) | undefined;
 
   constructor(options: EffectsOptions) {
     this.exitWatch = options.exitWatch ?? sharedExitWatch;
@@ -61,6 +77,21 @@ export class SystemEffects implements SupervisorEffects {
     this.writeLine = options.writeLine;
     this.prefix = `runsv ${options.name}: `;
     this.isLogInline = options.isLogInline === true;
+    this.serviceOptions = options.serviceOptions ?? PLAIN_RUNIT;
+  }
+
+  /** `notify-socket`: binds the service's socket at `path` (absolute, in supervise/). */
+  openNotifySocket(path: string): void {
+    try {
+      this.notifySocket = NotifySocket.open(path, (notice) => this.onNotice?.(notice), (text) => this.warn(text));
+    } catch (error) {
+      this.warn(`unable to create notify socket: ${errorText(error)}`);
+    }
+  }
+
+  closeNotifySocket(): void {
+    this.notifySocket?.close();
+    this.notifySocket = undefined;
   }
 
   /** Where writeStatus goes, for the service and for its log service. */
@@ -82,11 +113,16 @@ export class SystemEffects implements SupervisorEffects {
     return [...this.live];
   }
 
-  async start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
+  async start(
+    kind: ChildKind,
+    args: readonly string[],
+    onExit: (exit: ChildExit) => void,
+    onNotice?: (notice: Notice) => void,
+  ): Promise<StartResult> {
     if (kind === 'log' && this.isLogInline && this.logPipe !== undefined && (await this.startInlineLog(onExit))) {
       return { kind: 'started', pid: process.pid };
     }
-    return this.spawnChild(kind, args, onExit);
+    return this.spawnChild(kind, args, onExit, onNotice);
   }
 
   /**
@@ -121,27 +157,43 @@ export class SystemEffects implements SupervisorEffects {
     return true;
   }
 
-  private spawnChild(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
+  private spawnChild(
+    kind: ChildKind,
+    args: readonly string[],
+    onExit: (exit: ChildExit) => void,
+    onNotice?: (notice: Notice) => void,
+  ): Promise<StartResult> {
     const file = kind === 'finish' ? `./${SERVICE_FILE.finish}` : `./${SERVICE_FILE.run}`;
     const cwd = kind === 'log' ? join(this.root, LOG) : this.root;
-    const stdio: StdioOptions =
+    // Grown to index N for notification-fd (notificationPipe), so a plain array.
+    const stdio: (string | number)[] =
       kind === 'log' ? [this.logPipe?.[0] ?? 'ignore', 1, 2] : [0, this.logPipe?.[1] ?? 1, 2];
     const what = kind === 'log' ? `${LOG}/${file}` : file;
+    const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
+    let env: NodeJS.ProcessEnv | undefined;
+    if (onNotice !== undefined && this.notifySocket !== undefined) {
+      env = { ...process.env, NOTIFY_SOCKET: this.notifySocket.address };
+      // sd_watchdog_enabled() reads this; WATCHDOG_PID is left out: the pid is not known before the spawn.
+      if (this.serviceOptions.watchdog > 0) env['WATCHDOG_USEC'] = String(this.serviceOptions.watchdog * 1000);
+      this.onNotice = onNotice;
+    }
     return new Promise((resolve) => {
       const settle = (error: unknown): void => {
+        notification?.discard();
         if (FORK_ERRORS.has(errorCode(error) ?? '')) return resolve({ kind: 'fork-failed', error });
         this.fatalInChild(`unable to start ${what}: ${errorText(error)}`);
         resolve({ kind: 'exec-failed' });
       };
       let child;
       try {
-        child = spawnTracked(file, args, { cwd, stdio, argv0: file });
+        child = spawnTracked(file, args, { cwd, stdio: stdio as StdioOptions, argv0: file, ...(env && { env }) });
       } catch (error) {
         return settle(error);
       }
       child.once('error', settle);
       child.once('spawn', () => {
         const pid = child.pid!;
+        notification?.childHasIt(() => onNotice!({ isReady: true }));
         this.live.add(pid);
         // 'exit' comes once; `on` spares the wrapper `once` would keep for the child's lifetime.
         child.on('exit', (code, signal) => {
@@ -173,6 +225,53 @@ export class SystemEffects implements SupervisorEffects {
       this.exitWatch.forget(pid);
       this.live.delete(pid);
     }
+  }
+
+  /** `notification-fd N`: the pipe whose write end ./run gets as fd N (stdio index N). */
+  private notificationPipe(stdio: (string | number)[]): NotificationPipe | undefined {
+    const fd = this.serviceOptions.notificationFd;
+    if (fd === undefined) return undefined;
+    let pipe: NotificationPipe;
+    try {
+      pipe = new NotificationPipe();
+    } catch (error) {
+      this.warn(`unable to create notification pipe: ${errorText(error)}`);
+      return undefined;
+    }
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = pipe.writeFd;
+    return pipe;
+  }
+
+  writeReady(stamp: Tai64n | undefined): void {
+    this.superviseFiles?.writeExtension('ready', stamp && formatReadyFile(stamp));
+  }
+
+  writeBackoff(info: BackoffInfo | undefined): void {
+    this.superviseFiles?.writeExtension('backoff', info && formatBackoffFile(info));
+  }
+
+  writeNotes(notes: ServiceNotes | undefined): void {
+    let text: string | undefined;
+    if (notes !== undefined) {
+      text = '';
+      if (notes.statusText !== undefined) text += `STATUS=${notes.statusText.replaceAll('\n', ' ')}\n`;
+      if (notes.mainPid !== undefined) text += `MAINPID=${notes.mainPid}\n`;
+    }
+    this.superviseFiles?.writeExtension('notes', text);
+  }
+
+  siblingState(name: string): SiblingState {
+    return siblingState(this.sibling(name));
+  }
+
+  siblingDependencies(name: string): readonly string[] {
+    return siblingDependencies(this.sibling(name));
+  }
+
+  /** `../NAME` of the held directory: the kernel takes `..` from the directory itself. */
+  private sibling(name: string): string {
+    return `${this.root}/../${name}`;
   }
 
   runHook(c: string): Promise<boolean> {

@@ -7,10 +7,10 @@
  * failure here or when the supervisor ends.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { errorCode, errorText } from '../errors.js';
-import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { LOG, SERVICE_FILE, SUPERVISE_FILE } from '../protocol/layout.js';
 import { fsPath } from '../sys/byte-names.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
 import { STATE_FINISH } from '../protocol/status.js';
@@ -20,6 +20,8 @@ import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
 import { RunStatsKeeper } from './run-stats.js';
 import { SuperviseFiles } from './supervise-files.js';
+import { hooksFor } from './extensions.js';
+import { isPlainRunit, readServiceOptions } from './service-options.js';
 import { Supervisor } from './supervisor.js';
 
 export interface SetUp {
@@ -98,6 +100,7 @@ export async function setUp(
   const held: HeldDir[] = [];
   const release = (): void => {
     for (const files of taken.splice(0)) files.close();
+    effects?.closeNotifySocket();
     if (effects) {
       effects.closeLogPipe();
       effects.forgetAdopted();
@@ -111,6 +114,7 @@ export async function setUp(
     const root = serviceDir.root;
     const isNormallyDown = exists(join(root, SERVICE_FILE.down));
     const hasLog = hasLogService(root, warn);
+    const serviceOptions = readServiceOptions(root, warn);
 
     const main = new SuperviseFiles(root, '', warn);
     taken.push(main);
@@ -137,11 +141,13 @@ export async function setUp(
       }
       logPipe ??= makeLogPipe();
     }
-    effects = new SystemEffects({ root, logPipe, writeLine, name, isLogInline });
+    effects = new SystemEffects({ root, logPipe, writeLine, name, isLogInline, serviceOptions });
+    const hooks = hooksFor(effects, clock, basename(resolve(dir)), serviceOptions);
     const supervisor = new Supervisor(effects, clock, {
       isNormallyDown,
       hasLog,
       isLogNormallyDown: hasLog && exists(join(root, LOG, SERVICE_FILE.down)),
+      hooks,
     });
     for (const isLog of [false, true]) {
       const record = isLog ? previous.log : previous.main;
@@ -156,6 +162,11 @@ export async function setUp(
     const stats = new RunStatsKeeper(clock, main.readStats(), (text) => main.writeStats(text));
     effects.useRunStats(stats);
     stats.publish();
+    if (!isPlainRunit(serviceOptions)) {
+      // Nothing a previous supervisor left may speak for this one's instances.
+      for (const file of ['ready', 'backoff', 'notes'] as const) main.writeExtension(file, undefined);
+      if (serviceOptions.notifySocket) effects.openNotifySocket(join(resolve(dir), SUPERVISE_FILE.notify));
+    }
 
     main.openControl((bytes) => supervisor.enqueueControl(false, bytes));
     supervisor.publish(false);

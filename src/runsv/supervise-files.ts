@@ -14,6 +14,9 @@ import { openControlFifo, type ControlFifo } from './control-fifo.js';
 import { SupervisorStartError } from './errors.js';
 import type { StatusFiles } from './record.js';
 
+/** The state files of our extensions, written beside runit's status files. */
+export type ExtensionStateFile = 'ready' | 'backoff' | 'notes';
+
 const APPEND_OPEN = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_APPEND | constants.O_CREAT;
 const TRUNC_OPEN = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
 const MAX_LINK_TARGET = 255;
@@ -175,7 +178,23 @@ export class SuperviseFiles {
     }
   }
 
-  #replace(name: 'pid' | 'stat' | 'status' | 'stats', content: string | Uint8Array): boolean {
+  /**
+   * Our extension files (docs/extensions.md): written like the status files, or removed when
+   * `content` is undefined. Failures are warnings, as for status.
+   */
+  writeExtension(name: ExtensionStateFile, content: string | undefined): void {
+    if (content !== undefined) {
+      this.#replace(name, content);
+      return;
+    }
+    try {
+      unlinkSync(this.#path(name));
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') this.#warn(`unable to remove ${this.#named(name)}: ${errorText(error)}`);
+    }
+  }
+
+  #replace(name: 'pid' | 'stat' | 'status' | 'stats' | ExtensionStateFile, content: string | Uint8Array): boolean {
     const path = this.#path(name);
     const newPath = `${path}${NEW_SUFFIX}`;
     const named = `${this.#named(name)}${NEW_SUFFIX}`;

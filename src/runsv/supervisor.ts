@@ -9,7 +9,9 @@ import { errorText } from '../errors.js';
 import { signalForControl } from '../protocol/control.js';
 import { STATE_DOWN, STATE_FINISH, STATE_RUN, type RunState, type StatusRecord } from '../protocol/status.js';
 import type { Tai64n } from '../protocol/tai64n.js';
+import type { Notice } from './notice.js';
 import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles } from './record.js';
+import { NO_HOOKS, type SupervisorHooks } from './supervisor-hooks.js';
 
 export type ChildKind = 'run' | 'finish' | 'log';
 
@@ -21,7 +23,13 @@ export type StartResult =
   | { kind: 'fork-failed'; error: unknown };
 
 export interface SupervisorEffects {
-  start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult>;
+  /** `onNotice`: what ./run says about itself (readiness), for the extension files that ask for it. */
+  start(
+    kind: ChildKind,
+    args: readonly string[],
+    onExit: (exit: ChildExit) => void,
+    onNotice?: (notice: Notice) => void,
+  ): Promise<StartResult>;
   /** Runs control/<c> if it is executable; resolves true when it exited 0 ("handled", RSV-28). */
   runHook(c: string): Promise<boolean>;
   signal(pid: number, signal: NodeJS.Signals): void;
@@ -42,6 +50,8 @@ export interface SupervisorConfig {
   isNormallyDown: boolean;
   hasLog: boolean;
   isLogNormallyDown: boolean;
+  /** Our extensions for the main service (runsv/extensions.ts); without them, exactly runit. */
+  hooks?: SupervisorHooks;
 }
 
 interface PendingExit {
@@ -81,10 +91,18 @@ export class Supervisor {
   private isPidDue = true;
   private nextFailedPid = -1;
   private wake: (() => void) | undefined;
+  private readonly hooks: SupervisorHooks;
+  /** A start the hooks held back may go now. */
+  private isStartDue = false;
+  private readonly recheck = (): void => {
+    this.isStartDue = true;
+    this.notify();
+  };
 
   constructor(effects: SupervisorEffects, clock: Clock, config: SupervisorConfig) {
     this.effects = effects;
     this.clock = clock;
+    this.hooks = config.hooks ?? NO_HOOKS;
     this.main = newRecord(false, config.isNormallyDown, clock.now());
     this.log = config.hasLog ? newRecord(true, config.isLogNormallyDown, clock.now()) : undefined;
   }
@@ -147,6 +165,7 @@ export class Supervisor {
   /** The main loop (RSV-15). Resolves with the exit code once the exit sequence completes. */
   async run(): Promise<number> {
     for (;;) {
+      this.isStartDue = false;
       if (this.log && this.log.pid === 0 && this.log.want === 'up') await this.startChild(this.log);
       if (this.main.pid === 0 && (this.main.want === 'up' || this.main.state === STATE_FINISH)) {
         await this.startChild(this.main);
@@ -185,7 +204,9 @@ export class Supervisor {
   }
 
   private hasWork(): boolean {
-    return this.exits.length > 0 || this.mainInput.length > 0 || this.logInput.length > 0 || this.isTermPending;
+    return (
+      this.exits.length > 0 || this.mainInput.length > 0 || this.logInput.length > 0 || this.isTermPending || this.isStartDue
+    );
   }
 
   private takeByte(isLog: boolean): string | undefined {
@@ -222,6 +243,7 @@ export class Supervisor {
   /** RSV-17 */
   private async startChild(record: ServiceRecord): Promise<void> {
     const isFinish = record.state === STATE_FINISH;
+    if (!isFinish && !record.isLog && !this.hooks.mayStart(this.recheck)) return;
     if (!isFinish && !record.isLog) await this.hook(record, 'u');
     if (record.pid !== 0) await this.stop(record);
     const kind: ChildKind = record.isLog ? 'log' : isFinish ? 'finish' : 'run';
@@ -229,10 +251,15 @@ export class Supervisor {
     const child = { pid: 0 };
     let result: StartResult;
     for (;;) {
-      result = await this.effects.start(kind, args, (exit) => {
-        this.exits.push({ record, child, exit });
-        this.notify();
-      });
+      result = await this.effects.start(
+        kind,
+        args,
+        (exit) => {
+          this.exits.push({ record, child, exit });
+          this.notify();
+        },
+        kind === 'run' ? (notice) => this.hooks.noticed(child.pid, notice) : undefined,
+      );
       if (result.kind !== 'fork-failed') break;
       this.effects.warn(`unable to fork, sleeping: ${errorText(result.error)}`);
       await this.sleep(FORK_RETRY_MILLIS);
@@ -250,6 +277,7 @@ export class Supervisor {
     record.gotTerm = false;
     if (!isFinish && !record.isLog) this.effects.runStarted?.(pid);
     if (result.kind === 'started') this.update(record);
+    if (kind !== 'log') this.hooks.started(kind, pid);
   }
 
   /** RSV-20 / RSV-21, including the 1-second rule (RSV-22). */
@@ -260,6 +288,7 @@ export class Supervisor {
     this.isPidDue = true;
     record.gotTerm = false;
     if (!record.isLog) {
+      this.hooks.exited(record.state === STATE_FINISH ? 'finish' : 'run', child.pid);
       record.lastExit = exit;
       if (record.state !== STATE_FINISH && this.effects.canReadFinish()) {
         record.state = STATE_FINISH;
@@ -271,6 +300,7 @@ export class Supervisor {
     const started = record.since;
     record.since = this.clock.now();
     this.update(record);
+    if (!record.isLog && this.hooks.replacesRestartRule(record.want)) return;
     // A run shorter than one second, compared at full precision as runit's taia_less does, costs
     // a full second's sleep, during which nothing else is done (RSV-22).
     if (isWithinOneSecond(started, record.since)) await this.sleep(ONE_SECOND);
@@ -279,7 +309,8 @@ export class Supervisor {
   /** RSV-27 */
   private async stop(record: ServiceRecord): Promise<void> {
     if (record.pid !== 0 && !(await this.hook(record, 't'))) {
-      this.signal(record, 'SIGTERM');
+      this.signal(record, record.isLog ? 'SIGTERM' : this.hooks.stopSignal(record.want));
+      if (!record.isLog) this.hooks.stopSent(record.pid, record.want);
       record.gotTerm = true;
       this.update(record);
     }

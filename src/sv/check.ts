@@ -9,6 +9,17 @@ import type { SvContext } from './context.js';
 import { tai64Label } from '../protocol/tai64n.js';
 import { resultJson } from './json.js';
 import { lastRecord, lastRecordLabel, printRecord, readRecord } from './report.js';
+import { readyStamp } from '../client/readiness.js';
+
+/**
+ * Our extension (docs/extensions.md): a service that declares readiness (notification-fd,
+ * notify-socket) is "up" for -w only once its current instance is ready, checked before
+ * `./check` as if it were the first line of it. A plain runit service is unaffected.
+ */
+function isReadyIfDeclared(sv: SvContext): boolean {
+  if (!sv.supervise.declaresReadiness()) return true;
+  return readyStamp(sv.supervise, sv.status) !== undefined;
+}
 
 /**
  * SV-13: passes when `check` is absent or exits 0. sv execs it with fd 1 closed; Node cannot
@@ -47,18 +58,18 @@ export function checkConditions(sv: SvContext, acts: string): -1 | 0 | 1 {
         return 0;
       case 'u':
         if (pid === 0 || record.state !== STATE_RUN) return 0;
-        if (!runCheckScript(sv)) return 0;
+        if (!isReadyIfDeclared(sv) || !runCheckScript(sv)) return 0;
         break;
       case 'd':
         if (pid !== 0 || record.state !== STATE_DOWN) return 0;
         break;
       case 'C':
-        if (pid !== 0 && !runCheckScript(sv)) return 0;
+        if (pid !== 0 && (!isReadyIfDeclared(sv) || !runCheckScript(sv))) return 0;
         break;
       case 't':
       case 'k':
         if (pid === 0 && record.want === 'down') break;
-        if (start > lastRecordLabel(sv) || pid === 0 || record.gotTerm || !runCheckScript(sv)) return 0;
+        if (start > lastRecordLabel(sv) || pid === 0 || record.gotTerm || !isReadyIfDeclared(sv) || !runCheckScript(sv)) return 0;
         break;
       case 'o':
         if ((pid === 0 && start > lastRecordLabel(sv)) || (pid !== 0 && record.want !== 'down')) return 0;

@@ -20,12 +20,20 @@ interface JsonStatus {
   normallyUp?: boolean;
   /** Our supervisor's run statistics (supervise/stats); absent under real runit. */
   stats?: RunStatistics;
+  /** Our extensions (docs/extensions.md), present only for a service that uses them. */
+  ready?: boolean;
+  readySince?: string;
+  restartAt?: string;
+  restartDelay?: number;
+  crashes?: number;
+  statusText?: string;
+  mainPid?: number;
   log?: JsonStatus | { error: { code: string; message: string } } | null;
   error?: { code: string; message: string };
 }
 
 function fields(service: string, status: Status): JsonStatus {
-  return {
+  const line: JsonStatus = {
     service,
     state: status.state,
     pid: status.pid,
@@ -37,6 +45,16 @@ function fields(service: string, status: Status): JsonStatus {
     normallyUp: status.normallyUp,
     ...(status.stats === undefined ? {} : { stats: status.stats }),
   };
+  if (status.ready !== undefined) line.ready = status.ready;
+  if (status.readySince !== undefined) line.readySince = status.readySince.toISOString();
+  if (status.backoff !== undefined) {
+    line.restartAt = status.backoff.restartAt.toISOString();
+    line.restartDelay = status.backoff.delay;
+    line.crashes = status.backoff.crashes;
+  }
+  if (status.notes?.statusText !== undefined) line.statusText = status.notes.statusText;
+  if (status.notes?.mainPid !== undefined) line.mainPid = status.notes.mainPid;
+  return line;
 }
 
 function errorOf(error: unknown): { code: string; message: string } {

@@ -149,3 +149,8 @@ export const inet = {
   get socket(): CFunction { return declare('int socket(int domain, int type, int protocol)'); },
   get sendto(): CFunction { return declare('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'); },
 };
+
+// runsv's notify socket (docs/extensions.md): a unix datagram socket bound to a path.
+export const unix = {
+  get bind(): CFunction { return declare('int bind(int fd, const void *addr, uint32_t addrlen)'); },
+};

@@ -161,3 +161,47 @@ test('an account that does not exist is refused at build time, for the service a
   await ServiceBuilder.runit('e', parent).command(['x']).user('nobody').log({ user: 'nobody' }).build();
   await ServiceBuilder.runit('f', parent).command(['x']).user(missing).process({ root: '/srv/jail' }).build();
 });
+
+test('extension files (docs/extensions.md): every one written, with the readiness ./check for runit', () => {
+  const files = new ServiceBuilder('web', '/nonexistent')
+    .command(['web'])
+    .readiness('notification-fd', { fd: 4 })
+    .timeoutKill(3000)
+    .timeoutFinish(2000)
+    .downSignal('SIGQUIT')
+    .restartBackoff(100, 30000)
+    .dependsOn('db', 'cache', 'db')
+    .render();
+  assert.equal(fileText(files, 'notification-fd'), '4\n');
+  assert.equal(fileText(files, 'check'), '#!/bin/sh\nexec test -e supervise/ready\n');
+  assert.equal(files.files.find((f) => f.path === 'check')?.mode, 0o755);
+  assert.equal(fileText(files, 'timeout-kill'), '3000\n');
+  assert.equal(fileText(files, 'timeout-finish'), '2000\n');
+  assert.equal(fileText(files, 'down-signal'), 'SIGQUIT\n');
+  assert.equal(fileText(files, 'restart-backoff'), '100 30000\n');
+  assert.ok(files.dirs.includes('dependencies.d'));
+  assert.deepEqual(files.files.filter((f) => f.path.startsWith('dependencies.d/')).map((f) => f.path), ['dependencies.d/cache', 'dependencies.d/db']);
+  const socket = new ServiceBuilder('api', '/nonexistent').command(['api']).readiness('notify-socket', { check: false }).watchdog(5000).render();
+  assert.equal(fileText(socket, 'notify-socket'), '');
+  assert.equal(fileText(socket, 'watchdog'), '5000\n');
+  assert.equal(fileText(socket, 'check'), undefined);
+  const plain = new ServiceBuilder('plain', '/nonexistent').command(['x']).render();
+  assert.deepEqual(plain.files.map((f) => f.path), ['run'], 'nothing beyond runit unless asked');
+});
+
+test('extension files: flavours refuse what their supervisor does not read', () => {
+  const s6 = () => ServiceBuilder.s6('svc', '/nonexistent').command(['x']);
+  const daemontools = () => ServiceBuilder.daemontools('svc', '/nonexistent').command(['x']);
+  assert.equal(fileText(s6().readiness('notification-fd').timeoutKill(10).downSignal('HUP').render(), 'notification-fd'), '3\n');
+  assert.throws(() => s6().readiness('notify-socket').render(), isInvalid);
+  assert.throws(() => s6().restartBackoff(100).render(), isInvalid);
+  assert.throws(() => s6().dependsOn('db').render(), isInvalid);
+  assert.throws(() => daemontools().timeoutKill(100).render(), isInvalid);
+  const runit = () => ServiceBuilder.runit('svc', '/nonexistent').command(['x']);
+  assert.throws(() => runit().readiness('notification-fd', { fd: 2 }).render(), isInvalid);
+  assert.throws(() => runit().downSignal('SIGNOPE').render(), isInvalid);
+  assert.throws(() => runit().restartBackoff(500, 100).render(), isInvalid);
+  assert.throws(() => runit().timeoutKill(-1).render(), isInvalid);
+  assert.throws(() => runit().watchdog(1000).render(), isInvalid, 'a watchdog without notify-socket');
+  assert.throws(() => runit().dependsOn('../x').render(), isInvalid);
+});

@@ -30,6 +30,11 @@ test('s6 35-byte record: pid u64 big-endian, flags, real TAI (leap seconds) stam
   const down = hex('40 00 00 00 6b 04 3d dd 1b eb de bb 40 00 00 00 6b 04 3d dd 1b fe e3 49 00 00 00 00 00 00 00 00 00 0f 08');
   assert.ok(FLAVOURS.s6.decode(down, 35, record));
   assert.deepEqual([record.pid, record.state, record.want, record.isReady, record.waitStatus], [0, 0, 'down', true, 15]);
+  // Bytes 12-23: the ready stamp, real TAI like the first.
+  assert.deepEqual(record.readySince, { seconds: STARTED + 2, nanoseconds: 0x1bfee349 });
+  assert.equal(toStatus(record, 's6', true, 0).readySince?.getTime(), (STARTED + 2) * 1000 + Math.floor(0x1bfee349 / 1e6));
+  assert.ok(FLAVOURS.s6.decode(up, 35, record));
+  assert.equal(toStatus(record, 's6', true, 0).readySince, undefined, 'not ready: no ready time');
   assert.equal(FLAVOURS.s6.decode(up, 34, record), false);
 });
 

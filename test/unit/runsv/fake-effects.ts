@@ -1,5 +1,6 @@
 import type { ChildExit, StatusFiles } from '../../../src/runsv/record.js';
 import type { ChildKind, StartResult, SupervisorEffects } from '../../../src/runsv/supervisor.js';
+import type { Notice } from '../../../src/runsv/notice.js';
 import { unpackStatus, type StatusRecord } from '../../../src/protocol/status.js';
 
 export interface Started {
@@ -7,6 +8,8 @@ export interface Started {
   args: readonly string[];
   pid: number;
   exit: (exit: ChildExit) => void;
+  /** What ./run's notification channel would deliver (readiness), when it has one. */
+  notice: ((notice: Notice) => void) | undefined;
 }
 
 /** Records what the Supervisor asks for; the test decides when children exit. */
@@ -23,11 +26,16 @@ export class FakeEffects implements SupervisorEffects {
   hooks = new Map<string, boolean>();
   private nextPid = 100;
 
-  async start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
+  async start(
+    kind: ChildKind,
+    args: readonly string[],
+    onExit: (exit: ChildExit) => void,
+    onNotice?: (notice: Notice) => void,
+  ): Promise<StartResult> {
     this.events.push(`start ${kind}${args.length ? ' ' + args.join(' ') : ''}`);
     if (this.execFails) return { kind: 'exec-failed' };
     const pid = this.nextPid++;
-    this.started.push({ kind, args, pid, exit: onExit });
+    this.started.push({ kind, args, pid, exit: onExit, notice: onNotice });
     return { kind: 'started', pid };
   }
 
