@@ -3,7 +3,8 @@
  *
  *   node dist/examples/basic.js [tree-dir]
  */
-import { supervised, withTree } from './example-tree.js';
+import { Client } from '../src/index.js';
+import { withTree } from './example-tree.js';
 
 await withTree(
   async (tree) => {
@@ -11,7 +12,8 @@ await withTree(
     return ['web'];
   },
   async (_tree, [service]) => {
-    const web = await supervised(service!);
+    // waitFor waits for runsvdir to pick the service up, then for the state.
+    const web = new Client(service!);
     let status = await web.waitFor('run', 10_000);
     console.log(`web: run (pid ${status.pid}), normally ${status.normallyUp ? 'up' : 'down'}, log: ${status.log?.state}`);
     await web.down();

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, DevTree } from '../src/index.js';
+import { DevTree } from '../src/index.js';
 
 /** Runs `body` with a started tree whose services `build` wrote and enabled. */
 export async function withTree(build: (tree: DevTree) => Promise<string[]>, body: (tree: DevTree, services: string[]) => Promise<void>): Promise<void> {
@@ -24,20 +24,5 @@ export async function withTree(build: (tree: DevTree) => Promise<string[]>, body
   } finally {
     await tree.stopRunsvdir();
     if (given === undefined) rmSync(base, { recursive: true, force: true });
-  }
-}
-
-/** Waits until a supervisor serves `service` (runsvdir finds new services within a moment). */
-export async function supervised(service: string, timeout = 20_000): Promise<Client> {
-  const client = new Client(service);
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      await client.status();
-      return client;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((done) => setTimeout(done, 50));
-    }
   }
 }

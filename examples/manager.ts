@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { Manager, ManagerError } from '../src/index.js';
-import { supervised, withTree } from './example-tree.js';
+import { withTree } from './example-tree.js';
 
 await withTree(
   async (tree) => {
@@ -14,8 +14,9 @@ await withTree(
     return ['a', 'b', 'c'];
   },
   async (tree, services) => {
-    for (const service of services) await supervised(service);
     const manager = new Manager({ concurrency: 2, timeout: 10_000 });
+    // The services are built down: wait until runsvdir supervises them (down) before controlling.
+    await manager.waitFor(services, 'down');
     await manager.up(services);
     await manager.waitFor(services, 'run');
     console.log(`up: ${services.map((s) => s.slice(tree.enabledDir.length + 1)).join(' ')}`);

@@ -249,7 +249,9 @@ export class OpError extends RunitError {
   readonly service: string;
   constructor(op: string, service: string, cause: unknown) {
     const inner = cause instanceof RunitError ? cause.code : 'ERR_SYS';
-    super(inner, `${op} ${service}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const text = cause instanceof Error ? cause.message : String(cause);
+    // The client's errors already begin with the directory; say it once (`status /x: ...`).
+    super(inner, `${op} ${service}: ${text.startsWith(`${service}: `) ? text.slice(service.length + 2) : text}`, { cause });
     this.op = op;
     this.service = service;
   }

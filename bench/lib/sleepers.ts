@@ -1,11 +1,12 @@
 /** A tree of N sleeping services, started and waited for: shared by memory and start-up. */
-import { utimesSync } from 'node:fs';
+import { mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Impl } from './impl.js';
 import type { Scope } from './scope.js';
 import { waitAllRunning } from './status.js';
-import { makeSleeper } from './supervise.js';
+import { makeService } from '../../test/helpers/service-dir.js';
+import { makeSleeper, SLEEPER } from './supervise.js';
 import { programsFor, startTree, type Tree, type TreeMode } from './tree.js';
 
 /** One configuration to measure: a side and how its tree is run. */
@@ -22,9 +23,21 @@ export interface SleeperTree {
   startMs: number;
 }
 
-export function makeSleepers(scanDir: string, count: number): string[] {
+/** A log service as most trees have one: svlogd stamping each line (-tt) into ./main. */
+export const LOGGED_RUN = 'exec svlogd -tt ./main';
+
+export function makeSleepers(scanDir: string, count: number, isLogged = false): string[] {
   const dirs: string[] = [];
-  for (let i = 0; i < count; i++) dirs.push(makeSleeper(join(scanDir, `s${String(i).padStart(4, '0')}`)));
+  for (let i = 0; i < count; i++) {
+    const dir = join(scanDir, `s${String(i).padStart(4, '0')}`);
+    if (isLogged) {
+      makeService(dir, { run: SLEEPER, log: { run: LOGGED_RUN } });
+      mkdirSync(join(dir, 'log/main'));
+    } else {
+      makeSleeper(dir);
+    }
+    dirs.push(dir);
+  }
   return dirs;
 }
 
@@ -53,9 +66,9 @@ export function treeVariants(ours: Impl, runit: Impl): { variants: Variant[]; no
 }
 
 /** Starts the tree over `count` fresh sleepers and waits until all run (bounded by the count). */
-export async function startSleeperTree(scope: Scope, variant: Variant, count: number): Promise<SleeperTree> {
+export async function startSleeperTree(scope: Scope, variant: Variant, count: number, isLogged = false): Promise<SleeperTree> {
   const scanDir = scope.tempDir(`tree-${variant.impl.name}`);
-  const serviceDirs = makeSleepers(scanDir, count);
+  const serviceDirs = makeSleepers(scanDir, count, isLogged);
   // A tree made within the current second makes runsvdir wait a second before it trusts the
   // directory's mtime (both sides do); a real tree exists long before boot.
   const past = new Date(Date.now() - 60_000);
@@ -63,6 +76,7 @@ export async function startSleeperTree(scope: Scope, variant: Variant, count: nu
   const start = performance.now();
   const tree = startTree(scope, variant.impl, scanDir, variant.mode);
   // A Node process per service starts at ~10 per second on two busy cores: allow for it.
-  const runningAt = await waitAllRunning(serviceDirs, `${variant.impl.name} ${variant.label}: ${count} services`, 60_000 + 300 * count, () => tree.whyDead());
+  const watched = isLogged ? [...serviceDirs, ...serviceDirs.map((dir) => join(dir, 'log'))] : serviceDirs;
+  const runningAt = await waitAllRunning(watched, `${variant.impl.name} ${variant.label}: ${count} services`, 60_000 + 300 * count, () => tree.whyDead());
   return { tree, serviceDirs, startMs: runningAt - start };
 }

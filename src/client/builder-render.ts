@@ -43,7 +43,7 @@ function safeDir(dir: string): string {
 
 /**
  * run and finish share the set-up: stderr, umask, cwd and the process wrapper. finish passes on
- * the arguments the supervisor gives it (exit code and signal of ./run).
+ * the arguments the supervisor gives it (exit code and signal of ./run) only when asked to.
  */
 function programScript(spec: ServiceSpec, what: string, command: readonly string[], passArgs = false): string {
   const lines: string[] = [];
@@ -76,7 +76,10 @@ function envFile(value: string): Uint8Array {
 export function renderService(spec: ServiceSpec): ServiceFiles {
   const result: ServiceFiles = { dirs: [], files: [] };
   result.files.push({ path: 'run', data: programScript(spec, 'run', spec.command), mode: SCRIPT_MODE });
-  if (spec.finish !== undefined) result.files.push({ path: 'finish', data: programScript(spec, 'finish', spec.finish, true), mode: SCRIPT_MODE });
+  if (spec.finish !== undefined) {
+    const { argv, withStatus } = spec.finish;
+    result.files.push({ path: 'finish', data: programScript(spec, 'finish', argv, withStatus), mode: SCRIPT_MODE });
+  }
   if (spec.isDown) result.files.push({ path: 'down', data: '', mode: 0o644 });
   if (spec.env.size > 0) {
     result.dirs.push('env');

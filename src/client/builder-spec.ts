@@ -68,6 +68,12 @@ export interface LogOptions {
   user?: string;
 }
 
+/** How `./finish` is called (ServiceBuilder#finish). */
+export interface FinishOptions {
+  /** Append runsv's two arguments, ./run's exit code and signal (RSV-19), to the command. */
+  withStatus?: boolean;
+}
+
 /** Where the service's standard error goes: its stdout (the log), where runsv's goes, or a file. */
 export type StderrTarget = 'stdout' | 'inherit' | { file: string };
 
@@ -82,7 +88,7 @@ export interface ServiceSpec {
   env: ReadonlyMap<string, string>;
   process: ProcessOptions;
   stderr: StderrTarget;
-  finish: readonly string[] | undefined;
+  finish: { argv: readonly string[]; withStatus: boolean } | undefined;
   isDown: boolean;
   log: LogOptions | undefined;
   /** Program name → path, for tools not found through PATH (e.g. our bin/chpst). */
@@ -112,7 +118,8 @@ function checkCommand(what: string, command: readonly string[]): void {
   for (const word of command) checkText(`${what} argument`, word);
 }
 
-function checkName(name: string): void {
+/** A service directory's name: not empty, one line, no `/`, not starting with `.`. */
+export function checkServiceName(name: string): void {
   checkText('service name', name, { isNonEmpty: true, isOneLine: true });
   // runsvdir and svscan skip dot names; a slash would put the service somewhere else.
   if (name.startsWith('.') || name.includes('/')) invalid(`service name ${JSON.stringify(name)} must not start with '.' or contain '/'`);
@@ -158,10 +165,10 @@ function checkLog(log: LogOptions): void {
 
 /** Throws RunitError ERR_INVALID for the first problem in `spec` (flavour rules come later). */
 export function validateSpec(spec: ServiceSpec): void {
-  checkName(spec.name);
+  checkServiceName(spec.name);
   checkText('parent directory', spec.parent, { isNonEmpty: true });
   checkCommand('command', spec.command);
-  if (spec.finish !== undefined) checkCommand('finish command', spec.finish);
+  if (spec.finish !== undefined) checkCommand('finish command', spec.finish.argv);
   if (spec.cwd !== undefined) checkText('cwd', spec.cwd, { isNonEmpty: true });
   if (spec.umask !== undefined && (!Number.isInteger(spec.umask) || spec.umask < 0 || spec.umask > 0o777)) {
     invalid(`umask must be between 0 and 0o777, got ${spec.umask}`);

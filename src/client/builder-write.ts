@@ -6,6 +6,7 @@
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { RunitError } from '../errors.js';
+import { findAccount, type AccountIds } from './builder-accounts.js';
 import type { ServiceFiles } from './builder-render.js';
 
 async function exists(path: string): Promise<boolean> {
@@ -40,16 +41,10 @@ async function fillDir(root: string, files: ServiceFiles): Promise<void> {
   }
 }
 
-/**
- * The logger drops to its account, so as root the log directory is given to it. The libc layer is
- * loaded only here: most users of the library never need it.
- */
-async function logOwnerIds(files: ServiceFiles): Promise<{ uid: number; gid: number } | undefined> {
+/** The logger drops to its account, so as root the log directory is given to it. */
+async function logOwnerIds(files: ServiceFiles): Promise<AccountIds | undefined> {
   if (files.logOwner === undefined || process.getuid?.() !== 0) return undefined;
-  const { getpwnam } = await import('../sys/index.js');
-  const entry = getpwnam(files.logOwner);
-  if (entry === undefined) throw new RunitError('ERR_INVALID', `no such user for the logger: ${files.logOwner}`);
-  return entry;
+  return findAccount('log user', files.logOwner);
 }
 
 async function chownLogDir(dir: string, owner: { uid: number; gid: number }): Promise<void> {
@@ -57,12 +52,14 @@ async function chownLogDir(dir: string, owner: { uid: number; gid: number }): Pr
   for (const name of await readdir(dir)) await chown(join(dir, name), owner.uid, owner.gid);
 }
 
-/** Creates `target` with `files`; throws ERR_EXISTS when it is already there. Returns target. */
-export async function writeServiceDir(target: string, files: ServiceFiles): Promise<string> {
+/**
+ * Writes `files` into a new dot-named directory beside `target` (runsvdir and svscan skip dot
+ * names) and returns its path: a whole service, ready to be renamed into place.
+ */
+export async function stageServiceDir(target: string, files: ServiceFiles): Promise<string> {
   const owner = await logOwnerIds(files);
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  if (await exists(target)) throw alreadyThere(target);
   const temp = await mkdtemp(join(parent, `.${basename(target)}.building-`));
   try {
     await chmod(temp, 0o755);
@@ -71,6 +68,18 @@ export async function writeServiceDir(target: string, files: ServiceFiles): Prom
     if (owner !== undefined && files.logDir !== undefined) {
       await chownLogDir(isAbsolute(files.logDir) ? files.logDir : join(temp, files.logDir), owner);
     }
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return temp;
+}
+
+/** Creates `target` with `files`; throws ERR_EXISTS when it is already there. Returns target. */
+export async function writeServiceDir(target: string, files: ServiceFiles): Promise<string> {
+  if (await exists(target)) throw alreadyThere(target);
+  const temp = await stageServiceDir(target, files);
+  try {
     // rename(2) would silently replace an empty directory that appeared meanwhile; check again.
     if (await exists(target)) throw alreadyThere(target);
     try {

@@ -14,12 +14,14 @@ import {
   type LogOptions,
   type ProcessOptions,
   type ServiceLimits,
+  type FinishOptions,
   type ServiceSpec,
   type StderrTarget,
 } from './builder-spec.js';
-import { writeServiceDir } from './builder-write.js';
+import { checkAccounts } from './builder-accounts.js';
+import { stageServiceDir, writeServiceDir } from './builder-write.js';
 
-export type { Flavour, LogOptions, ProcessOptions, ServiceLimits, StderrTarget, Timestamps } from './builder-spec.js';
+export type { FinishOptions, Flavour, LogOptions, ProcessOptions, ServiceLimits, StderrTarget, Timestamps } from './builder-spec.js';
 export type { ServiceFile, ServiceFiles } from './builder-render.js';
 export { quoteShellWord, quoteShellCommand } from './shell-quote.js';
 
@@ -125,11 +127,14 @@ export class ServiceBuilder {
   }
 
   /**
-   * A `./finish` that runs this command (with the same env, cwd, umask and account), followed by
-   * the supervisor's arguments (runsv: ./run's exit code and signal); undefined removes it.
+   * A `./finish` that runs `argv` exactly (with the same env, cwd, umask and account) each time
+   * `./run` ends; undefined removes it. runsv calls `./finish` with two arguments, ./run's exit
+   * code (`-1` when killed) and the signal (`0` when it exited) (RSV-19); they reach `argv` only
+   * with `{ withStatus: true }`, appended after its own words: `finish(['sleep', '0.5'])` sleeps
+   * half a second, where a plain `sleep 0.5 3 0` would sleep 3.5.
    */
-  finish(argv: readonly string[] | undefined): this {
-    this.spec.finish = argv === undefined ? undefined : [...argv];
+  finish(argv: readonly string[] | undefined, options: FinishOptions = {}): this {
+    this.spec.finish = argv === undefined ? undefined : { argv: [...argv], withStatus: options.withStatus ?? false };
     return this;
   }
 
@@ -161,11 +166,26 @@ export class ServiceBuilder {
   }
 
   /**
-   * Validates, then writes the service directory atomically. Resolves with its path; rejects
-   * with ERR_INVALID (nothing written) or ERR_EXISTS (the target is already there).
+   * Validates (the accounts named must exist here), then writes the service directory
+   * atomically. Resolves with its path; rejects with ERR_INVALID (nothing written) or ERR_EXISTS
+   * (the target is already there: DevTree#replace swaps a service for a new definition).
    */
   async build(): Promise<string> {
+    return writeServiceDir(this.path, await this.checkedFiles());
+  }
+
+  /**
+   * Validates like build(), then writes the whole service into a new dot-named directory beside
+   * `path` (invisible to runsvdir and svscan) and resolves with that directory, for a caller that
+   * moves it into place itself (DevTree#replace).
+   */
+  async stage(): Promise<string> {
+    return stageServiceDir(this.path, await this.checkedFiles());
+  }
+
+  private async checkedFiles(): Promise<ServiceFiles> {
     const files = this.render();
-    return writeServiceDir(this.path, files);
+    await checkAccounts(this.spec);
+    return files;
   }
 }

@@ -2,6 +2,7 @@
  * Client: control and status of one supervised service, without running sv. Every failure is an
  * OpError {op, service, cause} whose `code` is the cause's stable code.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpError, RunitError } from '../errors.js';
 import { sendControl, type RetryOptions } from './control.js';
 import { FLAVOURS, type Flavour, type Operation } from './flavours.js';
@@ -90,8 +91,10 @@ export class Client {
   }
 
   /**
-   * Resolves with the first status that satisfies `target` (a state name or a predicate); rejects
-   * with OpError code ERR_TIMEOUT after `timeout` ms (its `status` property holds the last seen).
+   * Resolves with the first status that satisfies `target` (a state name or a predicate). Waits
+   * first for a supervisor to hold the directory (a service just enabled, or a runsvdir just
+   * started, has none for a moment), then for the state. Rejects with OpError code ERR_TIMEOUT
+   * after `timeout` ms in all (its `status` property holds the last status seen, if any).
    */
   async waitFor(target: ServiceState | StatusPredicate, timeout: number, options: WaitOptions = {}): Promise<Status> {
     const accept: StatusPredicate = typeof target === 'function' ? target : (status) => status.state === target;
@@ -104,10 +107,14 @@ export class Client {
       controller.abort();
     }, timeout);
     let last: Status | undefined;
+    let unsupervised: RunitError | undefined;
     try {
-      for await (const status of this.watch({ signal: controller.signal })) {
-        last = status;
-        if (accept(status)) return status;
+      unsupervised = await this.untilSupervised(controller.signal);
+      if (unsupervised === undefined) {
+        for await (const status of this.watch({ signal: controller.signal })) {
+          last = status;
+          if (accept(status)) return status;
+        }
       }
     } catch (error) {
       throw new OpError('wait', this.serviceDir, error);
@@ -115,9 +122,31 @@ export class Client {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
+    const what = unsupervised === undefined ? 'condition not met' : 'no supervisor';
     const why = timedOut
-      ? new RunitError('ERR_TIMEOUT', `${this.serviceDir}: condition not met within ${timeout} ms`)
-      : new RunitError('ERR_ABORTED', `${this.serviceDir}: wait aborted`);
+      ? new RunitError('ERR_TIMEOUT', `${what} within ${timeout} ms`, { cause: unsupervised })
+      : new RunitError('ERR_ABORTED', 'wait aborted', { cause: unsupervised });
     throw Object.assign(new OpError('wait', this.serviceDir, why), { status: last });
+  }
+
+  /**
+   * Polls until a supervisor holds the directory and has written its record (opening a FIFO is
+   * no file-system event, so there is nothing to watch). Resolves undefined then, or with the
+   * last refusal when `signal` aborts first; other errors are thrown.
+   */
+  private async untilSupervised(signal: AbortSignal): Promise<RunitError | undefined> {
+    let delay = 5;
+    for (;;) {
+      try {
+        this.reader.readRecord(this.supervise);
+        return undefined;
+      } catch (error) {
+        const isWaiting = error instanceof RunitError && (error.code === 'ERR_NOT_SUPERVISED' || error.code === 'ERR_RUNSV_NOT_RUNNING');
+        if (!isWaiting) throw error;
+        if (signal.aborted) return error;
+      }
+      await sleep(delay, undefined, { signal }).catch(() => undefined);
+      delay = Math.min(100, delay * 2);
+    }
   }
 }

@@ -1,5 +1,7 @@
 /** What DevTree needs to know about processes and supervisors, read from /proc and supervise/. */
-import { RunitError } from '../errors.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorCode, RunitError } from '../errors.js';
 import { isLive } from '../sys/proc.js';
 import { Client } from './client.js';
 import { mapIoError, type Status } from './status.js';
@@ -51,4 +53,23 @@ export async function readServiceStatus(name: string, dir: string, isEnabled: bo
 /** No supervise/ files (ENOENT) or no supervisor reading them (ENXIO); anything else is a fault. */
 function isNotSupervised(error: unknown): boolean {
   return error instanceof RunitError && (error.code === 'ERR_NOT_SUPERVISED' || error.code === 'ERR_RUNSV_NOT_RUNNING');
+}
+
+/** The service names in `dir`, sorted; dot names (temp and set-aside directories) are skipped. */
+export async function serviceNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Whether a supervisor still holds any service of `servicesDir`, or its log service. */
+export async function isAnySupervised(servicesDir: string): Promise<boolean> {
+  for (const name of await serviceNames(servicesDir)) {
+    const dir = new SuperviseDir(join(servicesDir, name));
+    if (dir.isSupervised() || dir.log().isSupervised()) return true;
+  }
+  return false;
 }

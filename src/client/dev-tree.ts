@@ -7,16 +7,20 @@
  *   <base>/enabled/<name>    symlinks to ../services/<name>: what runsvdir supervises
  *   <base>/log/runsvdir.log  runsvdir's own output
  *   <base>/runsvdir.pid      the detached runsvdir's pid
+ *
+ * By default the runsvdir a DevTree starts is stopped when the process that started it ends
+ * (signal-exit); `outlive: true` keeps it, for a tree meant to stay up (a per-user tree).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunitError } from '../errors.js';
+import { errorCode, RunitError } from '../errors.js';
+import { checkServiceName } from './builder-spec.js';
 import { ServiceBuilder } from './builder.js';
-import { isProcessAlive, isServiceSupervised, readServiceStatus, type DevServiceStatus } from './dev-tree-status.js';
+import { pollUntil, readRunsvdirPid, spawnRunsvdir, stopOnExit, type RunsvdirPlace } from './dev-tree-runsvdir.js';
+import { isAnySupervised, isProcessAlive, readServiceStatus, serviceNames, type DevServiceStatus } from './dev-tree-status.js';
+import { isPathPresent, moveAside, stopSupervisor, swapServiceDir } from './dev-tree-swap.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
 
@@ -27,6 +31,11 @@ export interface DevTreeOptions {
   runsvdir?: { command: string; args: readonly string[] };
   /** Tools the trees' services call (see ServiceBuilder.tool); default our bin/chpst and bin/svlogd. */
   tools?: Readonly<Record<string, string>>;
+  /**
+   * Keep the runsvdir this DevTree starts running after this process exits or crashes (default
+   * false: it is sent HUP then, and stops every service; a SIGKILL cannot be caught).
+   */
+  outlive?: boolean;
 }
 
 export interface StopOptions {
@@ -34,25 +43,25 @@ export interface StopOptions {
   timeout?: number;
 }
 
-function checkName(name: string): void {
-  if (name.length === 0 || name.startsWith('.') || name.includes('/') || name.includes('\0')) {
-    throw new RunitError('ERR_INVALID', `bad service name ${JSON.stringify(name)}`);
-  }
+const DEFAULT_TIMEOUT = 30_000;
+
+/** A failed file operation on the tree as a RunitError (ERR_SYS, the errno error as its cause). */
+function asTreeError(error: unknown): RunitError {
+  if (error instanceof RunitError) return error;
+  return new RunitError('ERR_SYS', error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 async function isPresent(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return isPathPresent(path).catch((error: unknown) => {
+    throw asTreeError(error);
+  });
 }
 
 export class DevTree {
   readonly base: string;
   private readonly options: DevTreeOptions;
   private starting: Promise<number> | undefined;
+  private unhookExit: (() => void) | undefined;
 
   constructor(base: string, options: DevTreeOptions = {}) {
     this.base = resolve(base);
@@ -100,7 +109,7 @@ export class DevTree {
 
   /** Links services/<name> into enabled/ (idempotent); a running runsvdir picks it up. */
   async enable(name: string): Promise<void> {
-    checkName(name);
+    checkServiceName(name);
     if (!(await isPresent(join(this.servicesDir, name, 'run')))) {
       throw new RunitError('ERR_INVALID', `no service ${name} in ${this.servicesDir}`);
     }
@@ -111,50 +120,90 @@ export class DevTree {
     } catch {
       // not there yet
     }
-    // Link beside, then rename over: the scanner never sees a half-made entry.
-    const temp = join(this.enabledDir, `.${name}.link`);
-    await rm(temp, { force: true });
-    await symlink(target, temp);
-    await rename(temp, link);
+    try {
+      // A service built before ensure() was called: the builder made services/, not enabled/.
+      await this.ensure();
+      // Link beside, then rename over: the scanner never sees a half-made entry.
+      const temp = join(this.enabledDir, `.${name}.link`);
+      await rm(temp, { force: true });
+      await symlink(target, temp);
+      await rename(temp, link);
+    } catch (error) {
+      throw asTreeError(error);
+    }
   }
 
   /** Removes enabled/<name> (idempotent); a running runsvdir stops its supervisor. */
   async disable(name: string): Promise<void> {
-    checkName(name);
+    checkServiceName(name);
     try {
       await unlink(join(this.enabledDir, name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (errorCode(error) !== 'ENOENT') throw asTreeError(error);
     }
   }
 
-  /** The pid in the pidfile when that process is alive, else undefined. */
-  async runsvdirPid(): Promise<number | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.pidFile, 'utf8');
-    } catch {
-      return undefined;
-    }
-    const pid = Number.parseInt(text, 10);
-    return Number.isSafeInteger(pid) && pid > 0 && isProcessAlive(pid) && this.isOurScanner(pid) ? pid : undefined;
+  private async isEnabled(name: string): Promise<boolean> {
+    return isPresent(join(this.enabledDir, name));
   }
 
   /**
-   * A stale pidfile's pid may have been reused: the process must be scanning our enabled/. (A
-   * scanner may rewrite its argv as a process title, so the path is looked for in the whole text.)
+   * Builds `builder` (from service()) in place of the service of that name, safe while the tree
+   * runs: the new directory is written complete beside the old one; an enabled service is taken
+   * out of enabled/ and its supervisor told to exit (`sv x`), the directories are swapped (the
+   * old logs in log/main move over), and it is enabled again, so runsvdir starts the new
+   * definition. A service that does not exist yet is simply built. Resolves with its path.
    */
-  private isOurScanner(pid: number): boolean {
+  async replace(builder: ServiceBuilder, options: StopOptions = {}): Promise<string> {
+    const target = builder.path;
+    const name = basename(target);
+    checkServiceName(name);
+    if (target !== join(this.servicesDir, name)) throw new RunitError('ERR_INVALID', `${target} is not a service of ${this.servicesDir}`);
+    const staged = await builder.stage();
+    const wasEnabled = await this.isEnabled(name);
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(this.enabledDir);
-    } catch {
-      return false;
+      await this.disable(name);
+      await swapServiceDir(staged, target, options.timeout ?? DEFAULT_TIMEOUT);
+    } catch (error) {
+      throw asTreeError(error);
+    } finally {
+      // Enabled again even when the swap failed: the tree is left running what it has.
+      if (wasEnabled) await this.enable(name);
     }
+    return target;
   }
 
   /**
-   * Starts runsvdir on enabled/, detached from this process (it keeps running when we exit),
-   * its output appended to log/runsvdir.log. Idempotent: resolves with the running one's pid.
+   * Removes a service, safe while the tree runs: disabled, its supervisor told to exit (`sv x`)
+   * and waited for, then its directory deleted. Resolves false when there was no such service.
+   */
+  async remove(name: string, options: StopOptions = {}): Promise<boolean> {
+    checkServiceName(name);
+    const dir = join(this.servicesDir, name);
+    await this.disable(name);
+    if (!(await isPresent(dir))) return false;
+    try {
+      await stopSupervisor(dir, options.timeout ?? DEFAULT_TIMEOUT);
+      await rm(await moveAside(dir, 'removed'), { recursive: true, force: true });
+    } catch (error) {
+      throw asTreeError(error);
+    }
+    return true;
+  }
+
+  private get place(): RunsvdirPlace {
+    return { base: this.base, enabledDir: this.enabledDir, pidFile: this.pidFile, logFile: join(this.logDir, 'runsvdir.log') };
+  }
+
+  /** The pid in the pidfile when that process is alive and scans this tree, else undefined. */
+  runsvdirPid(): Promise<number | undefined> {
+    return readRunsvdirPid(this.place);
+  }
+
+  /**
+   * Starts runsvdir on enabled/, detached from this process, its output appended to
+   * log/runsvdir.log; its first scan starts at once. Unless `outlive` was given, it is stopped
+   * when this process exits. Idempotent: resolves with the running one's pid.
    */
   startRunsvdir(): Promise<number> {
     // Two calls at once from this process start one runsvdir.
@@ -166,20 +215,12 @@ export class DevTree {
     const running = await this.runsvdirPid();
     if (running !== undefined) return running;
     await this.ensure();
-    const { command, args } = this.options.runsvdir ?? { command: process.execPath, args: [join(BIN, 'runsvdir'), '--in-process'] };
-    const out = openSync(join(this.logDir, 'runsvdir.log'), 'a');
-    let pid: number | undefined;
-    try {
-      const child = spawn(command, [...args, this.enabledDir], { detached: true, stdio: ['ignore', out, out], cwd: this.base });
-      child.on('error', () => undefined); // reported below through the missing pid
-      child.unref();
-      pid = child.pid;
-    } finally {
-      closeSync(out);
+    const scanner = this.options.runsvdir ?? { command: process.execPath, args: [join(BIN, 'runsvdir'), '--in-process'] };
+    const pid = await spawnRunsvdir(this.place, scanner);
+    if (this.options.outlive !== true) {
+      this.unhookExit?.();
+      this.unhookExit = await stopOnExit(pid);
     }
-    if (pid === undefined) throw new RunitError('ERR_SYS', `cannot start ${command}`);
-    await writeFile(`${this.pidFile}.new`, `${pid}\n`);
-    await rename(`${this.pidFile}.new`, this.pidFile);
     return pid;
   }
 
@@ -189,43 +230,24 @@ export class DevTree {
    * Resolves false when none was running; rejects ERR_TIMEOUT when they outlive `timeout`.
    */
   async stopRunsvdir(options: StopOptions = {}): Promise<boolean> {
+    this.unhookExit?.();
+    this.unhookExit = undefined;
     const pid = await this.runsvdirPid();
     if (pid === undefined) {
       await rm(this.pidFile, { force: true });
       return false;
     }
     process.kill(pid, 'SIGHUP');
-    const deadline = Date.now() + (options.timeout ?? 30_000);
-    for (;;) {
-      const isDone = !isProcessAlive(pid) && !(await this.anySupervised());
-      if (isDone) break;
-      if (Date.now() > deadline) throw new RunitError('ERR_TIMEOUT', `runsvdir ${pid} or its supervisors did not stop`);
-      await new Promise((done) => setTimeout(done, 50));
-    }
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    await pollUntil(`runsvdir ${pid} or its supervisors did not stop`, timeout, async () => !isProcessAlive(pid) && !(await isAnySupervised(this.servicesDir)));
     await rm(this.pidFile, { force: true });
     return true;
   }
 
-  private async anySupervised(): Promise<boolean> {
-    for (const name of await this.names(this.servicesDir)) {
-      const dir = join(this.servicesDir, name);
-      if (isServiceSupervised(dir) || isServiceSupervised(join(dir, 'log'))) return true;
-    }
-    return false;
-  }
-
-  private async names(dir: string): Promise<string[]> {
-    try {
-      return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
-  }
-
   /** Every service of the tree, enabled or not, with its supervisor's status when it has one. */
   async status(): Promise<DevServiceStatus[]> {
-    const enabled = new Set(await this.names(this.enabledDir));
-    const names = await this.names(this.servicesDir);
+    const enabled = new Set(await serviceNames(this.enabledDir));
+    const names = await serviceNames(this.servicesDir);
     return Promise.all(names.map((name) => readServiceStatus(name, join(this.servicesDir, name), enabled.has(name))));
   }
 }

@@ -10,6 +10,7 @@ export {
   ServiceBuilder,
   quoteShellWord,
   quoteShellCommand,
+  type FinishOptions,
   type LogOptions,
   type ProcessOptions,
   type ServiceLimits,

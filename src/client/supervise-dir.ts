@@ -6,6 +6,7 @@
  * hanging (RSV-5, RSV-6). The writing side is runsv's own (runsv/supervise-files.ts).
  */
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { errorCode } from '../errors.js';
 import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
 import { parsePid } from '../protocol/status.js';
 
@@ -48,6 +49,21 @@ export class SuperviseDir {
    */
   probe(fifo: 'ok' | 'control'): void {
     closeSync(openSync(this.file(fifo), WRITE_OPEN));
+  }
+
+  /**
+   * `probe('ok')` as a boolean: false while no supervisor holds it (ENXIO) or none ever ran here
+   * (ENOENT); any other error is thrown, not taken for "not supervised".
+   */
+  isSupervised(): boolean {
+    try {
+      this.probe('ok');
+      return true;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'ENXIO' || code === 'ENOENT') return false;
+      throw error;
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { DevTree } from '../client/dev-tree.js';
+import { pickPort } from './port.js';
 import { writeDemoTree } from './tree.js';
 
 function instructions(tree: DevTree, names: readonly string[], port: number): string {
@@ -31,7 +32,8 @@ function instructions(tree: DevTree, names: readonly string[], port: number): st
 
 export async function main(): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), 'node-runit-demo-'));
-  const port = Number(process.env['DEMO_PORT'] ?? 8080);
+  const wanted = Number(process.env['DEMO_PORT'] ?? 8080);
+  // Stopped by Ctrl-C below; should the demo crash instead, DevTree stops the tree on its exit.
   const tree = new DevTree(base);
   let isStopping = false;
   const stop = async (code: number): Promise<void> => {
@@ -50,6 +52,8 @@ export async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
   try {
+    const { port, isPreferred } = await pickPort(wanted);
+    if (!isPreferred) writeStdout(`port ${wanted} is taken; web listens on ${port} instead (set DEMO_PORT to choose)\n`);
     const names = await writeDemoTree(tree, port);
     const pid = await tree.startRunsvdir();
     writeStdout(instructions(tree, names, port));

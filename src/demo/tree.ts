@@ -24,7 +24,7 @@ export async function writeDemoTree(tree: DevTree, port: number): Promise<string
   await tree
     .service('worker')
     .command(['/bin/sh', '-c', WORKER])
-    .finish(['/bin/sh', '-c', 'echo "finish: ./run exited with $1 (signal $2); runsv restarts it"', 'finish'])
+    .finish(['/bin/sh', '-c', 'echo "finish: ./run exited with $1 (signal $2); runsv restarts it"', 'finish'], { withStatus: true })
     .log({ timestamps: 'iso', prefix: 'worker: ' })
     .build();
   await tree

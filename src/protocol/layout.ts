@@ -42,6 +42,8 @@ export const SERVICE_FILE = {
   controlHooks: 'control',
   /** sv's `check` script (SV-13). */
   check: 'check',
+  /** Ours, in `log/`: run this log service as a process even where it could run in process. */
+  noInlineLog: 'no-inline',
 } as const;
 
 /** Modes runsv creates its files with (RSV-3, RSV-13). */

@@ -5,6 +5,7 @@
  */
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
@@ -58,7 +59,7 @@ function exitCode(outcome: InitOutcome): number {
 
 export async function main(args: readonly string[]): Promise<void> {
   const options = parseOptions(args);
-  process.title = ['runit', ...args].join(' ');
+  showProcessTitle('runit', titleOf('runit', args));
   if (process.pid !== 1) {
     try {
       setChildSubreaper();

@@ -1,6 +1,7 @@
 /** runsv DIR (RSV-1, RSV-34): usage 1, start-up failure 111, 0 after the exit sequence. */
 import { constants } from 'node:os';
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { resetSignal } from '../sys/index.js';
 import { startSupervisor, SupervisorStartError } from './index.js';
 
@@ -13,6 +14,7 @@ export async function main(args: readonly string[]): Promise<void> {
     process.exit(EXIT.usage);
   }
   const dir = args[0]!;
+  showProcessTitle('runsv', titleOf('runsv', args));
   // runsv leaves every signal but TERM and CHLD at its inherited action (RSV-31); Node takes
   // SIGUSR1 for its debugger, so give it back its default: runsv dies of it, as runit's does.
   resetSignal(constants.signals.SIGUSR1);

@@ -2,7 +2,7 @@
  * The real side effects of a Supervisor: children through libuv (registered for the init's
  * reaper), control/<c> hooks and signals. Status files go to the SuperviseFiles it is given.
  */
-import { closeSync, constants as fsConstants, openSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
@@ -10,6 +10,7 @@ import { errorCode, errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import type { InlineLog } from './inline-log.js';
 import type { ChildExit, StatusFiles } from './record.js';
 import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
@@ -24,6 +25,8 @@ export interface EffectsOptions {
   /** One finished diagnostic line (with runit's `runsv NAME: ` prefix) to print. */
   writeLine: (line: string) => void;
   name: string;
+  /** Run a recognised `log/run` with the svlogd engine in this process (inline-log.ts). */
+  isLogInline?: boolean;
 }
 
 export class SystemEffects implements SupervisorEffects {
@@ -32,6 +35,9 @@ export class SystemEffects implements SupervisorEffects {
   private readonly writeLine: (line: string) => void;
   private readonly prefix: string;
   private readonly live = new Set<number>();
+  private readonly isLogInline: boolean;
+  /** The log service while the svlogd engine runs it in this process. */
+  private inlineLog: InlineLog | undefined;
   /** Set once setUp has made them: the Supervisor is built (and so has effects) before that. */
   private superviseFiles: SuperviseFiles | undefined;
   private logSuperviseFiles: SuperviseFiles | undefined;
@@ -41,6 +47,7 @@ export class SystemEffects implements SupervisorEffects {
     this.logPipe = options.logPipe;
     this.writeLine = options.writeLine;
     this.prefix = `runsv ${options.name}: `;
+    this.isLogInline = options.isLogInline === true;
   }
 
   /** Where writeStatus goes, for the service and for its log service. */
@@ -62,7 +69,46 @@ export class SystemEffects implements SupervisorEffects {
     return [...this.live];
   }
 
-  start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
+  async start(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
+    if (kind === 'log' && this.isLogInline && this.logPipe !== undefined && (await this.startInlineLog(onExit))) {
+      return { kind: 'started', pid: process.pid };
+    }
+    return this.spawnChild(kind, args, onExit);
+  }
+
+  /**
+   * Runs log/run in this process if it is recognisably svlogd on the pipe. Read at every start,
+   * as runsv execs log/run at every start: an edited log/run takes effect at the next one.
+   */
+  private async startInlineLog(onExit: (exit: ChildExit) => void): Promise<boolean> {
+    const logRoot = join(this.root, LOG);
+    let text: string;
+    try {
+      if (existsSync(join(logRoot, SERVICE_FILE.noInlineLog))) return false;
+      text = readFileSync(join(logRoot, SERVICE_FILE.run), 'latin1');
+    } catch {
+      return false; // the spawn that follows reports it in runit's words
+    }
+    // Loaded here, not with this file: a runsv process never pays for the svlogd engine.
+    const { InlineLog, isWritableBy, logBase, ownerOf, recogniseLogRun } = await import('./inline-log.js');
+    const recognised = recogniseLogRun(text);
+    if (recognised === undefined || this.logPipe === undefined) return false;
+    const { args, cwd, user } = recognised;
+    const owner = user === undefined ? undefined : ownerOf(user);
+    if (user !== undefined) {
+      const base = logBase(logRoot, cwd);
+      if (owner === undefined || !args.dirs.every((dir) => isWritableBy(dir.startsWith('/') ? dir : `${base}/${dir}`, owner))) return false;
+    }
+    const inlineLog = new InlineLog({ root: logRoot, args, cwd, writeLine: this.writeLine, owner });
+    this.inlineLog = inlineLog;
+    inlineLog.start(this.logPipe[0], (exit) => {
+      if (this.inlineLog === inlineLog) this.inlineLog = undefined;
+      onExit(exit);
+    });
+    return true;
+  }
+
+  private spawnChild(kind: ChildKind, args: readonly string[], onExit: (exit: ChildExit) => void): Promise<StartResult> {
     const file = kind === 'finish' ? `./${SERVICE_FILE.finish}` : `./${SERVICE_FILE.run}`;
     const cwd = kind === 'log' ? join(this.root, LOG) : this.root;
     const stdio: StdioOptions =
@@ -130,6 +176,11 @@ export class SystemEffects implements SupervisorEffects {
   }
 
   signal(pid: number, signal: NodeJS.Signals): void {
+    if (pid === process.pid) {
+      // Only the log service run in this process has this pid; never signal ourselves.
+      this.inlineLog?.signal(signal);
+      return;
+    }
     try {
       process.kill(pid, signal);
     } catch {
@@ -148,6 +199,12 @@ export class SystemEffects implements SupervisorEffects {
 
   writeStatus(isLog: boolean, files: StatusFiles): void {
     (isLog ? this.logSuperviseFiles : this.superviseFiles)?.writeStatus(files);
+  }
+
+  /** The init's last resort: KILL every child, and end a log service run in this process. */
+  killAll(): void {
+    for (const pid of this.live) this.signal(pid, 'SIGKILL');
+    this.inlineLog?.signal('SIGKILL');
   }
 
   resumeControl(isLog: boolean): void {

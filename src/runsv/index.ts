@@ -18,6 +18,8 @@ export interface SupervisorOptions {
   clock?: Clock;
   /** The name used in diagnostics (`runsv NAME: ...`); defaults to the directory as given. */
   name?: string;
+  /** Run a log service whose log/run is recognisably svlogd with the engine in this process. */
+  isLogInline?: boolean;
 }
 
 export interface RunningSupervisor {
@@ -37,7 +39,7 @@ export interface RunningSupervisor {
  */
 export async function startSupervisor(dir: string, options: SupervisorOptions): Promise<RunningSupervisor> {
   const name = options.name ?? dir;
-  const setUpDone = await setUp(dir, name, options.clock ?? systemClock, options.writeDiagnostic);
+  const setUpDone = await setUp(dir, name, options.clock ?? systemClock, options.writeDiagnostic, options.isLogInline === true);
   return new StartedSupervisor(dir, setUpDone, runToEnd(setUpDone, name, options.writeDiagnostic));
 }
 
@@ -75,6 +77,6 @@ class StartedSupervisor implements RunningSupervisor {
   }
 
   killAll(): void {
-    for (const pid of this.#effects.livePids()) this.#effects.signal(pid, 'SIGKILL');
+    this.#effects.killAll();
   }
 }

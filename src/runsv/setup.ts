@@ -77,7 +77,13 @@ function makeLogPipe(): [number, number] {
   }
 }
 
-export async function setUp(dir: string, name: string, clock: Clock, writeLine: (line: string) => void): Promise<SetUp> {
+export async function setUp(
+  dir: string,
+  name: string,
+  clock: Clock,
+  writeLine: (line: string) => void,
+  isLogInline = false,
+): Promise<SetUp> {
   const warn = (text: string): void => writeLine(`runsv ${name}: warning: ${text}\n`);
   let logPipe: [number, number] | undefined;
   let effects: SystemEffects | undefined;
@@ -97,7 +103,7 @@ export async function setUp(dir: string, name: string, clock: Clock, writeLine: 
     const isNormallyDown = exists(join(root, SERVICE_FILE.down));
     const hasLog = hasLogService(root, warn);
     if (hasLog) logPipe = makeLogPipe();
-    effects = new SystemEffects({ root, logPipe, writeLine, name });
+    effects = new SystemEffects({ root, logPipe, writeLine, name, isLogInline });
     const supervisor = new Supervisor(effects, clock, {
       isNormallyDown,
       hasLog,

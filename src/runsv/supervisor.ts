@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import { signalForControl } from '../protocol/control.js';
 import { STATE_DOWN, STATE_FINISH, STATE_RUN } from '../protocol/status.js';
+import type { Tai64n } from '../protocol/tai64n.js';
 import { newRecord, statusFiles, type ChildExit, type ServiceRecord, type StatusFiles } from './record.js';
 
 export type ChildKind = 'run' | 'finish' | 'log';
@@ -66,7 +67,13 @@ export class Supervisor {
   private readonly exits: PendingExit[] = [];
   private isMainInputFull = false;
   private isLogInputFull = false;
+  /** A SIGTERM that arrived while waiting for work (RSV-31): handled in this iteration. */
   private isTermPending = false;
+  /**
+   * A SIGTERM that arrived while busy (reaping, the 1-second sleep, a hook): runsv blocks the
+   * signal outside its wait, so it takes effect only after the next starts (RSV-31).
+   */
+  private isTermBlocked = false;
   private isPidDue = true;
   private nextFailedPid = -1;
   private wake: (() => void) | undefined;
@@ -98,8 +105,17 @@ export class Supervisor {
     return !isFull;
   }
 
-  /** SIGTERM (RSV-31): handled as `x` after the control bytes of the current iteration. */
+  /**
+   * SIGTERM (RSV-31): handled as `x` after the control bytes of the current iteration. Like
+   * runsv, which unblocks the signal only while it waits, a TERM that arrives while it is busy
+   * (e.g. in the 1-second sleep) waits until the loop has started what it restarts: ./run is
+   * execed once more, then stopped.
+   */
   terminate(): void {
+    if (this.wake === undefined) {
+      this.isTermBlocked = true;
+      return;
+    }
     this.isTermPending = true;
     this.notify();
   }
@@ -110,6 +126,10 @@ export class Supervisor {
       if (this.log && this.log.pid === 0 && this.log.want === 'up') await this.startChild(this.log);
       if (this.main.pid === 0 && (this.main.want === 'up' || this.main.state === STATE_FINISH)) {
         await this.startChild(this.main);
+      }
+      if (this.isTermBlocked) {
+        this.isTermBlocked = false;
+        this.isTermPending = true;
       }
       // Waited for here, not in a helper: an async helper would keep a second suspended
       // generator per service, and one process may keep a thousand of these at rest.
@@ -222,11 +242,12 @@ export class Supervisor {
       }
     }
     record.state = STATE_DOWN;
-    const deadline = record.since.seconds + 1;
+    const started = record.since;
     record.since = this.clock.now();
     this.update(record);
-    // runit compares whole seconds and then sleeps a full second, ignoring everything meanwhile.
-    if (record.since.seconds < deadline) await this.sleep(ONE_SECOND);
+    // A run shorter than one second, compared at full precision as runit's taia_less does, costs
+    // a full second's sleep, during which nothing else is done (RSV-22).
+    if (isWithinOneSecond(started, record.since)) await this.sleep(ONE_SECOND);
   }
 
   /** RSV-27 */
@@ -282,6 +303,12 @@ export class Supervisor {
       }
     }
   }
+}
+
+/** Whether `later` comes before `earlier` + 1 s. */
+function isWithinOneSecond(earlier: Tai64n, later: Tai64n): boolean {
+  if (later.seconds !== earlier.seconds + 1) return later.seconds < earlier.seconds + 1;
+  return later.nanoseconds < earlier.nanoseconds;
 }
 
 /** RSV-19: `-1 SIG` after a signal death, `CODE 0` after an exit. */

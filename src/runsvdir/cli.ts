@@ -3,6 +3,7 @@
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
+import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
 import { MIN_LOG_LENGTH, startProctitleLog, type ProctitleLog } from './proctitle-log.js';
@@ -17,6 +18,8 @@ const DEFAULT_GRACE_SECONDS = 7;
 export interface RunsvdirArgs {
   isNewSession: boolean;
   isInProcess: boolean;
+  /** `--no-inline-logs`: every log service as a process of its own, even under --in-process. */
+  isNoInlineLogs: boolean;
   dir: string | undefined;
   log: string | undefined;
   /** The arguments up to `log`, as the process title shows them. */
@@ -25,17 +28,21 @@ export interface RunsvdirArgs {
 
 /**
  * runit looks at the first argument only: `-P` sets the flag, `--...` is dropped, any other `-x`
- * is kept as the directory (RSD-1). Ours, `--in-process`, may come before or after it.
+ * is kept as the directory (RSD-1). Ours, `--in-process` and `--no-inline-logs`, may come before
+ * or after it.
  */
 export function parseArgs(args: readonly string[]): RunsvdirArgs {
   let index = 0;
   let isNewSession = false;
   let isInProcess = false;
+  let isNoInlineLogs = false;
   let isRunitFlagSeen = false;
   for (;;) {
     const arg = args[index];
     if (arg === '--in-process') {
       isInProcess = true;
+    } else if (arg === '--no-inline-logs') {
+      isNoInlineLogs = true;
     } else if (!isRunitFlagSeen && arg !== undefined && arg.startsWith('-') && (arg[1] === 'P' || arg[1] === '-')) {
       isRunitFlagSeen = true;
       if (arg[1] === 'P') isNewSession = true;
@@ -44,7 +51,7 @@ export function parseArgs(args: readonly string[]): RunsvdirArgs {
     }
     index += 1;
   }
-  return { isNewSession, isInProcess, dir: args[index], log: args[index + 1], shown: args.slice(0, index + 1) };
+  return { isNewSession, isInProcess, isNoInlineLogs, dir: args[index], log: args[index + 1], shown: args.slice(0, index + 1) };
 }
 
 export async function main(args: readonly string[]): Promise<void> {
@@ -54,8 +61,8 @@ export async function main(args: readonly string[]): Promise<void> {
     writeStderr(usageText(invokedAs(), '[-P] dir'));
     process.exit(EXIT_USAGE);
   }
-  const titlePrefix = ['runsvdir', ...parsed.shown].join(' ') + ' ';
-  process.title = titlePrefix.trimEnd();
+  const titlePrefix = titleOf('runsvdir', parsed.shown) + ' ';
+  showProcessTitle('runsvdir', titlePrefix.trimEnd());
   let log: ProctitleLog | undefined;
   // In log mode runsvdir's own lines go straight into the window, as they would through fd 2.
   const say = (line: string): void => (log === undefined ? writeStderr(line) : log.append(line));
@@ -70,6 +77,7 @@ export async function main(args: readonly string[]): Promise<void> {
     warn,
     fatal,
     writeDiagnostic: say,
+    ...(parsed.isNoInlineLogs ? { isLogInline: false } : {}),
     onChecked: () => log?.startDots(),
   });
   if (tree.isInProcess) {

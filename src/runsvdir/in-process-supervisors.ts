@@ -16,6 +16,11 @@ export type StartSupervisor = (dir: string, options: SupervisorOptions) => Promi
 export interface InProcessSupervisorsOptions {
   /** Each Supervisor's diagnostic lines, one finished line (ending in \n) a call. */
   writeDiagnostic: (line: string) => void;
+  /**
+   * Log services whose log/run is recognisably svlogd run with the engine in this process
+   * (default: on, unless NODE_RUNIT_INLINE_LOGS=0).
+   */
+  isLogInline?: boolean;
   /** A runsvdir-level warning, after `runsvdir DIR: warning: `, for faults that are not runit's. */
   warn?: (text: string) => void;
 }
@@ -51,7 +56,11 @@ export class InProcessSupervisors implements ServiceRunner {
   /** One suspended call per service instead of a set of closures: one process keeps a thousand. */
   async #supervise(entry: InProcessEntry, onEnded: () => void): Promise<void> {
     const { name } = entry;
-    const options: SupervisorOptions = { name, writeDiagnostic: this.#options.writeDiagnostic };
+    const options: SupervisorOptions = {
+      name,
+      writeDiagnostic: this.#options.writeDiagnostic,
+      isLogInline: this.#options.isLogInline ?? process.env['NODE_RUNIT_INLINE_LOGS'] !== '0',
+    };
     try {
       // onEnded must never run before start() has returned: the check below may end this at once.
       await undefined;

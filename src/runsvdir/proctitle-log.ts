@@ -1,10 +1,11 @@
 /**
  * runsvdir's readproctitle log (RSD-3, IMP-7): everything written to fd 2 by runsvdir and its
  * children scrolls through the `log` argument as shown by `ps`. Node cannot rewrite argv in
- * place, so the observable is process.title: the first five characters of `log` stay, the rest
+ * place, so the observable is process.title (comm kept at `runsvdir`): the first five characters of `log` stay, the rest
  * is a window of fixed width that scrolls left by one for each byte appended.
  */
 import { Socket } from 'node:net';
+import { showProcessTitle } from '../cli/process-name.js';
 import { O_CLOEXEC, O_NONBLOCK, close, dup2, pipe2 } from '../sys/index.js';
 
 export const MIN_LOG_LENGTH = 7;
@@ -49,7 +50,8 @@ export interface ProctitleLog {
 export function startProctitleLog(titlePrefix: string, log: string): ProctitleLog {
   const window = new ScrollingWindow(log);
   const show = (): void => {
-    process.title = titlePrefix + window.text();
+    // Each title also sets comm; runsvdir's stays `runsvdir`, for `pidof runsvdir` (issue 15).
+    showProcessTitle('runsvdir', titlePrefix + window.text());
   };
   const [readEnd, writeEnd] = pipe2(O_NONBLOCK | O_CLOEXEC);
   try {

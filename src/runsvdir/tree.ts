@@ -19,6 +19,8 @@ export interface TreeOptions {
   fatal?: (text: string) => void;
   /** In-process Supervisors' diagnostic lines, one finished line a call. */
   writeDiagnostic: (line: string) => void;
+  /** See InProcessSupervisorsOptions.isLogInline. */
+  isLogInline?: boolean;
   /** fs.watch for instant pick-up (default on). */
   watch?: boolean;
   /** The program started per service in process mode (default `runsv` through PATH). */
@@ -49,7 +51,11 @@ export class ServiceTree {
     this.#clock = options.clock ?? systemClock;
     this.isInProcess = options.startSupervisor !== undefined;
     if (options.startSupervisor !== undefined) {
-      this.runner = new InProcessSupervisors(dir, options.startSupervisor, { warn, writeDiagnostic: options.writeDiagnostic });
+      this.runner = new InProcessSupervisors(dir, options.startSupervisor, {
+        warn,
+        writeDiagnostic: options.writeDiagnostic,
+        ...(options.isLogInline === undefined ? {} : { isLogInline: options.isLogInline }),
+      });
     } else {
       const runnerOptions: ConstructorParameters<typeof RunsvProcesses>[1] = {
         isNewSession: options.isNewSession === true,

@@ -7,6 +7,7 @@ import { errorCode, errnoText } from '../errors.js';
 import { SERVICE_FILE, STATE_DOWN, STATE_RUN } from '../protocol/layout.js';
 import type { SvContext } from './context.js';
 import { tai64Label } from '../protocol/tai64n.js';
+import { resultJson } from './json.js';
 import { lastRecord, lastRecordLabel, printRecord, readRecord } from './report.js';
 
 /**
@@ -71,6 +72,10 @@ export function checkConditions(sv: SvContext, acts: string): -1 | 0 | 1 {
       default:
         break;
     }
+  }
+  if (sv.json) {
+    resultJson(sv, 'ok');
+    return 1;
   }
   sv.outs('ok: ');
   printRecord(sv, sv.service);

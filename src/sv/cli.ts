@@ -55,7 +55,7 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   let waitLimit = env['SVWAIT'] === undefined ? 7 : Number(scanUlong(env['SVWAIT']).value);
   let verbose = false;
   let json = false;
-  // -j is ours (JSON status); real sv rejects it, so no valid sv invocation changes meaning.
+  // -j is ours (JSON lines); real sv rejects it, so no valid sv invocation changes meaning.
   const parsed = getopt(args, 'w:vVj');
   for (const option of parsed.options) {
     if (option.letter === 'w') waitLimit = Number(scanUlong(option.value ?? '').value);
@@ -79,6 +79,6 @@ export function run(args: readonly string[], progname: string, env: NodeJS.Proce
   // Before the command word is looked at, as in runit: a fatal error comes before its usage.
   const goHome = openHome(sv);
   const command = parseCommand(action, verbose, lsb) ?? usage();
-  runCommand(sv, command, names, goHome, { svdir, waitLimit, json });
+  runCommand(sv, command, names, goHome, { svdir, waitLimit, json, word: action });
   return Math.min(sv.rc, EXIT.maxFailures);
 }

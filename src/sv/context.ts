@@ -43,6 +43,8 @@ export class SvContext {
   isLog = false;
   /** The command's control bytes; `x…` turns "runsv not running" into ok: (SV-5). */
   acts = '';
+  /** The command as typed (`up`, `restart`...), for -j results. */
+  commandWord = '';
   readonly startMillis: number;
   /** sv's idea of "now": its start, then the end of each 420 ms sleep (SV-6, SV-10). */
   nowMillis: number;

@@ -1,6 +1,8 @@
 /**
- * Our extension, `sv -j status …`: one JSON object per service on stdout instead of sv's line,
- * built from the client's typed Status. Exit codes count failures as in SV-15.
+ * Our extension, `sv -j`: one JSON object per service on stdout instead of sv's line, built from
+ * the client's typed Status. `status` gives the status; every other command gives its result
+ * (`sent`, or after a wait `ok`, `timeout`, `kill`) with the status it ended on; fail and
+ * warning lines are objects with an `error`. Exit codes count failures as in SV-15.
  */
 import { StatusReader, type Status } from '../client/status.js';
 import { RunitError } from '../errors.js';
@@ -38,6 +40,20 @@ function errorOf(error: unknown): { code: string; message: string } {
   return error instanceof RunitError
     ? { code: error.code, message: error.message }
     : { code: 'ERR_SYS', message: String(error) };
+}
+
+/** What a command did to one service, in -j mode. */
+export type CommandResult = 'sent' | 'ok' | 'timeout' | 'kill';
+
+/** Runs with the service directory as cwd: `{service, command, result, status}`. */
+export function resultJson(sv: SvContext, result: CommandResult): void {
+  let status: JsonStatus | { error: { code: string; message: string } };
+  try {
+    status = fields(sv.service, new StatusReader('runit').read(sv.supervise, { nowMillis: sv.nowMillis, withLog: false }));
+  } catch (error) {
+    status = { error: errorOf(error) };
+  }
+  sv.flush(`${JSON.stringify({ service: sv.service, command: sv.commandWord, result, status })}\n`);
 }
 
 /** Runs with the service directory as cwd. */

@@ -7,7 +7,7 @@ import { errorCode } from '../errors.js';
 import { checkConditions } from './check.js';
 import type { Command } from './commands.js';
 import type { SvContext } from './context.js';
-import { statusJson } from './json.js';
+import { resultJson, statusJson } from './json.js';
 import { printRecord, readRecord, sendControl, statusCommand } from './report.js';
 
 const POLL_MILLIS = 420;
@@ -17,8 +17,10 @@ export interface RunOptions {
   svdir: string;
   /** Seconds to wait (-w, $SVWAIT). */
   waitLimit: number;
-  /** -j: status as JSON lines. */
+  /** -j: status and results as JSON lines. */
   json: boolean;
+  /** The command as typed. */
+  word: string;
 }
 
 /**
@@ -33,7 +35,8 @@ export function runCommand(
   options: RunOptions,
 ): void {
   sv.acts = command.acts;
-  sv.json = options.json && command.act === 'status';
+  sv.json = options.json;
+  sv.commandWord = options.word;
   const enter = (name: string, sending: boolean): boolean => {
     sv.service = name;
     // SV-4 quirk: only the sending pass honours the empty-name and trailing-slash exceptions.
@@ -52,20 +55,24 @@ export function runCommand(
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     if (!enter(name, true)) names[i] = undefined;
-    else if (!act(sv, command, options.json)) names[i] = undefined;
+    else if (!act(sv, command)) names[i] = undefined;
     goHome();
   }
   if (command.waits) waitLoop(sv, command, names, options.waitLimit, enter, goHome);
 }
 
 /** The first pass: status, or send the control bytes. False drops the service. */
-function act(sv: SvContext, command: Command, json: boolean): boolean {
+function act(sv: SvContext, command: Command): boolean {
   if (command.act === 'status') {
-    if (json) statusJson(sv);
+    if (sv.json) statusJson(sv);
     else statusCommand(sv);
     return true;
   }
-  if (command.act === 'control') return sendControl(sv, command.acts) !== -1;
+  if (command.act === 'control') {
+    const sent = sendControl(sv, command.acts);
+    if (sent !== -1 && sv.json && !command.waits) resultJson(sv, 'sent');
+    return sent !== -1;
+  }
   return true;
 }
 
@@ -91,9 +98,14 @@ function waitLoop(
         else done = false;
       }
       if (pending && elapsed > waitLimit) {
-        sv.outs(command.kill ? 'kill: ' : 'timeout: ');
-        if (readRecordForTimeout(sv)) sv.rc++;
-        sv.flush('\n');
+        if (sv.json) {
+          if (readRecord(sv) > 0) sv.rc++;
+          resultJson(sv, command.kill ? 'kill' : 'timeout');
+        } else {
+          sv.outs(command.kill ? 'kill: ' : 'timeout: ');
+          if (readRecordForTimeout(sv)) sv.rc++;
+          sv.flush('\n');
+        }
         if (command.kill) sendControl(sv, 'k');
         pending = false;
       }

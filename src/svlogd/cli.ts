@@ -5,6 +5,7 @@
  */
 import { getoptErrorLine } from '../cli/getopt.js';
 import { invokedAs, programName, usageText, writeAll, writeStderr } from '../cli/output.js';
+import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
 import { SvlogdEngine } from './engine.js';
 import { FATAL, INFO, SvlogdFatalError } from './jobs.js';
@@ -22,6 +23,7 @@ export function main(argv: readonly string[]): void {
     process.exit(EXIT_FATAL);
   }
   const { args } = parsed;
+  showProcessTitle('svlogd', titleOf('svlogd', argv));
   try {
     process.cwd();
   } catch (error) {

@@ -2,6 +2,7 @@
  * What every part of one log directory shares: the engine's context, the directory's paths,
  * and runit's way of speaking about it (warnings, verbose info, 3 s pauses naming it).
  */
+import { closeSync, existsSync, fchownSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { INFO, pauseFor, WARNING, withError, type Job, type MessageSink, type Wait } from './jobs.js';
@@ -15,6 +16,11 @@ export interface DirContext {
   /** The processors' fd 2 (svlogd's stderr). */
   processorStderr: number;
   environment: NodeJS.ProcessEnv;
+  /**
+   * The account a `chpst -u` before svlogd would have run it as, when the engine runs for it in
+   * a process that stays root: the files it creates are given to it, its processors run as it.
+   */
+  owner: { uid: number; gid: number } | undefined;
   /** Runs `job` before any queued work: runit's SIGCHLD handler reaping a processor. */
   runNext(job: Job): void;
 }
@@ -34,6 +40,24 @@ export class DirHandle {
 
   file(name: string): string {
     return join(this.path, name);
+  }
+
+  /** openSync of one of the directory's files; one it creates belongs to `ctx.owner`, if any. */
+  openFile(name: string, flags: number, mode?: number): number {
+    const path = this.file(name);
+    const owner = this.ctx.owner;
+    if (owner === undefined) return openSync(path, flags, mode);
+    const isNew = !existsSync(path);
+    const fd = openSync(path, flags, mode);
+    if (isNew) {
+      try {
+        fchownSync(fd, owner.uid, owner.gid);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+    }
+    return fd;
   }
 
   warn(text: string): void {

@@ -29,6 +29,8 @@ export interface SvlogdOptions {
   processorStderr?: number;
   /** The processors' environment (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** See DirContext.owner: a `chpst -u` the engine stands in for. */
+  owner?: { uid: number; gid: number };
 }
 
 /** What the directories share; `runNext` runs a processor's reaping before queued work. */
@@ -40,6 +42,7 @@ export function makeDirContext(options: SvlogdOptions, clock: Clock, runNext: (j
     message: options.message ?? (() => {}),
     processorStderr: options.processorStderr ?? 2,
     environment: options.env ?? process.env,
+    owner: options.owner,
     runNext,
   };
 }

@@ -1,5 +1,6 @@
 /** The svlogd engine, for a process that runs log services itself (reading a log pipe it owns). */
 export { SvlogdEngine } from './engine.js';
 export type { SvlogdOptions } from './engine-options.js';
-export { SvlogdFatalError } from './jobs.js';
+export { FATAL, SvlogdFatalError } from './jobs.js';
 export type { StampFormat } from './stamp.js';
+export { parseArgs as parseSvlogdArgs, stampFormatOf, type SvlogdArgs } from './options.js';

@@ -59,7 +59,7 @@ export class LogDir extends DirHandle {
       return false;
     }
     try {
-      this.fdLock = openSync(this.file('lock'), APPEND_FLAGS, 0o600);
+      this.fdLock = this.openFile('lock', APPEND_FLAGS, 0o600);
       flock(this.fdLock, LOCK_EX | LOCK_NB);
     } catch (error) {
       this.closeLock();
@@ -129,7 +129,7 @@ export class LogDir extends DirHandle {
     let fd: number;
     for (;;) {
       try {
-        fd = openSync(this.file('current'), APPEND_FLAGS, 0o600);
+        fd = this.openFile('current', APPEND_FLAGS, 0o600);
         break;
       } catch (error) {
         yield this.pause(m0, error);

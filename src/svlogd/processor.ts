@@ -45,17 +45,17 @@ function openProcessorFds(dir: DirHandle, name: string): number[] {
     }
   };
   step('unable to open input for processor', () => openSync(dir.file(name), READ_FLAGS));
-  step('unable to open output for processor', () => openSync(dir.file(withSuffix(name, 't')), TRUNC_FLAGS, 0o644));
+  step('unable to open output for processor', () => dir.openFile(withSuffix(name, 't'), TRUNC_FLAGS, 0o644));
   step('unable to open state for processor', () => {
     try {
       return openSync(dir.file('state'), READ_FLAGS);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      closeSync(openSync(dir.file('state'), TRUNC_FLAGS, 0o644));
+      closeSync(dir.openFile('state', TRUNC_FLAGS, 0o644));
       return openSync(dir.file('state'), READ_FLAGS);
     }
   });
-  step('unable to open newstate for processor', () => openSync(dir.file('newstate'), TRUNC_FLAGS, 0o644));
+  step('unable to open newstate for processor', () => dir.openFile('newstate', TRUNC_FLAGS, 0o644));
   return fds;
 }
 
@@ -102,6 +102,7 @@ export class Processor {
       const child = spawnTracked('/bin/sh', ['-c', command], {
         cwd: dir.path,
         env: dir.ctx.environment,
+        ...(dir.ctx.owner === undefined ? {} : { uid: dir.ctx.owner.uid, gid: dir.ctx.owner.gid }),
         stdio: [fds[0]!, fds[1]!, dir.ctx.processorStderr, 'ignore', fds[2]!, fds[3]!],
       });
       if (child.pid !== undefined) {

@@ -16,6 +16,7 @@ const F_SETFD = 2;
 const F_GETFL = 3;
 const FD_CLOEXEC = 1;
 
+const PR_SET_NAME = 15;
 const PR_SET_CHILD_SUBREAPER = 36;
 
 export const WNOHANG = 1;
@@ -147,6 +148,14 @@ export function waitpid(pid: number, options: number): WaitResult {
 
 export function setChildSubreaper(): void {
   check(c.prctl(PR_SET_CHILD_SUBREAPER, 'unsigned long', 1) as number, 'prctl');
+}
+
+/**
+ * prctl(PR_SET_NAME): the name in /proc/PID/comm (the kernel keeps 15 bytes), which `pidof`,
+ * `pgrep -x` and `ps -C` match.
+ */
+export function setProcessName(name: string): void {
+  check(c.prctl(PR_SET_NAME, 'const char *', name) as number, 'prctl');
 }
 
 export interface PasswdEntry {

@@ -47,7 +47,7 @@ async function buildTree(t: TestContext, flavour: Flavour, tools: Record<string,
     .cwd(work)
     // The logger runs as nobody: as root, build() gives it the log directory.
     .log({ timestamps: 'tai64n', size: 4096, count: 20, user: 'nobody', ...(flavour === 'runit' ? { prefix: 'web: ' } : {}) })
-    .finish(flavour === 'daemontools' ? undefined : ['/bin/sh', '-c', 'echo "finished $2 $3" >> "$1"', 'finish', finished])
+    .finish(flavour === 'daemontools' ? undefined : ['/bin/sh', '-c', 'echo "finished $2 $3" >> "$1"', 'finish', finished], { withStatus: true })
     .build();
   const idle = await withTools(new ServiceBuilder('idle', scan, flavour)).command(['sleep', '1000']).down().build();
   return { web, idle, work, finished };

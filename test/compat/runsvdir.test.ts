@@ -2,7 +2,7 @@
 // SIGALRM's forced rescan, the log argument; and real runsvdir spawning our runsv.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
@@ -119,7 +119,8 @@ describe('runsvdir compat', { skip: NEEDS_RUNIT }, () => {
     const tree = startRunsvdirTree(t, realBin('runsvdir'), [dir], { ...process.env, PATH: pathWith(OUR_BIN) }, dirname(dir));
     await waitRunning(svc);
     await waitRunning(join(dir, 'b'));
-    const runsv = descendants(tree.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('bin/runsv\0'));
+    // Ours run as node under the name runsv (issue 15).
+    const runsv = descendants(tree.pid).filter((pid) => readFileSync(`/proc/${pid}/comm`, 'latin1') === 'runsv\n' && readlinkSync(`/proc/${pid}/exe`) !== realBin('runsv'));
     assert.equal(runsv.length, 2, 'two of our runsv (node) processes');
     assert.match(svStatus(svc), /^run: /);
     process.kill(tree.pid, 'SIGHUP');

@@ -5,13 +5,15 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isServiceSupervised } from '../../src/client/dev-tree-status.js';
+import { SuperviseDir } from '../../src/client/supervise-dir.js';
 import { unpackStatus, type StatusRecord } from '../../src/protocol/status.js';
 import { waitFor } from './wait-for.js';
 
 
 /** RSV-5: a non-blocking write-open of supervise/ok succeeds iff a runsv holds it. */
-export const isSupervised: (serviceDir: string) => boolean = isServiceSupervised;
+export function isSupervised(serviceDir: string): boolean {
+  return new SuperviseDir(serviceDir).isSupervised();
+}
 
 export function readStatus(serviceDir: string): StatusRecord | undefined {
   try {

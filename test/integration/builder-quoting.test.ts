@@ -61,11 +61,21 @@ test('arguments, env values and cwd reach the program exactly, in every flavour'
   }
 });
 
-test('a finish command is quoted the same way and gets the supervisor\'s arguments', async (t) => {
+test('a finish command is quoted the same way and gets the supervisor\'s arguments when asked (RSV-19)', async (t) => {
   const root = makeTempDir(t);
   const out = join(root, 'finish.json');
-  const dir = await ServiceBuilder.runit('svc', root).command(['true']).finish([process.execPath, '-e', REPORT, out, ...NASTY]).build();
-  const result = spawnSync('./finish', ['0', '0'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  const dir = await ServiceBuilder.runit('svc', root).command(['true']).finish([process.execPath, '-e', REPORT, out, ...NASTY], { withStatus: true }).build();
+  const result = spawnSync('./finish', ['-1', '9'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as Received).args, [...NASTY, '0', '0']);
+  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as Received).args, [...NASTY, '-1', '9']);
+});
+
+test('a finish command runs exactly as given: runsv\'s two arguments are not appended (issue 17)', async (t) => {
+  const root = makeTempDir(t);
+  const out = join(root, 'finish.json');
+  // finish(['sleep', '0.5']) used to run `sleep 0.5 3 0`, which sleeps 3.5 s.
+  const dir = await ServiceBuilder.runit('svc', root).command(['true']).finish([process.execPath, '-e', REPORT, out, ...NASTY]).build();
+  const result = spawnSync('./finish', ['3', '0'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as Received).args, NASTY);
 });

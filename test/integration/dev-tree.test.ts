@@ -2,36 +2,21 @@
 // runsvdir (ours --in-process, and runit's), start idempotent, stop orderly with nothing left.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { DevTree, type DevServiceStatus } from '../../src/index.js';
-import { NEEDS_RUNIT, realBin } from '../helpers/binaries.js';
-import { defer } from '../helpers/cleanup.js';
-import { isAlive, killPid } from '../helpers/procs.js';
+import { makeTree, TREE_VARIANTS } from '../helpers/dev-tree.js';
+import { isAlive } from '../helpers/procs.js';
 import { descendantsOf } from '../helpers/scanner-proc.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-const VARIANTS: Array<[string, { command: string; args: string[] } | undefined, string | false]> = [
-  ['our runsvdir --in-process', undefined, false],
-  ["runit's runsvdir", { command: realBin('runsvdir'), args: [] }, NEEDS_RUNIT],
-];
 
 function running(list: DevServiceStatus[], name: string): boolean {
   const entry = list.find((s) => s.name === name);
   return entry !== undefined && entry.isSupervised && entry.status?.state === 'run' && entry.status.pid > 0;
 }
 
-for (const [what, runsvdir, skip] of VARIANTS) {
+for (const [what, runsvdir, skip] of TREE_VARIANTS) {
   test(`DevTree under ${what}`, { skip }, async (t) => {
-    const tree = new DevTree(join(makeTempDir(t), 'tree'), runsvdir === undefined ? {} : { runsvdir });
-    const seen = new Set<number>();
-    defer(t, async () => {
-      // Whatever the test did (or DevTree failed to do), nothing it started may outlive it.
-      for (const pid of [...seen]) for (const child of descendantsOf(pid)) seen.add(child);
-      await tree.stopRunsvdir({ timeout: 20_000 }).catch(() => undefined);
-      for (const pid of seen) if (isAlive(pid)) killPid(pid);
-    });
+    const { tree, seen } = makeTree(t, runsvdir);
     await tree.ensure();
     await tree.ensure();
     await tree.service('web').command(['sleep', '1000']).log({ timestamps: 'tai64n' }).build();

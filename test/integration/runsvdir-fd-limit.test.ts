@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SUPERVISE_FILE } from '../../src/protocol/layout.js';
-import { FD_RESERVE } from '../../src/runsvdir/fd-budget.js';
+import { FD_RESERVE, FDS_PER_SERVICE } from '../../src/runsvdir/fd-budget.js';
 import { ourBin } from '../helpers/binaries.js';
 import { descendants, killPid, spawnTracked } from '../helpers/procs.js';
 import { makeService } from '../helpers/service-dir.js';
@@ -79,7 +79,7 @@ test('a hard limit of 128: what fits runs and restarts, the rest waits, the limi
   assert.deepEqual(
     tree.stderr().trimEnd().split('\n'),
     [
-      `runsvdir ${dir}: warning: out of file descriptors (limit ${LIMIT}, about 10 a service in one process): ` +
+      `runsvdir ${dir}: warning: out of file descriptors (limit ${LIMIT}, about ${FDS_PER_SERVICE} a service in one process): ` +
         'services that do not fit wait and are retried every 5 s; raise the hard limit (ulimit -Hn) to run them all',
     ],
     'one warning, and no fatal line',

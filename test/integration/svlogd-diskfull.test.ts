@@ -2,50 +2,15 @@
 // with N < n it deletes the oldest files instead. Run side by side with runit's svlogd, each on
 // its own tiny tmpfs (needs root to mount).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NEEDS_RUNIT, ourBin, realBin } from '../helpers/binaries.js';
 import { startSvlogd } from '../helpers/svlogd-run.js';
+import { fill, tinyDisk } from '../helpers/tiny-disk.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-type T = Parameters<typeof startSvlogd>[0];
 const skip = NEEDS_RUNIT || (process.getuid?.() !== 0 ? 'mounting a tmpfs needs root' : false);
-
-/** A 64 KiB tmpfs, unmounted and removed when the test ends. */
-function tinyDisk(t: T): string {
-  const root = mkdtempSync(join(tmpdir(), 'node-runit-full-'));
-  const mnt = join(root, 'mnt');
-  mkdirSync(mnt);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
-  t.after(() => {
-    execFileSync('umount', [mnt]);
-    rmSync(root, { recursive: true, force: true });
-  });
-  return mnt;
-}
-
-/** Fills the disk with `filler` until a write fails. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const size of [4096, 1]) {
-      const block = Buffer.alloc(size, 0x66);
-      for (;;) writeSync(fd, block);
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-    try {
-      for (;;) writeSync(fd, Buffer.alloc(1));
-    } catch {
-      // full to the last byte
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const lineText = (i: number): string => `disk line ${i} ${'z'.repeat(40)}\n`;
 

@@ -142,3 +142,22 @@ test('as root, the log directory belongs to the logger\'s account; an unknown ac
   await assert.rejects(ServiceBuilder.runit('other', parent).command(['x']).log({ user: 'no-such-user-here' }).build(), isInvalid);
   assert.deepEqual(readdirSync(parent), ['svc']);
 });
+
+test('an account that does not exist is refused at build time, for the service and its logger alike (issue 17)', async (t) => {
+  const parent = makeTempDir(t);
+  const missing = 'no-such-user-here';
+  const cases: Array<[string, ServiceBuilder]> = [
+    ['user', ServiceBuilder.runit('a', parent).command(['x']).user(missing)],
+    ['user of s6', ServiceBuilder.s6('b', parent).command(['x']).user(missing)],
+    ['group', ServiceBuilder.runit('c', parent).command(['x']).user('root', 'no-such-group-here')],
+    ['log user', ServiceBuilder.runit('d', parent).command(['x']).log({ user: missing })],
+  ];
+  for (const [what, builder] of cases) {
+    await assert.rejects(builder.build(), isInvalid, what);
+    await assert.rejects(builder.stage(), isInvalid, `${what} (stage)`);
+  }
+  assert.deepEqual(readdirSync(parent), [], 'nothing written, no temp dir left');
+  // Existing accounts pass; a chrooted service's user is looked up inside its root by chpst.
+  await ServiceBuilder.runit('e', parent).command(['x']).user('nobody').log({ user: 'nobody' }).build();
+  await ServiceBuilder.runit('f', parent).command(['x']).user(missing).process({ root: '/srv/jail' }).build();
+});

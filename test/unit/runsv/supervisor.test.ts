@@ -66,13 +66,66 @@ test('a crash in the same second sleeps one full second, ignoring commands meanw
   assert.equal(effects.started.length, 1, 'want down: no restart');
 });
 
-test('a service that ran into the next second restarts at once', async () => {
+test('a run of one second or more restarts at once (RSV-22)', async () => {
   const { effects, clock } = await boot();
-  clock.advance(1500);
+  clock.advance(1000);
   effects.last('run').exit({ code: 0, signal: 0 });
   await settle();
   assert.equal(effects.started.length, 2);
   assert.equal(clock.pendingTimers(), 0);
+});
+
+test('a short run that crosses a second boundary still sleeps: stamps compare at full precision (RSV-22)', async () => {
+  // Issue 15: whole seconds let a 0.6 s run from x.7 to y.3 restart at once; runit's taia_less does not.
+  const { effects, clock } = await boot();
+  clock.advance(1700);
+  effects.last('run').exit({ code: 0, signal: 0 });
+  await settle();
+  assert.equal(effects.started.length, 2, 'the first run lasted 1.7 s');
+  clock.advance(600);
+  effects.last('run').exit({ code: 0, signal: 0 });
+  await settle();
+  assert.equal(effects.started.length, 2, 'a 0.6 s run into the next second waits');
+  clock.advance(999);
+  await settle();
+  assert.equal(effects.started.length, 2);
+  clock.advance(1);
+  await settle();
+  assert.equal(effects.started.length, 3, 'restarted after one full second');
+  clock.advance(999);
+  effects.last('run').exit({ code: 0, signal: 0 });
+  await settle();
+  assert.equal(clock.pendingTimers(), 1, '999 ms is still less than a second');
+});
+
+test('TERM during the 1-second sleep: ./run is started once more, then stopped (RSV-22, RSV-31)', async () => {
+  // Issue 15: runsv blocks SIGTERM outside its wait, so the restart comes first, as under runit.
+  const { effects, clock, supervisor, exitCode } = await boot();
+  clock.advance(100);
+  effects.last('run').exit({ code: 0, signal: 0 });
+  await settle();
+  supervisor.terminate();
+  await settle();
+  assert.equal(effects.status.main?.want, 'up', 'the TERM waits for the end of the sleep');
+  clock.advance(1000);
+  await settle();
+  assert.equal(effects.started.length, 2, 'run started once more');
+  const pid = effects.last('run').pid;
+  assert.deepEqual(effects.events.slice(-3), ['start run', `signal ${pid} SIGTERM`, `signal ${pid} SIGCONT`]);
+  assert.equal(effects.statText.main.at(-1), 'run, got TERM, want exit\n');
+  clock.advance(2000);
+  effects.last('run').exit({ code: null, signal: 15 });
+  await settle();
+  assert.equal(exitCode(), 0);
+  assert.equal(effects.started.length, 2);
+});
+
+test('TERM while waiting is handled in the same iteration, without a start (RSV-31)', async () => {
+  const { effects, supervisor, exitCode } = await boot({ isNormallyDown: true });
+  supervisor.terminate();
+  await settle();
+  assert.equal(exitCode(), 0);
+  assert.equal(effects.started.length, 0);
 });
 
 test('finish gets the exit code or -1 and the signal, keeps the run start time (RSV-8, RSV-19, RSV-20)', async () => {

@@ -8,6 +8,7 @@ test('only the first argument is looked at: -P, --..., any other -x is the direc
   assert.deepEqual(parseArgs(['-P', 'd', 'log', 'extra']), {
     isNewSession: true,
     isInProcess: false,
+    isNoInlineLogs: false,
     dir: 'd',
     log: 'log',
     shown: ['-P', 'd'],
@@ -26,6 +27,13 @@ test('--in-process may come before or after -P', () => {
     assert.equal(parsed.isNewSession, true);
     assert.equal(parsed.dir, 'd');
   }
+});
+
+test('--no-inline-logs is ours too, and is not taken for the directory', () => {
+  const parsed = parseArgs(['--in-process', '--no-inline-logs', 'd']);
+  assert.equal(parsed.isNoInlineLogs, true);
+  assert.equal(parsed.dir, 'd');
+  assert.equal(parseArgs(['--in-process', 'd']).isNoInlineLogs, false);
 });
 
 test('the window keeps 5 characters and scrolls the rest, NUL bytes dropped', () => {
