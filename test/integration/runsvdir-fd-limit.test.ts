@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SUPERVISE_FILE } from '../../src/protocol/layout.js';
-import { FD_RESERVE } from '../../src/runsvdir/fd-budget.js';
+import { FD_RESERVE, FDS_PER_SERVICE } from '../../src/runsvdir/fd-budget.js';
 import { ourBin } from '../helpers/binaries.js';
 import { descendants, killPid, spawnTracked } from '../helpers/procs.js';
 import { makeService } from '../helpers/service-dir.js';
@@ -60,19 +60,26 @@ test('a hard limit of 128: what fits runs and restarts, the rest waits, the limi
   });
   assert.ok(running.length < SERVICES);
   // A running service killed is restarted by its Supervisor: the reserve left it descriptors.
-  const victim = running[0]!;
-  const service = readdirSync(dir).find((name) => pidOf(dir, name) === victim)!;
-  killPid(victim);
-  await waitFor('the killed service to be restarted', () => {
-    const pid = pidOf(dir, service);
-    return pid !== undefined && pid !== victim && runningServices(tree.pid).includes(pid);
+  const [service, victim] = await waitFor('a running service with its pid recorded', () => {
+    const live = runningServices(tree.pid);
+    const name = readdirSync(dir).find((entry) => live.includes(pidOf(dir, entry) ?? 0));
+    return name === undefined ? undefined : ([name, pidOf(dir, name)!] as const);
   });
+  killPid(victim);
+  await waitFor(
+    `${service} to be restarted`,
+    () => {
+      const pid = pidOf(dir, service);
+      return pid !== undefined && pid !== victim && runningServices(tree.pid).includes(pid);
+    },
+    { timeout: 20_000 },
+  );
   const open = readdirSync(`/proc/${tree.pid}/fd`).length;
   assert.ok(open <= LIMIT - FD_RESERVE / 2, `${open} descriptors open: the reserve is gone`);
   assert.deepEqual(
     tree.stderr().trimEnd().split('\n'),
     [
-      `runsvdir ${dir}: warning: out of file descriptors (limit ${LIMIT}, about 10 a service in one process): ` +
+      `runsvdir ${dir}: warning: out of file descriptors (limit ${LIMIT}, about ${FDS_PER_SERVICE} a service in one process): ` +
         'services that do not fit wait and are retried every 5 s; raise the hard limit (ulimit -Hn) to run them all',
     ],
     'one warning, and no fatal line',
