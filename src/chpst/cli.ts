@@ -147,17 +147,24 @@ function parse(argv0: string, args: readonly string[]): ParseResult {
   return parsePersonality(personality, args, baseName(argv0), selfName(argv0));
 }
 
-const SINGLE_THREADED = '--single-threaded';
+const QUIET_V8 = ['--single-threaded', '--expose-gc'];
 
 /**
- * Runs chpst again, the same way, in a V8 without background threads, before it has changed
- * anything. Limits are set just before the exec, and V8's concurrent compiler and GC threads
- * may allocate at any moment: on Node 24 a lowered data or address-space limit aborted ~1 run
- * in 5 (`Zone Allocation failed`, `std::bad_alloc`), never with --single-threaded (issue 17).
- * Costs one more Node start-up, only when limits are asked for. Returns if the exec fails.
+ * Makes the heap stand still for the limits, which are set just before the exec: once a data
+ * or address-space limit is below what Node has mapped, any growth aborts it. V8's concurrent
+ * compiler and GC threads allocate whenever they like (Node 24 aborted ~1 run in 5: `Zone
+ * Allocation failed`, `std::bad_alloc`), and a scavenge may commit new semi-space (Node 22, once
+ * its code cache was refused: `Committing semi space failed`). So chpst runs itself again with
+ * V8 single-threaded and `gc` exposed, before it has changed anything, and that run collects
+ * first: 0 aborts in 200 runs on each of Node 20, 22 and 24 (issue 17). One more Node start-up and a
+ * GC, only when limits are asked for. Returns only in the second run, or if the exec failed.
  */
-function reexecSingleThreaded(args: readonly string[], inherited: ReadonlySet<number>): void {
-  if (process.execArgv.includes(SINGLE_THREADED) || process.argv[1] === undefined) return;
+function quietenHeapForLimits(args: readonly string[], inherited: ReadonlySet<number>): void {
+  if (process.execArgv.includes(QUIET_V8[0]!)) {
+    (globalThis as { gc?: () => void }).gc?.();
+    return;
+  }
+  if (process.argv[1] === undefined) return;
   // Node marks fds 0-15 close-on-exec at start-up (inheritedFds): hand the inherited ones over.
   for (const fd of inherited) {
     try {
@@ -167,7 +174,7 @@ function reexecSingleThreaded(args: readonly string[], inherited: ReadonlySet<nu
     }
   }
   // `args` are byte strings already (rawArgs); Node's own strings are decoded text.
-  const argv = [...[process.execPath, ...process.execArgv, SINGLE_THREADED, process.argv[1]].map(byteString), ...args];
+  const argv = [...[process.execPath, ...process.execArgv, ...QUIET_V8, process.argv[1]].map(byteString), ...args];
   execveNow(cString(byteString(process.execPath)), cVector(argv), cVector(startingEnviron()));
 }
 
@@ -192,7 +199,7 @@ export function main(args: readonly string[]): void {
   }
   try {
     const inherited = inheritedFds();
-    if (parsed.plan.limits.size > 0) reexecSingleThreaded(raw, inherited);
+    if (parsed.plan.limits.size > 0) quietenHeapForLimits(raw, inherited);
     // Read now: after -u the process may no longer read its /proc files, after -/ there are none.
     const environ = changesEnvironment(parsed.plan) ? startingEnviron() : undefined;
     applyPlan(parsed.plan, {
