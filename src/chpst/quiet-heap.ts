@@ -5,7 +5,7 @@
  * Allocation failed`, `std::bad_alloc`), and a scavenge may commit new semi-space (Node 22, once
  * its code cache was refused: `Committing semi space failed`). So chpst runs itself again with
  * V8 single-threaded and `gc` exposed, before it has changed anything, and that run collects
- * first: 0 aborts in 100 runs on Node 20, 22 and 24 (issue 17). One more Node start-up and a
+ * first: 0 aborts in 200 runs on each of Node 20, 22 and 24 (issue 17). One more Node start-up and a
  * GC, only when limits are asked for.
  */
 import { cString, cVector, execveNow, setCloseOnExec } from '../sys/index.js';

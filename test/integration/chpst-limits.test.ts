@@ -1,7 +1,8 @@
-// chpst sets limits just before its exec, and V8's background compiler and GC threads may
-// allocate at any moment: on Node 24 a lowered data or address-space limit aborted ~1 run in 5
-// (`Zone Allocation failed`, `std::bad_alloc`). chpst now runs itself again single-threaded
-// first when limits are asked for (issue 17, CHP-11). Many runs, since each failed by chance.
+// chpst sets limits just before its exec, and V8 may grow the heap at any moment: on Node 24 a
+// lowered data or address-space limit aborted ~1 run in 5 (background threads: `Zone Allocation
+// failed`, `std::bad_alloc`); single-threaded, Node 22 aborted every run (`Committing semi space
+// failed`). chpst now runs itself again single-threaded and collects first when limits are asked
+// for (issue 17, CHP-11). Many runs, since a run fails by chance.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
