@@ -39,7 +39,7 @@ function readCmdline(pid: number): string {
 
 /** Live processes working in `dir` whose command line includes `word`: the instances of a service. */
 function instancesIn(dir: string, word: string): number[] {
-  return readdirSync('/proc')
+  const found = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
     .filter((pid) => {
@@ -49,6 +49,8 @@ function instancesIn(dir: string, word: string): number[] {
         return false;
       }
     });
+  // A child the service has forked and not yet exec'd (its `sleep`) still carries its argv.
+  return found.filter((pid) => !found.includes(readParent(pid)));
 }
 
 /** A service writing numbered lines, its log service svlogd run as a process (not inside the host). */
@@ -79,12 +81,14 @@ function waitRecordRunning(dir: string, not = 0): Promise<number> {
 function assertNoLineLost(serviceDir: string, writers = 2): void {
   const text = readText(join(serviceDir, 'log/main/current')) ?? '';
   const seen = new Map<string, number>();
-  for (const line of text.split('\n').filter((line) => line !== '')) {
+  const lines = text.split('\n').filter((line) => line !== '');
+  lines.forEach((line, index) => {
     const [pid, number] = line.split(' ');
     const expected = (seen.get(pid!) ?? 0) + 1;
-    assert.equal(Number(number), expected, `writer ${pid}: line ${expected} is missing before "${line}"`);
+    const around = lines.slice(Math.max(0, index - 4), index + 2).join(' | ');
+    assert.equal(Number(number), expected, `writer ${pid}: line ${expected} is missing: ${around}`);
     seen.set(pid!, expected);
-  }
+  });
   assert.ok(seen.size >= writers, `at least ${writers} writer(s) logged: ${[...seen.keys()].join(', ')}`);
   for (const [pid, last] of seen) {
     const noted = Number(readText(join(serviceDir, `last.${pid}`)));
@@ -127,8 +131,10 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
   });
 
   for (const logger of [
-    { label: 'our svlogd', run: 'exec svlogd ./main' },
-    { label: "runit's svlogd", run: `exec ${realBin('svlogd')} ./main` },
+    { label: 'our svlogd', run: 'exec svlogd ./main', isLogRestarted: true },
+    // runit's svlogd drops what it has read and not yet written when it is sent TERM (a line now
+    // and then at 100 lines a second): `sv restart` of it would lose lines whoever supervises it.
+    { label: "runit's svlogd", run: `exec ${realBin('svlogd')} ./main`, isLogRestarted: false },
   ]) {
     test(`--in-process with ${logger.label} as a process: the log service and its pipe are taken over, no line is lost`, async (t) => {
       const root = makeTempDir(t);
@@ -156,9 +162,11 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
       svRun(['restart', app]);
       const newWriter = await waitRecordRunning(app, writer);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      svRun(['restart', logDir]);
-      await waitRecordRunning(logDir, svlogd);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (logger.isLogRestarted) {
+        svRun(['restart', logDir]);
+        await waitRecordRunning(logDir, svlogd);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
       assert.deepEqual(instancesIn(app, './run'), [newWriter]);
       await second.stopTree('SIGHUP');
       assert.deepEqual([...instancesIn(app, './run'), ...instancesIn(logDir, 'svlogd')], [], 'nothing left after an orderly stop');
