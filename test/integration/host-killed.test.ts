@@ -132,8 +132,8 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
 
   for (const logger of [
     { label: 'our svlogd', run: 'exec svlogd ./main', isLogRestarted: true },
-    // runit's svlogd drops what it has read and not yet written when it is sent TERM (a line now
-    // and then at 100 lines a second): `sv restart` of it would lose lines whoever supervises it.
+    // runit's svlogd drops a line read together with a TERM (SVL-11; a line now and then at 100
+    // lines a second): `sv restart` of it would lose lines whoever supervises it.
     { label: "runit's svlogd", run: `exec ${realBin('svlogd')} ./main`, isLogRestarted: false },
   ]) {
     test(`--in-process with ${logger.label} as a process: the log service and its pipe are taken over, no line is lost`, async (t) => {
