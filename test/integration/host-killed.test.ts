@@ -257,4 +257,26 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
     assert.doesNotMatch(second.stderr(), /fatal|killed/);
     assertNoLineLost(app, 1);
   });
+
+  test("runit's runsv killed: ours, started on the same directory, takes its service and log service over (RSV-3)", async (t) => {
+    const root = makeTempDir(t);
+    const app = makeLoggedService(join(root, 'app'));
+    const logDir = join(app, 'log');
+    const real = spawnTracked(t, realBin('runsv'), [app], { env: ENV });
+    const writer = await waitRecordRunning(app);
+    const svlogd = await waitRecordRunning(logDir);
+    killPid(real.pid, 'SIGKILL');
+    await real.exited;
+
+    const ours = spawnTracked(t, process.execPath, [ourBin('runsv'), app], { env: ENV });
+    await waitFor('the takeover warnings', () => ours.stderr().includes(`log/run (pid ${svlogd})`) && ours.stderr().includes(`./run (pid ${writer})`), { timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.match(svStatus(app), new RegExp(`^run: ${app}: \\(pid ${writer}\\) \\d+s; run: log: \\(pid ${svlogd}\\) \\d+s$`, 'm'), 'real sv sees the same instances');
+    assert.deepEqual(instancesIn(app, './run'), [writer]);
+    assert.deepEqual(instancesIn(logDir, 'svlogd'), [svlogd]);
+    svRun(['exit', app]);
+    assert.equal((await ours.exited).code, 0);
+    await waitFor('nothing left', () => instancesIn(app, './run').length + instancesIn(logDir, 'svlogd').length === 0);
+    assertNoLineLost(app, 1);
+  });
 });
