@@ -12,8 +12,7 @@ import type { Clock } from '../clock.js';
 import { errorCode, errorText } from '../errors.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
-import { STATE_FINISH } from '../protocol/status.js';
-import { findPreviousInstances, reopenLogPipe } from './adopt.js';
+import { findPreviousInstances, reopenLogPipe, takeOver } from './adopt.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
@@ -141,15 +140,7 @@ export async function setUp(
       hasLog,
       isLogNormallyDown: hasLog && exists(join(root, LOG, SERVICE_FILE.down)),
     });
-    for (const isLog of [false, true]) {
-      const record = isLog ? previous.log : previous.main;
-      if (record === undefined) continue;
-      const script = isLog ? `${LOG}/${SERVICE_FILE.run}` : `./${record.state === STATE_FINISH ? SERVICE_FILE.finish : SERVICE_FILE.run}`;
-      warn(`taking over ${script} (pid ${record.pid}) left running by a supervisor that is gone`);
-      effects.adopt(record.pid, supervisor.adopt(isLog, record));
-      // Its output goes into a pipe nobody else will read: a new instance starts on ours.
-      if (isPipeLost) supervisor.enqueueControl(isLog, 't');
-    }
+    takeOver(previous, supervisor, effects, warn, isPipeLost);
     effects.useSuperviseFiles(main, log);
 
     main.openControl((bytes) => supervisor.enqueueControl(false, bytes));
