@@ -5,7 +5,7 @@
 // the log service keeps its pipe (no crash loop on svlogd's lock, no line lost), and an orderly
 // stop leaves nothing. runit's runsv would start a second instance here instead.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SERVICE_FILE } from '../../src/protocol/layout.js';
@@ -278,5 +278,30 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
     assert.equal((await ours.exited).code, 0);
     await waitFor('nothing left', () => instancesIn(app, './run').length + instancesIn(logDir, 'svlogd').length === 0);
     assertNoLineLost(app, 1);
+  });
+
+  test('the runit init stops, and names, a service of its tree left running that no supervisor could take over', async (t) => {
+    const root = makeTempDir(t);
+    const dir = join(root, 'service');
+    const stages = join(root, 'stages');
+    mkdirSync(stages);
+    mkdirSync(dir);
+    const app = makeService(join(dir, 'app'), { run: 'exec sleep 778861' });
+    const init = (): ReturnType<typeof spawnTracked> => spawnTracked(t, process.execPath, [ourBin('runit'), '-s', stages, dir], { env: ENV });
+    const first = init();
+    const orphan = await waitRecordRunning(app);
+    killPid(first.pid, 'SIGKILL');
+    await first.exited;
+    // A control that is no FIFO: every supervisor of app now fails at start-up (RSV-32).
+    rmSync(join(app, 'supervise/control'));
+    writeFileSync(join(app, 'supervise/control'), '');
+
+    const second = init();
+    await waitFor('the supervisor to fail', () => second.stderr().includes('runsv app: fatal: supervise/control exists but is not a fifo'));
+    assert.ok(isAlive(orphan));
+    killPid(second.pid, 'SIGTERM');
+    await second.exited;
+    assert.equal(isAlive(orphan), false, 'stopped at the init\'s stop');
+    assert.match(second.stderr(), new RegExp(`runit: warning: stopping pid ${orphan} of ${app}: left running by a supervisor that is gone\n`));
   });
 });
