@@ -61,6 +61,16 @@ function makeLoggedService(dir: string, logRun = 'exec svlogd ./main'): string {
   return app;
 }
 
+/** A tree for `runit DIR` (not PID 1) with an empty stage directory; `init()` starts one. */
+function initTree(t: TestContext): { dir: string; init: () => ReturnType<typeof spawnTracked> } {
+  const root = makeTempDir(t);
+  const dir = join(root, 'service');
+  const stages = join(root, 'stages');
+  mkdirSync(stages);
+  mkdirSync(dir);
+  return { dir, init: () => spawnTracked(t, process.execPath, [ourBin('runit'), '-s', stages, dir], { env: ENV }) };
+}
+
 async function killHost(tree: RunsvdirTree): Promise<void> {
   killPid(tree.pid, 'SIGKILL');
   await tree.exited;
@@ -232,14 +242,9 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
   });
 
   test('the runit init killed and started again takes its tree over, and its TERM stops everything', async (t) => {
-    const root = makeTempDir(t);
-    const dir = join(root, 'service');
-    const stages = join(root, 'stages');
-    mkdirSync(stages);
-    mkdirSync(dir);
+    const { dir, init } = initTree(t);
     const app = makeLoggedService(join(dir, 'app'));
     const logDir = join(app, 'log');
-    const init = (): ReturnType<typeof spawnTracked> => spawnTracked(t, process.execPath, [ourBin('runit'), '-s', stages, dir], { env: ENV });
     const first = init();
     const writer = await waitRecordRunning(app);
     const svlogd = await waitRecordRunning(logDir);
@@ -281,13 +286,8 @@ describe('the host killed under running services', { skip: NEEDS_RUNIT }, () => 
   });
 
   test('the runit init stops, and names, a service of its tree left running that no supervisor could take over', async (t) => {
-    const root = makeTempDir(t);
-    const dir = join(root, 'service');
-    const stages = join(root, 'stages');
-    mkdirSync(stages);
-    mkdirSync(dir);
+    const { dir, init } = initTree(t);
     const app = makeService(join(dir, 'app'), { run: 'exec sleep 778861' });
-    const init = (): ReturnType<typeof spawnTracked> => spawnTracked(t, process.execPath, [ourBin('runit'), '-s', stages, dir], { env: ENV });
     const first = init();
     const orphan = await waitRecordRunning(app);
     killPid(first.pid, 'SIGKILL');
