@@ -10,14 +10,15 @@
  * /proc/PID/fd (Linux opens the same pipe), so whichever side is restarted later joins the same
  * pipe and no line already written is lost; the log directory's lock stays with the one svlogd.
  */
-import { fstatSync, openSync } from 'node:fs';
-import { constants } from 'node:fs';
+import { constants, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecord, recordedProcess } from '../client/recorded-process.js';
-import { LOG } from '../protocol/layout.js';
-import type { StatusRecord } from '../protocol/status.js';
+import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { STATE_FINISH, type StatusRecord } from '../protocol/status.js';
 import { close, setStatusFlags } from '../sys/index.js';
 import { pipeInode } from '../sys/proc.js';
+import type { SystemEffects } from './effects.js';
+import type { Supervisor } from './supervisor.js';
 
 export interface PreviousInstances {
   /** The service's last record, when the process it names still runs. */
@@ -70,4 +71,20 @@ function pipeEnd(pid: number | undefined, fd: number): { path: string; inode: nu
   if (pid === undefined) return undefined;
   const inode = pipeInode(pid, fd);
   return inode === undefined ? undefined : { path: `/proc/${pid}/fd/${fd}`, inode };
+}
+
+/**
+ * Hands the previous instances to the new supervisor (before its first publish), naming each.
+ * `isPipeLost`: their pipe could not be opened again, so their output would go where nobody
+ * reads any more: each is restarted (`t`) onto the new pipe, the service first.
+ */
+export function takeOver(previous: PreviousInstances, supervisor: Supervisor, effects: SystemEffects, warn: (text: string) => void, isPipeLost: boolean): void {
+  for (const isLog of [false, true]) {
+    const record = isLog ? previous.log : previous.main;
+    if (record === undefined) continue;
+    const script = isLog ? `${LOG}/${SERVICE_FILE.run}` : `./${record.state === STATE_FINISH ? SERVICE_FILE.finish : SERVICE_FILE.run}`;
+    warn(`taking over ${script} (pid ${record.pid}) left running by a supervisor that is gone`);
+    effects.adopt(record.pid, supervisor.adopt(isLog, record));
+    if (isPipeLost) supervisor.enqueueControl(isLog, 't');
+  }
 }

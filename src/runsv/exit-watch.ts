@@ -33,6 +33,7 @@ export class ExitWatch {
 
   /** Watches `pid`; `onExit` runs once when it has exited. False when it is gone already. */
   watch(pid: number, onExit: () => void): boolean {
+    this.forget(pid);
     let fd: number | undefined;
     try {
       fd = pidfdOpen(pid);

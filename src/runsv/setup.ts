@@ -13,8 +13,7 @@ import { errorCode, errorText } from '../errors.js';
 import { LOG, SERVICE_FILE, SUPERVISE_FILE } from '../protocol/layout.js';
 import { fsPath } from '../sys/byte-names.js';
 import { close as closeFd, O_CLOEXEC, pipe2 } from '../sys/index.js';
-import { STATE_FINISH } from '../protocol/status.js';
-import { findPreviousInstances, reopenLogPipe } from './adopt.js';
+import { findPreviousInstances, reopenLogPipe, takeOver } from './adopt.js';
 import { SystemEffects } from './effects.js';
 import { SupervisorStartError } from './errors.js';
 import { holdDir, type HeldDir } from './held-dir.js';
@@ -149,15 +148,7 @@ export async function setUp(
       isLogNormallyDown: hasLog && exists(join(root, LOG, SERVICE_FILE.down)),
       hooks,
     });
-    for (const isLog of [false, true]) {
-      const record = isLog ? previous.log : previous.main;
-      if (record === undefined) continue;
-      const script = isLog ? `${LOG}/${SERVICE_FILE.run}` : `./${record.state === STATE_FINISH ? SERVICE_FILE.finish : SERVICE_FILE.run}`;
-      warn(`taking over ${script} (pid ${record.pid}) left running by a supervisor that is gone`);
-      effects.adopt(record.pid, supervisor.adopt(isLog, record));
-      // Its output goes into a pipe nobody else will read: a new instance starts on ours.
-      if (isPipeLost) supervisor.enqueueControl(isLog, 't');
-    }
+    takeOver(previous, supervisor, effects, warn, isPipeLost);
     effects.useSuperviseFiles(main, log);
     const stats = new RunStatsKeeper(clock, main.readStats(), (text) => main.writeStats(text));
     effects.useRunStats(stats);
