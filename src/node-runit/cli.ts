@@ -4,6 +4,7 @@
  * own programs are untouched.
  */
 import { parseArgs } from 'node:util';
+import { answerHelpOrVersion } from '../cli/help.js';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { errorText } from '../errors.js';
 import { watchTree } from './events.js';
@@ -92,7 +93,15 @@ const events: Command = async (args, env) => {
 
 const COMMANDS: Record<string, Command> = { ls, logs, events };
 
+/** --help's synopsis: the first usage line's tail; the others follow as notes. */
+const [FIRST_USAGE, ...OTHER_USAGES] = USAGE.trimEnd().split('\n');
+
 export async function main(args: readonly string[]): Promise<void> {
+  answerHelpOrVersion(args, () => ({
+    name: 'node-runit',
+    synopsis: FIRST_USAGE!.slice('usage: node-runit '.length),
+    notes: OTHER_USAGES.map((line) => line.trim()).filter((line) => line !== ''),
+  }));
   const [name, ...rest] = args;
   const command = name === undefined ? undefined : COMMANDS[name];
   let code: number;
