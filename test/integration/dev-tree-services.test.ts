@@ -24,11 +24,12 @@ for (const [what, runsvdir, skip] of TREE_VARIANTS) {
     await tree.ensure();
     await tree.service('web').command(['sleep', '1000']).build();
     await tree.enable('web');
-    const second = Math.floor(Date.now() / 1000);
     const started = performance.now();
     seen.add(await tree.startRunsvdir());
     // RSD-4: a first scan of a directory changed in the current second sleeps a second first;
-    // DevTree wrote the tree itself, so it sets the mtime back and the scan starts at once.
+    // DevTree wrote the tree itself, so it sets the mtime back and the scan starts at once. The
+    // second DevTree looked at is at the latest the one startRunsvdir() returned in.
+    const second = Math.floor(Date.now() / 1000);
     assert.ok(statSync(tree.enabledDir).mtimeMs < second * 1000, 'enabled/ is dated before the second runsvdir started in');
     const status = await new Client(join(tree.enabledDir, 'web')).waitFor('run', 20_000);
     t.diagnostic(`first start: web running ${Math.round(performance.now() - started)} ms after startRunsvdir()`);
