@@ -3,18 +3,23 @@
  * the command line, calls the library of this folder, prints and picks the exit code; runit's
  * own programs are untouched.
  */
+import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { errorText } from '../errors.js';
 import { watchTree } from './events.js';
 import { followLogs } from './log-follow.js';
 import { findLogSource } from './log-source.js';
+import { listenMetrics } from './metrics-server.js';
 import { tailLogs, type LogLine } from './log-tail.js';
 import { readTrees, resolveServices } from './services.js';
 import { formatTable } from './table.js';
 
 /** 0 done; 100 usage, as sv; 111 a system error, as runit's programs. */
 const EXIT = { ok: 0, usage: 100, fatal: 111 } as const;
+
+/** Default ports: metrics at the exporters' end of the range, web beside it. */
+const DEFAULT_PORT = { metrics: 9791, web: 9792 } as const;
 
 const USAGE = `usage: node-runit ls [--json] [DIR...]
        node-runit logs [-f] [-n N] [SERVICE|DIR...]
@@ -90,7 +95,28 @@ const events: Command = async (args, env) => {
   return EXIT.ok;
 };
 
-const COMMANDS: Record<string, Command> = { ls, logs, events };
+function portOf(text: string | undefined, fallback: number): number {
+  const port = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port wants a port number: ${text}`);
+  return port;
+}
+
+/** Serves until SIGINT or SIGTERM, then closes. */
+async function serveUntilSignal(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => stopOnSignal().addEventListener('abort', () => resolve()));
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  return EXIT.ok;
+}
+
+const metrics: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
+  const { server, url } = await listenMetrics(treesOf(positionals, env), { port: portOf(values.port, DEFAULT_PORT.metrics), ...(values.host === undefined ? {} : { host: values.host }) });
+  writeStderr(`node-runit: metrics on ${url}/metrics, health on ${url}/healthz\n`);
+  return serveUntilSignal(server);
+};
+
+const COMMANDS: Record<string, Command> = { ls, logs, events, metrics };
 
 export async function main(args: readonly string[]): Promise<void> {
   const [name, ...rest] = args;
