@@ -3,6 +3,7 @@
  * the command line, calls the library of this folder, prints and picks the exit code; runit's
  * own programs are untouched.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { writeStderr, writeStdout } from '../cli/output.js';
@@ -13,6 +14,7 @@ import { findLogSource } from './log-source.js';
 import { listenMetrics } from './metrics-server.js';
 import { tailLogs, type LogLine } from './log-tail.js';
 import { readTrees, resolveServices } from './services.js';
+import { startWeb } from './web.js';
 import { formatTable } from './table.js';
 
 /** 0 done; 100 usage, as sv; 111 a system error, as runit's programs. */
@@ -101,9 +103,13 @@ function portOf(text: string | undefined, fallback: number): number {
   return port;
 }
 
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => stopOnSignal().addEventListener('abort', () => resolve()));
+}
+
 /** Serves until SIGINT or SIGTERM, then closes. */
 async function serveUntilSignal(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => stopOnSignal().addEventListener('abort', () => resolve()));
+  await untilSignal();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   return EXIT.ok;
@@ -116,7 +122,21 @@ const metrics: Command = async (args, env) => {
   return serveUntilSignal(server);
 };
 
-const COMMANDS: Record<string, Command> = { ls, logs, events, metrics };
+const web: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
+  const token = env['NODE_RUNIT_WEB_TOKEN'] || randomBytes(16).toString('hex');
+  const started = await startWeb(treesOf(positionals, env), {
+    port: portOf(values.port, DEFAULT_PORT.web),
+    token,
+    ...(values.host === undefined ? {} : { host: values.host }),
+  });
+  writeStderr(`node-runit: status page on ${started.url}\n`);
+  await untilSignal();
+  await started.close();
+  return EXIT.ok;
+};
+
+const COMMANDS: Record<string, Command> = { ls, logs, events, metrics, web };
 
 export async function main(args: readonly string[]): Promise<void> {
   const [name, ...rest] = args;

@@ -11,3 +11,4 @@ export { followLogs, LogFollower, type FollowOptions } from './log-follow.js';
 export { eventsBetween, watchTree, type EventSnapshot, type TreeEvent, type TreeEventType, type WatchTreeOptions } from './events.js';
 export { escapeLabel, formatMetrics, healthOf, type Health } from './metrics.js';
 export { handleMetrics, listen, listenMetrics, METRICS_CONTENT_TYPE, type ListenOptions } from './metrics-server.js';
+export { controlRefusal, startWeb, webViews, WEB_ACTIONS, type WebAction, type WebOptions, type WebServer, type WebServiceView } from './web.js';
