@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunitError } from '../errors.js';
 import { ServiceBuilder } from './builder.js';
+import { RestartOnChange, type RestartOnChangeOptions } from './restart-on-change.js';
 import { isProcessAlive, isServiceSupervised, readServiceStatus, type DevServiceStatus } from './dev-tree-status.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
@@ -96,6 +97,16 @@ export class DevTree {
     const tools = this.options.tools ?? { chpst: join(BIN, 'chpst'), svlogd: join(BIN, 'svlogd') };
     for (const [tool, path] of Object.entries(tools)) builder.tool(tool, path);
     return builder;
+  }
+
+  /**
+   * Restarts service `name` when files under `options.paths` change (pm2's --watch): debounced,
+   * node_modules and .git ignored, capped while the code keeps failing (restart-on-change.ts).
+   * Close the returned watcher to stop.
+   */
+  watchService(name: string, options: RestartOnChangeOptions): RestartOnChange {
+    checkName(name);
+    return new RestartOnChange(join(this.enabledDir, name), options);
   }
 
   /** Links services/<name> into enabled/ (idempotent); a running runsvdir picks it up. */

@@ -19,3 +19,4 @@ export {
   type ServiceFiles,
 } from './builder.js';
 export { DevTree, type DevTreeOptions, type DevServiceStatus, type StopOptions } from './dev-tree.js';
+export { DEFAULT_IGNORED, RestartOnChange, type RestartEvent, type RestartOnChangeOptions } from './restart-on-change.js';

@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RestartOnChange, type RestartEvent } from '../client/restart-on-change.js';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { errorText } from '../errors.js';
 import { watchTree } from './events.js';
@@ -28,7 +30,7 @@ const USAGE = `usage: node-runit ls [--json] [DIR...]
        node-runit events [--initial] [DIR...]
        node-runit metrics [--port N] [--host H] [DIR...]
        node-runit web [--port N] [--host H] [DIR...]
-       node-runit watch DIR SERVICE PATH...
+       node-runit watch [--debounce MS] [--ignore REGEXP]... DIR SERVICE PATH...
 
 DIR defaults to $SVDIR, else /service.
 `;
@@ -41,7 +43,7 @@ function treesOf(operands: readonly string[], env: NodeJS.ProcessEnv): string[] 
   return operands.length > 0 ? [...operands] : [env['SVDIR'] || '/service'];
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: T) {
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -136,7 +138,39 @@ const web: Command = async (args, env) => {
   return EXIT.ok;
 };
 
-const COMMANDS: Record<string, Command> = { ls, logs, events, metrics, web };
+const watchCommand: Command = async (args) => {
+  const { values, positionals } = parse(args, { ignore: { type: 'string', multiple: true }, debounce: { type: 'string' } } as const);
+  const [tree, service, ...paths] = positionals;
+  if (tree === undefined || service === undefined || paths.length === 0) throw new UsageError('watch wants DIR SERVICE PATH...');
+  const debounce = values.debounce === undefined ? undefined : Number(values.debounce);
+  if (debounce !== undefined && !(debounce >= 0)) throw new UsageError(`--debounce wants milliseconds: ${values.debounce}`);
+  const watcher = new RestartOnChange(join(tree, service), {
+    paths,
+    ignored: (values.ignore ?? []).map((text) => new RegExp(text)),
+    ...(debounce === undefined ? {} : { debounce }),
+    onEvent: (event) => writeStderr(`node-runit: ${service}: ${describeRestart(event)}\n`),
+  });
+  await watcher.ready;
+  writeStderr(`node-runit: ${service}: watching ${paths.join(' ')}\n`);
+  await untilSignal();
+  await watcher.close();
+  return EXIT.ok;
+};
+
+function describeRestart(event: RestartEvent): string {
+  switch (event.type) {
+    case 'restart':
+      return `restart ${event.restarts} after changes to ${event.paths.slice(0, 3).join(' ')}${event.paths.length > 3 ? ' ...' : ''}`;
+    case 'failing':
+      return `the run after the restart died within the minimum uptime (${event.failures} in a row)`;
+    case 'gave-up':
+      return `still failing after ${event.failures} restarts: taken down until the next change`;
+    case 'error':
+      return `warning: ${errorText(event.error)}`;
+  }
+}
+
+const COMMANDS: Record<string, Command> = { ls, logs, events, metrics, web, watch: watchCommand };
 
 export async function main(args: readonly string[]): Promise<void> {
   const [name, ...rest] = args;
