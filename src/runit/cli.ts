@@ -4,6 +4,7 @@
  * becomes the exit code.
  */
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
+import { openDiagnostics } from '../cli/diagnostics.js';
 import { programName, invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
@@ -20,7 +21,9 @@ const EXIT_USAGE = 100;
 const EXIT_FATAL = 111;
 
 const DEFAULT_GRACE_SECONDS = 7;
-const warn = (text: string): void => writeStderr(`runit: warning: ${text}\n`);
+/** runit's text on stderr, or JSON lines when NODE_RUNIT_DIAGNOSTICS=json (set in main). */
+let writeLine: (line: string) => void = writeStderr;
+const warn = (text: string): void => writeLine(`runit: warning: ${text}\n`);
 
 function parseOptions(args: readonly string[]): InitOptions {
   const name = programName(invokedAs());
@@ -58,6 +61,7 @@ function exitCode(outcome: InitOutcome): number {
 
 export async function main(args: readonly string[]): Promise<void> {
   const options = parseOptions(args);
+  writeLine = await openDiagnostics(process.env);
   process.title = ['runit', ...args].join(' ');
   if (process.pid !== 1) {
     try {
@@ -71,6 +75,6 @@ export async function main(args: readonly string[]): Promise<void> {
   // PID 1 ignores every signal it has no handler for: these are the ways to stop the init.
   const stop = new StopRequest();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.request(signal));
-  const outcome = await runInit(options, stop, { writeLine: writeStderr });
+  const outcome = await runInit(options, stop, { writeLine });
   process.exit(exitCode(outcome));
 }

@@ -2,6 +2,7 @@
  * runsvdir [-P] [--in-process] dir [log]: argument parsing by hand (RSD-1), runit's messages
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
+import { openDiagnostics } from '../cli/diagnostics.js';
 import { invokedAs, usageText, writeStderr } from '../cli/output.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
@@ -57,8 +58,9 @@ export async function main(args: readonly string[]): Promise<void> {
   const titlePrefix = ['runsvdir', ...parsed.shown].join(' ') + ' ';
   process.title = titlePrefix.trimEnd();
   let log: ProctitleLog | undefined;
+  const writeLine = await openDiagnostics(process.env);
   // In log mode runsvdir's own lines go straight into the window, as they would through fd 2.
-  const say = (line: string): void => (log === undefined ? writeStderr(line) : log.append(line));
+  const say = (line: string): void => (log === undefined ? writeLine(line) : log.append(line));
   const warn = (text: string): void => say(`runsvdir ${dir}: warning: ${text}\n`);
   const fatal = (text: string): void => say(`runsvdir ${dir}: fatal: ${text}\n`);
   if (parsed.log !== undefined) log = setUpLog(titlePrefix, parsed.log, warn);
