@@ -54,6 +54,15 @@ function parseOptions(args: readonly string[]): InitOptions {
   return options;
 }
 
+/** NODE_RUNIT_METRICS=[HOST:]PORT: stage 2's tree's metrics from the init itself (docs/node-runit.md). */
+async function serveMetrics(dir: string | undefined): Promise<void> {
+  const spec = process.env['NODE_RUNIT_METRICS'];
+  if (spec === undefined || spec === '' || dir === undefined) return;
+  // Loaded only when asked: a tree without metrics pays nothing for them.
+  const { serveTreeMetricsOrWarn } = await import('../node-runit/serve-metrics.js');
+  await serveTreeMetricsOrWarn([dir], spec, warn);
+}
+
 function exitCode(outcome: InitOutcome): number {
   if (outcome.isFatal) return EXIT_FATAL;
   return outcome.isStageFailed ? EXIT_STAGE_FAILED : outcome.killed > 0 ? EXIT_KILLED : EXIT_CLEAN;
@@ -73,6 +82,7 @@ export async function main(args: readonly string[]): Promise<void> {
   installFaultWall(warn);
   startReaper();
   // PID 1 ignores every signal it has no handler for: these are the ways to stop the init.
+  await serveMetrics(options.serviceDir);
   const stop = new StopRequest();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.request(signal));
   const outcome = await runInit(options, stop, { writeLine });

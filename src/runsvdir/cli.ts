@@ -80,6 +80,16 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   installSignals(tree);
   tree.start();
+  await serveMetrics(dir, warn);
+}
+
+/** NODE_RUNIT_METRICS=[HOST:]PORT: the tree's metrics from this process (docs/node-runit.md). */
+async function serveMetrics(dir: string, warn: (text: string) => void): Promise<void> {
+  const spec = process.env['NODE_RUNIT_METRICS'];
+  if (spec === undefined || spec === '') return;
+  // Loaded only when asked: a tree without metrics pays nothing for them.
+  const { serveTreeMetricsOrWarn } = await import('../node-runit/serve-metrics.js');
+  await serveTreeMetricsOrWarn([dir], spec, warn);
 }
 
 function setUpLog(titlePrefix: string, text: string, warn: (text: string) => void): ProctitleLog | undefined {

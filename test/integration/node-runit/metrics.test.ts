@@ -68,3 +68,39 @@ test('node-runit metrics --port 0 prints where it listens and stops on SIGTERM',
   child.kill('SIGTERM');
   assert.equal(await new Promise((resolve) => child.on('exit', resolve)), 0);
 });
+
+/** A port free a moment ago: the program under test binds it itself. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('runsvdir --in-process and the runit init serve the metrics themselves (NODE_RUNIT_METRICS)', { timeout: 60_000 }, async (t) => {
+  const { makeTreeRoot, startRunsvdirTree } = await import('../../helpers/runsvdir-tree.js');
+  const { makeService, writeScript } = await import('../../helpers/service-dir.js');
+  const { mkdirSync } = await import('node:fs');
+  for (const program of ['runsvdir', 'runit'] as const) {
+    const root = makeTreeRoot();
+    const dir = join(root, 'service');
+    makeService(join(dir, 'one'));
+    const stages = join(root, 'stages');
+    mkdirSync(stages);
+    for (const stage of ['1', '3']) writeScript(join(stages, stage), 'exit 0');
+    const port = await freePort();
+    const args = program === 'runsvdir' ? [ourBin('runsvdir'), '--in-process', dir] : [ourBin('runit'), '-s', stages, dir];
+    const tree = startRunsvdirTree(t, process.execPath, args, { ...process.env, NODE_RUNIT_METRICS: `127.0.0.1:${port}` }, root);
+    const families = await waitFor(`${program}'s metrics with one running`, async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+      if (response?.status !== 200) return undefined;
+      const parsed = parsePrometheusText(await response.text());
+      return sampleOf(parsed, 'runit_service_up', 'one') === 1 ? parsed : undefined;
+    }, { timeout: 20_000, interval: 100 });
+    assert.equal(sampleOf(families, 'runit_service_restarts_total', 'one'), 0);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    await tree.stopTree(program === 'runit' ? 'SIGTERM' : 'SIGHUP');
+  }
+});
