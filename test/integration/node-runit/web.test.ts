@@ -11,7 +11,7 @@ import puppeteer from 'puppeteer-core';
 import { Client } from '../../../src/index.js';
 import { startWeb } from '../../../src/node-runit/web.js';
 import { NEEDS_RUNIT, ourBin } from '../../helpers/binaries.js';
-import { startViewTree } from '../../helpers/view-tree.js';
+import { startViewTree, TREE_KINDS } from '../../helpers/view-tree.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -95,26 +95,28 @@ test('the page in chromium: live down and up, buttons that act', { skip: chromiu
   assert.equal(await running(api), true, 'api untouched by the foreign page');
 });
 
-test('control without the token, from another origin or under another Host is refused', { skip: NEEDS_RUNIT, timeout: 60_000 }, async (t) => {
-  const tree = startViewTree(t, 'ours in process', { api: {} });
-  const api = new Client(join(tree.dir, 'api'));
-  await waitFor('api running', () => running(api), { timeout: 20_000 });
-  const web = await startWeb([tree.dir], { port: 0, token: TOKEN });
-  t.after(() => web.close());
-  const origin = new URL(web.url).origin;
-  const control = `${origin}/api/control`;
-  const body = '{"service":"api","action":"down"}';
-  const json = { 'content-type': 'application/json' };
-  assert.equal(await post(control, json, body), 401, 'no token');
-  assert.equal(await post(control, { ...json, authorization: `Bearer ${'b'.repeat(32)}` }, body), 401, 'a wrong token');
-  assert.equal(await post(control, { ...json, authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example' }, body), 403, 'another origin');
-  assert.equal(await post(control, { ...json, authorization: `Bearer ${TOKEN}`, host: 'evil.example' }, body), 403, 'a rebound host name');
-  assert.equal(await post(control, { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}` }, body), 415, 'a simple (no-preflight) request');
-  assert.equal(await running(api), true, 'nothing was controlled');
-  assert.equal(await post(control, { ...json, authorization: `Bearer ${TOKEN}`, origin }, body), 204);
-  await waitFor('api down by the good request', () => api.status().then((s) => s.state === 'down'));
-  assert.match(web.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=a{32}$/);
-});
+for (const kind of TREE_KINDS) {
+  test(`control without the token, from another origin or under another Host is refused (${kind})`, { skip: NEEDS_RUNIT, timeout: 60_000 }, async (t) => {
+    const tree = startViewTree(t, kind, { api: {} });
+    const api = new Client(join(tree.dir, 'api'));
+    await waitFor('api running', () => running(api), { timeout: 20_000 });
+    const web = await startWeb([tree.dir], { port: 0, token: TOKEN });
+    t.after(() => web.close());
+    const origin = new URL(web.url).origin;
+    const control = `${origin}/api/control`;
+    const body = '{"service":"api","action":"down"}';
+    const json = { 'content-type': 'application/json' };
+    assert.equal(await post(control, json, body), 401, 'no token');
+    assert.equal(await post(control, { ...json, authorization: `Bearer ${'b'.repeat(32)}` }, body), 401, 'a wrong token');
+    assert.equal(await post(control, { ...json, authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example' }, body), 403, 'another origin');
+    assert.equal(await post(control, { ...json, authorization: `Bearer ${TOKEN}`, host: 'evil.example' }, body), 403, 'a rebound host name');
+    assert.equal(await post(control, { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}` }, body), 415, 'a simple (no-preflight) request');
+    assert.equal(await running(api), true, 'nothing was controlled');
+    assert.equal(await post(control, { ...json, authorization: `Bearer ${TOKEN}`, origin }, body), 204);
+    await waitFor('api down by the good request', () => api.status().then((s) => s.state === 'down'));
+    assert.match(web.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=a{32}$/);
+  });
+}
 
 test('node-runit web prints its address with a fresh token, and stops on SIGINT', { skip: NEEDS_RUNIT, timeout: 30_000 }, async (t) => {
   const tree = startViewTree(t, 'ours in process', { one: {} });
