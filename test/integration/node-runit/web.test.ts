@@ -42,7 +42,10 @@ async function running(client: Client): Promise<boolean> {
 }
 
 test('the page in chromium: live down and up, buttons that act', { skip: chromiumMissing() || NEEDS_RUNIT, timeout: 120_000 }, async (t) => {
-  const tree = startViewTree(t, 'ours in process', { api: { log: { run: 'exec svlogd ./main' } }, worker: {} });
+  const tree = startViewTree(t, 'ours in process', {
+    api: { run: 'echo api-started\nexec sleep 1000', log: { run: 'mkdir -p main\nexec svlogd ./main' } },
+    worker: {},
+  });
   const api = new Client(join(tree.dir, 'api'));
   await waitFor('api running', () => running(api), { timeout: 20_000 });
   const web = await startWeb([tree.dir], { port: 0, token: TOKEN });
@@ -55,6 +58,10 @@ test('the page in chromium: live down and up, buttons that act', { skip: chromiu
     page.$eval(`tr[data-service="${service}"] td.state`, (cell) => cell.textContent).catch(() => null);
   await waitFor('the table with api running', async () => (await stateOf('api')) === 'run', { timeout: 15_000 });
   assert.equal(page.url().includes('token'), false, 'the token leaves the address bar');
+  const logOf = (service: string): Promise<string | null> =>
+    page.$eval(`tr[data-service="${service}"] pre.logs`, (pre) => pre.textContent).catch(() => null);
+  await waitFor("api's log line on the page", async () => (await logOf('api'))?.includes('api-started'), { timeout: 15_000 });
+  assert.match((await logOf('worker')) ?? '', /no log service/);
 
   // Changes made elsewhere arrive live, without a reload.
   await api.down();
