@@ -26,6 +26,7 @@ import type { Client } from './client.js';
 import { dependencyLayers } from './dependency-order.js';
 import { Manager, ManagerError } from './manager.js';
 import type { Status } from './status.js';
+import { RestartOnChange, type RestartOnChangeOptions } from './restart-on-change.js';
 
 export type { DevServiceStatus } from './dev-tree-status.js';
 export type { Orphan } from './orphans.js';
@@ -126,6 +127,16 @@ export class DevTree {
     const tools = this.options.tools ?? { chpst: join(BIN, 'chpst'), svlogd: join(BIN, 'svlogd') };
     for (const [tool, path] of Object.entries(tools)) builder.tool(tool, path);
     return builder;
+  }
+
+  /**
+   * Restarts service `name` when files under `options.paths` change (pm2's --watch): debounced,
+   * node_modules and .git ignored, capped while the code keeps failing (restart-on-change.ts).
+   * Close the returned watcher to stop.
+   */
+  watchService(name: string, options: RestartOnChangeOptions): RestartOnChange {
+    checkName(name);
+    return new RestartOnChange(join(this.enabledDir, name), options);
   }
 
   /** Links services/<name> into enabled/ (idempotent); a running runsvdir picks it up. */

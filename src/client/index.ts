@@ -25,3 +25,4 @@ export { isReady } from './client.js';
 export { dependencyLayers } from './dependency-order.js';
 export type { BackoffFields, ServiceNotesFields } from './readiness.js';
 export { DevTree, type DevTreeOptions, type DevServiceStatus, type Orphan, type StopOptions } from './dev-tree.js';
+export { DEFAULT_IGNORED, RestartOnChange, type RestartEvent, type RestartOnChangeOptions } from './restart-on-change.js';

@@ -3,26 +3,35 @@
  * the command line, calls the library of this folder, prints and picks the exit code; runit's
  * own programs are untouched.
  */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answerHelpOrVersion } from '../cli/help.js';
+import { RestartOnChange, type RestartEvent } from '../client/restart-on-change.js';
 import { writeStderr, writeStdout } from '../cli/output.js';
 import { errorText } from '../errors.js';
 import { watchTree } from './events.js';
 import { followLogs } from './log-follow.js';
 import { findLogSource } from './log-source.js';
+import { listenMetrics } from './metrics-server.js';
 import { tailLogs, type LogLine } from './log-tail.js';
 import { readTrees, resolveServices } from './services.js';
+import { startWeb } from './web.js';
 import { formatTable } from './table.js';
 
 /** 0 done; 100 usage, as sv; 111 a system error, as runit's programs. */
 const EXIT = { ok: 0, usage: 100, fatal: 111 } as const;
+
+/** Default ports: metrics at the exporters' end of the range, web beside it. */
+const DEFAULT_PORT = { metrics: 9791, web: 9792 } as const;
 
 const USAGE = `usage: node-runit ls [--json] [DIR...]
        node-runit logs [-f] [-n N] [SERVICE|DIR...]
        node-runit events [--initial] [DIR...]
        node-runit metrics [--port N] [--host H] [DIR...]
        node-runit web [--port N] [--host H] [DIR...]
-       node-runit watch DIR SERVICE PATH...
+       node-runit watch [--debounce MS] [--ignore REGEXP]... DIR SERVICE PATH...
 
 DIR defaults to $SVDIR, else /service.
 `;
@@ -35,7 +44,7 @@ function treesOf(operands: readonly string[], env: NodeJS.ProcessEnv): string[] 
   return operands.length > 0 ? [...operands] : [env['SVDIR'] || '/service'];
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: T) {
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -91,7 +100,78 @@ const events: Command = async (args, env) => {
   return EXIT.ok;
 };
 
-const COMMANDS: Record<string, Command> = { ls, logs, events };
+function portOf(text: string | undefined, fallback: number): number {
+  const port = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port wants a port number: ${text}`);
+  return port;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => stopOnSignal().addEventListener('abort', () => resolve()));
+}
+
+/** Serves until SIGINT or SIGTERM, then closes. */
+async function serveUntilSignal(server: Server): Promise<number> {
+  await untilSignal();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  return EXIT.ok;
+}
+
+const metrics: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
+  const { server, url } = await listenMetrics(treesOf(positionals, env), { port: portOf(values.port, DEFAULT_PORT.metrics), ...(values.host === undefined ? {} : { host: values.host }) });
+  writeStderr(`node-runit: metrics on ${url}/metrics, health on ${url}/healthz\n`);
+  return serveUntilSignal(server);
+};
+
+const web: Command = async (args, env) => {
+  const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
+  const token = env['NODE_RUNIT_WEB_TOKEN'] || randomBytes(16).toString('hex');
+  const started = await startWeb(treesOf(positionals, env), {
+    port: portOf(values.port, DEFAULT_PORT.web),
+    token,
+    ...(values.host === undefined ? {} : { host: values.host }),
+  });
+  writeStderr(`node-runit: status page on ${started.url}\n`);
+  await untilSignal();
+  await started.close();
+  return EXIT.ok;
+};
+
+const watchCommand: Command = async (args) => {
+  const { values, positionals } = parse(args, { ignore: { type: 'string', multiple: true }, debounce: { type: 'string' } } as const);
+  const [tree, service, ...paths] = positionals;
+  if (tree === undefined || service === undefined || paths.length === 0) throw new UsageError('watch wants DIR SERVICE PATH...');
+  const debounce = values.debounce === undefined ? undefined : Number(values.debounce);
+  if (debounce !== undefined && !(debounce >= 0)) throw new UsageError(`--debounce wants milliseconds: ${values.debounce}`);
+  const watcher = new RestartOnChange(join(tree, service), {
+    paths,
+    ignored: (values.ignore ?? []).map((text) => new RegExp(text)),
+    ...(debounce === undefined ? {} : { debounce }),
+    onEvent: (event) => writeStderr(`node-runit: ${service}: ${describeRestart(event)}\n`),
+  });
+  await watcher.ready;
+  writeStderr(`node-runit: ${service}: watching ${paths.join(' ')}\n`);
+  await untilSignal();
+  await watcher.close();
+  return EXIT.ok;
+};
+
+function describeRestart(event: RestartEvent): string {
+  switch (event.type) {
+    case 'restart':
+      return `restart ${event.restarts} after changes to ${event.paths.slice(0, 3).join(' ')}${event.paths.length > 3 ? ' ...' : ''}`;
+    case 'failing':
+      return `the run after the restart died within the minimum uptime (${event.failures} in a row)`;
+    case 'gave-up':
+      return `still failing after ${event.failures} restarts: taken down until the next change`;
+    case 'error':
+      return `warning: ${errorText(event.error)}`;
+  }
+}
+
+const COMMANDS: Record<string, Command> = { ls, logs, events, metrics, web, watch: watchCommand };
 
 /** --help's synopsis: the first usage line's tail; the others follow as notes. */
 const [FIRST_USAGE, ...OTHER_USAGES] = USAGE.trimEnd().split('\n');

@@ -9,3 +9,6 @@ export { CONVENTIONAL_LOG_DIR, findLogSource, lineStampMillis, parseSvlogdLine, 
 export { mergeByTime, rotatedFiles, tailLogs, tailSource, type LogLine } from './log-tail.js';
 export { followLogs, LogFollower, type FollowOptions } from './log-follow.js';
 export { eventsBetween, watchTree, type EventSnapshot, type TreeEvent, type TreeEventType, type WatchTreeOptions } from './events.js';
+export { escapeLabel, formatMetrics, healthOf, type Health } from './metrics.js';
+export { handleMetrics, listen, listenMetrics, METRICS_CONTENT_TYPE, type ListenOptions } from './metrics-server.js';
+export { controlRefusal, startWeb, webViews, WEB_ACTIONS, type WebAction, type WebOptions, type WebServer, type WebServiceView } from './web.js';

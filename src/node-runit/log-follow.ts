@@ -19,6 +19,8 @@ export class LogFollower {
   #fd = -1;
   #ino = -1;
   #partial = '';
+  /** The rotated files that existed when start() found no current: old, not to be followed. */
+  #rotatedAtStart: Set<string> | undefined;
   readonly #buffer = Buffer.alloc(CHUNK);
 
   constructor(source: LogSource & { logDir: string }) {
@@ -33,6 +35,7 @@ export class LogFollower {
   start(count: number): LogLine[] {
     const lines: string[] = [];
     if (this.#open()) this.#drain((line) => void lines.push(line));
+    else this.#rotatedAtStart = new Set(rotatedFiles(this.#dir));
     if (lines.length < count) {
       const earlier = tailSource({ ...this.source, logDir: this.#dir }, count - lines.length, rotatedFiles(this.#dir));
       return [...earlier, ...lines.map((line) => toLogLine(this.source, line))];
@@ -44,7 +47,21 @@ export class LogFollower {
   poll(): LogLine[] {
     const lines: LogLine[] = [];
     const emit = (line: string): void => void lines.push(toLogLine(this.source, line));
-    if (this.#fd === -1 && this.#open()) this.#drain(emit); // current appeared: all of it is new
+    if (this.#fd === -1) {
+      // No file open: none existed yet, or current vanished mid-rotation after the last one was
+      // read. Then the files rotated since that one (#ino) come before the current opened now.
+      const previous = this.#ino;
+      if (!this.#open()) return lines;
+      if (previous !== -1) this.#readRotatedBetween(previous, this.#ino, emit);
+      else {
+        // current did not exist at start: every file rotated since then is new, even if
+        // svlogd rotated before this first look.
+        const known = this.#rotatedAtStart ?? new Set<string>();
+        this.#readFiles(this.#listRotated().filter((file) => !known.has(file.name)), this.#ino, emit);
+      }
+      this.#rotatedAtStart = undefined;
+      this.#drain(emit);
+    }
     for (let pass = 0; this.#fd !== -1 && pass < 10_000; pass++) {
       this.#drain(emit);
       let ino: number;
@@ -83,18 +100,27 @@ export class LogFollower {
     return true;
   }
 
-  /** The complete files rotated after the one with inode `from`, up to the one being read now. */
-  #readRotatedBetween(from: number, to: number, emit: (line: string) => void): void {
-    const named = rotatedFiles(this.#dir).map((name) => {
+  #listRotated(): Array<{ name: string; ino: number }> {
+    return rotatedFiles(this.#dir).map((name) => {
       try {
         return { name, ino: statSync(join(this.#dir, name)).ino };
       } catch {
         return { name, ino: -1 }; // pruned meanwhile
       }
     });
+  }
+
+  /** The complete files rotated after the one with inode `from`, up to the one being read now. */
+  #readRotatedBetween(from: number, to: number, emit: (line: string) => void): void {
+    const named = this.#listRotated();
     const start = named.findIndex((file) => file.ino === from);
     if (start === -1) return; // ours was pruned too: nothing after it can be placed
-    for (const file of named.slice(start + 1)) {
+    this.#readFiles(named.slice(start + 1), to, emit);
+  }
+
+  /** Reads `files` whole, in order, stopping at the one with inode `to` (read through the descriptor). */
+  #readFiles(files: ReadonlyArray<{ name: string; ino: number }>, to: number, emit: (line: string) => void): void {
+    for (const file of files) {
       if (file.ino === to) return;
       let fd: number;
       try {

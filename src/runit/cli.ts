@@ -5,6 +5,7 @@
  */
 import { getopt, getoptErrorLine } from '../cli/getopt.js';
 import { answerHelpOrVersion } from '../cli/help.js';
+import { openDiagnostics } from '../cli/diagnostics.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { errorText } from '../errors.js';
@@ -23,7 +24,9 @@ const EXIT_USAGE = 100;
 const EXIT_FATAL = 111;
 
 const DEFAULT_GRACE_SECONDS = 7;
-const warn = (text: string): void => writeStderr(`runit: warning: ${text}\n`);
+/** runit's text on stderr, or JSON lines when NODE_RUNIT_DIAGNOSTICS=json (set in main). */
+let writeLine: (line: string) => void = writeStderr;
+const warn = (text: string): void => writeLine(`runit: warning: ${text}\n`);
 
 function parseOptions(args: readonly string[]): InitOptions {
   const name = invokedName();
@@ -54,6 +57,15 @@ function parseOptions(args: readonly string[]): InitOptions {
   return { ...choice, graceMillis: graceSeconds * 1000, isInProcess };
 }
 
+/** NODE_RUNIT_METRICS=[HOST:]PORT: stage 2's tree's metrics from the init itself (docs/node-runit.md). */
+async function serveMetrics(dir: string | undefined): Promise<void> {
+  const spec = process.env['NODE_RUNIT_METRICS'];
+  if (spec === undefined || spec === '' || dir === undefined) return;
+  // Loaded only when asked: a tree without metrics pays nothing for them.
+  const { serveTreeMetricsOrWarn } = await import('../node-runit/serve-metrics.js');
+  await serveTreeMetricsOrWarn([dir], spec, warn);
+}
+
 function exitCode(outcome: InitOutcome): number {
   if (outcome.isFatal) return EXIT_FATAL;
   return outcome.isStageFailed ? EXIT_STAGE_FAILED : outcome.killed > 0 ? EXIT_KILLED : EXIT_CLEAN;
@@ -72,6 +84,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   // The service directory's name is bytes, and may not be UTF-8 (sys/byte-names.ts).
   const args = receivedArgs(argv);
   const options = parseOptions(args);
+  writeLine = await openDiagnostics(process.env);
   showProcessTitle('runit', titleOf('runit', args));
   if (process.pid !== 1) {
     try {
@@ -83,8 +96,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   installFaultWall(warn);
   startReaper();
   // PID 1 ignores every signal it has no handler for: these are the ways to stop the init.
+  await serveMetrics(options.serviceDir);
   const stop = new StopRequest();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.request(signal));
-  const outcome = await runInit(options, stop, { writeLine: writeStderr });
+  const outcome = await runInit(options, stop, { writeLine });
   process.exit(exitCode(outcome));
 }

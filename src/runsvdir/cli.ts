@@ -3,6 +3,7 @@
  * and exit codes (RSD-9), signals (RSD-7, RSD-8).
  */
 import { answerHelpOrVersion } from '../cli/help.js';
+import { openDiagnostics } from '../cli/diagnostics.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { receivedArgs } from '../sys/received.js';
@@ -73,8 +74,9 @@ export async function main(args: readonly string[]): Promise<void> {
   const titlePrefix = titleOf('runsvdir', parsed.shown) + ' ';
   showProcessTitle('runsvdir', titlePrefix.trimEnd());
   let log: ProctitleLog | undefined;
+  const writeLine = await openDiagnostics(process.env);
   // In log mode runsvdir's own lines go straight into the window, as they would through fd 2.
-  const say = (line: string): void => (log === undefined ? writeStderr(line) : log.append(line));
+  const say = (line: string): void => (log === undefined ? writeLine(line) : log.append(line));
   const warn = (text: string): void => say(`runsvdir ${dir}: warning: ${text}\n`);
   const fatal = (text: string): void => say(`runsvdir ${dir}: fatal: ${text}\n`);
   if (parsed.log !== undefined) log = setUpLog(titlePrefix, parsed.log, warn);
@@ -95,6 +97,16 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   installSignals(tree);
   tree.start();
+  await serveMetrics(dir, warn);
+}
+
+/** NODE_RUNIT_METRICS=[HOST:]PORT: the tree's metrics from this process (docs/node-runit.md). */
+async function serveMetrics(dir: string, warn: (text: string) => void): Promise<void> {
+  const spec = process.env['NODE_RUNIT_METRICS'];
+  if (spec === undefined || spec === '') return;
+  // Loaded only when asked: a tree without metrics pays nothing for them.
+  const { serveTreeMetricsOrWarn } = await import('../node-runit/serve-metrics.js');
+  await serveTreeMetricsOrWarn([dir], spec, warn);
 }
 
 function setUpLog(titlePrefix: string, text: string, warn: (text: string) => void): ProctitleLog | undefined {

@@ -12,6 +12,7 @@ import { NEEDS_RUNIT, ourBin, realBin } from '../../helpers/binaries.js';
 import { makeService } from '../../helpers/service-dir.js';
 import { runCommand } from '../../helpers/sv-run.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
+import { startViewTree, TREE_KINDS } from '../../helpers/view-tree.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const LINES = 2400;
@@ -101,3 +102,18 @@ test('node-runit logs -f: the tail, then appended lines, until SIGINT', { timeou
   const [code] = await once(child, 'exit');
   assert.equal(code, 0);
 });
+
+for (const kind of TREE_KINDS) {
+  test(`logs of a running tree (${kind}): what the service printed, through its svlogd`, { skip: NEEDS_RUNIT, timeout: 60_000 }, async (t) => {
+    const tree = startViewTree(t, kind, {
+      talker: { run: 'echo "hello from talker"\nexec sleep 1000', log: { run: 'mkdir -p main\nexec svlogd -tt ./main' } },
+      quiet: {},
+    });
+    const result = await waitFor('the line in the log', async () => {
+      const run = await runCommand(ourBin('node-runit'), ['logs', '-n', '5', tree.dir]);
+      return run.stdout.includes('hello from talker') ? run : undefined;
+    }, { timeout: 20_000, interval: 200 });
+    assert.match(result.stdout, /^talker \| \d{4}-\d{2}-\d{2}_\d{2}:\d{2}:\d{2}\.\d{5} hello from talker$/m);
+    assert.match(result.stderr, /^node-runit: quiet: no log service/m);
+  });
+}
