@@ -13,7 +13,7 @@
 import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { getgrnamErrno, getpwnam } from '../sys/index.js';
-import { FATAL, SvlogdEngine, stampFormatOf, type SvlogdArgs } from '../svlogd/index.js';
+import { engineOptionsOf, FATAL, SvlogdEngine, type SvlogdArgs } from '../svlogd/index.js';
 import type { ChildExit } from './record.js';
 import { recogniseLogRun } from './log-run-recogniser.js';
 
@@ -96,14 +96,8 @@ export class InlineLog {
     const { args, root, cwd, writeLine } = this.#options;
     const base = logBase(root, cwd);
     const engine = new SvlogdEngine({
-      dirs: args.dirs,
+      ...engineOptionsOf(args),
       cwd: base,
-      stamp: stampFormatOf(args),
-      verbose: args.verbose,
-      replaceChar: args.replaceChar,
-      replaceExtra: args.replaceExtra,
-      lineMax: args.lineMax,
-      bufferSize: args.bufferSize,
       ...(this.#options.owner === undefined ? {} : { owner: this.#options.owner }),
       message: writeLine,
       stderrCopy: (bytes) => writeLine(bytes.toString('latin1')),

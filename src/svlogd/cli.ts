@@ -11,7 +11,7 @@ import { errorText } from '../errors.js';
 import { receivedArgs } from '../sys/received.js';
 import { SvlogdEngine } from './engine.js';
 import { FATAL, INFO, SvlogdFatalError } from './jobs.js';
-import { parseArgs, stampFormatOf, SVLOGD_VERSION, USAGE_TAIL } from './options.js';
+import { engineOptionsOf, parseArgs, SVLOGD_VERSION, USAGE_TAIL } from './options.js';
 
 const EXIT_FATAL = 111;
 
@@ -37,13 +37,7 @@ export function main(argv: readonly string[]): void {
     process.exit(EXIT_FATAL);
   }
   const engine = new SvlogdEngine({
-    dirs: args.dirs,
-    stamp: stampFormatOf(args),
-    verbose: args.verbose,
-    replaceChar: args.replaceChar,
-    replaceExtra: args.replaceExtra,
-    lineMax: args.lineMax,
-    bufferSize: args.bufferSize,
+    ...engineOptionsOf(args),
     message: writeStderr,
     stderrCopy: (bytes) => writeAll(2, bytes),
   });

@@ -3,4 +3,4 @@ export { SvlogdEngine } from './engine.js';
 export type { SvlogdOptions } from './engine-options.js';
 export { FATAL, SvlogdFatalError } from './jobs.js';
 export type { StampFormat } from './stamp.js';
-export { parseArgs as parseSvlogdArgs, stampFormatOf, type SvlogdArgs } from './options.js';
+export { engineOptionsOf, parseArgs as parseSvlogdArgs, type SvlogdArgs } from './options.js';

@@ -6,6 +6,7 @@
 import { getopt, type GetoptError } from '../cli/getopt.js';
 import { scanUlong } from '../protocol/scan-ulong.js';
 import { encodeName } from '../sys/byte-names.js';
+import type { SvlogdOptions } from './engine-options.js';
 import type { StampFormat } from './stamp.js';
 
 export interface SvlogdArgs {
@@ -29,6 +30,19 @@ export const USAGE_TAIL = '[-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...';
 export function stampFormatOf(args: SvlogdArgs): StampFormat {
   if (args.isLocalStamp) return 'local';
   return (['none', 'tai64n', 'utc', 'iso'] as const)[Math.min(args.stampCount, 3)]!;
+}
+
+/** What the command line asks of the engine: the same for svlogd and a log service run in process. */
+export function engineOptionsOf(args: SvlogdArgs): Pick<SvlogdOptions, 'dirs' | 'stamp' | 'verbose' | 'replaceChar' | 'replaceExtra' | 'lineMax' | 'bufferSize'> {
+  return {
+    dirs: args.dirs,
+    stamp: stampFormatOf(args),
+    verbose: args.verbose,
+    replaceChar: args.replaceChar,
+    replaceExtra: args.replaceExtra,
+    lineMax: args.lineMax,
+    bufferSize: args.bufferSize,
+  };
 }
 
 export function parseArgs(argv: readonly string[]): ParseResult {
