@@ -13,7 +13,7 @@ import { SUPERVISE } from '../protocol/layout.js';
 import { isRunStatsCurrent } from '../protocol/run-stats.js';
 import { listTrees } from './services.js';
 
-export type TreeEventType = 'status' | 'added' | 'removed' | 'up' | 'exit' | 'restart' | 'finish' | 'down' | 'want' | 'paused' | 'continued';
+export type TreeEventType = 'status' | 'added' | 'removed' | 'up' | 'ready' | 'exit' | 'restart' | 'backoff' | 'finish' | 'down' | 'want' | 'paused' | 'continued';
 
 export interface TreeEvent {
   type: TreeEventType;
@@ -32,6 +32,8 @@ export interface TreeEvent {
   starts?: number;
   /** Not seen in a read of its own: deduced from the statistics' counters. */
   inferred?: true;
+  /** backoff: when the held restart is due. */
+  until?: string;
 }
 
 /** What a comparison needs of one read. */
@@ -43,6 +45,10 @@ export interface EventSnapshot {
   starts: number | undefined;
   restarts: number | undefined;
   lastExit: { code: number | null; signal: number; at: number } | null | undefined;
+  /** Readiness of the current instance (docs/extensions.md); undefined when not declared. */
+  ready?: boolean | undefined;
+  /** When a `restart-backoff` hold ends (ms since the epoch), while one holds. */
+  backoffUntil?: number | undefined;
 }
 
 function snapshotOf(status: Status | undefined): EventSnapshot | undefined {
@@ -55,6 +61,8 @@ function snapshotOf(status: Status | undefined): EventSnapshot | undefined {
     starts: status.stats?.totalStarts,
     restarts: status.stats?.restarts,
     lastExit: status.stats?.lastExit,
+    ready: status.ready,
+    backoffUntil: status.backoff?.restartAt.getTime(),
   };
 }
 
@@ -97,6 +105,8 @@ export function eventsBetween(service: string, before: EventSnapshot, after: Eve
       if (before.want === 'up' && after.want === 'up') push('restart');
     }
   }
+  if (after.ready === true && isRunning && (before.ready !== true || isNewRun)) push('ready', { pid: after.pid });
+  if (after.backoffUntil !== undefined && after.backoffUntil !== before.backoffUntil) push('backoff', { until: new Date(after.backoffUntil).toISOString() });
   if (after.state === 'finish' && before.state !== 'finish') push('finish', { pid: after.pid });
   if (after.state === 'down' && before.state !== 'down') push('down');
   if (after.isPaused !== before.isPaused) push(after.isPaused ? 'paused' : 'continued');

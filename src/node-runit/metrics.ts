@@ -15,6 +15,12 @@ interface Family {
 const FAMILIES: readonly Family[] = [
   { name: 'runit_service_up', type: 'gauge', help: 'Whether the service runs (state run): 1 or 0.', value: (v) => (v.state === 'run' ? 1 : 0) },
   {
+    name: 'runit_service_ready',
+    type: 'gauge',
+    help: 'Whether the current instance is ready: 1 or 0 (services that declare readiness, docs/extensions.md).',
+    value: (v) => (v.ready === undefined ? undefined : v.ready && v.state === 'run' ? 1 : 0),
+  },
+  {
     name: 'runit_service_want_up',
     type: 'gauge',
     help: 'Whether the supervisor is asked to keep the service up: 1 or 0.',
@@ -79,15 +85,21 @@ export interface Health {
 }
 
 /**
- * Healthy when every service that should be up runs: wanted up by its supervisor, or, with no
- * supervisor answering, normally up (no `down` file). A crash loop is not up, even while a run lasts.
+ * Healthy when every service that should be up runs, and is ready if it declares readiness:
+ * wanted up by its supervisor, or, with no supervisor answering, normally up (no `down` file).
+ * A crash loop is not up, even while a run lasts.
  */
 export function healthOf(views: readonly ServiceView[]): Health {
   const failing = views
     .filter((view) => {
       const shouldBeUp = view.state === 'unsupervised' || view.state === 'error' ? view.normallyUp : view.want === 'up';
-      return shouldBeUp && (view.state !== 'run' || view.stats?.isCrashLoop === true);
+      return shouldBeUp && (view.state !== 'run' || view.stats?.isCrashLoop === true || view.ready === false);
     })
-    .map((view) => ({ service: view.name, state: view.stats?.isCrashLoop === true ? `${view.state}, crash loop` : view.state }));
+    .map((view) => ({ service: view.name, state: healthState(view) }));
   return { isHealthy: failing.length === 0, failing };
+}
+
+function healthState(view: ServiceView): string {
+  if (view.stats?.isCrashLoop === true) return `${view.state}, crash loop`;
+  return view.state === 'run' && view.ready === false ? 'run, not ready' : view.state;
 }

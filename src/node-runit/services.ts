@@ -26,6 +26,11 @@ export interface ServiceView {
   isPaused: boolean;
   /** undefined under real runit, which keeps no statistics. */
   stats?: RunStatistics;
+  /**
+   * Whether the current instance is ready, for a service that declares readiness
+   * (docs/extensions.md; s6's flag); undefined for one that does not.
+   */
+  ready?: boolean;
   /** The process tree's CPU seconds and resident bytes; undefined when no process runs. */
   cpuSeconds?: number;
   memoryBytes?: number;
@@ -108,6 +113,7 @@ export function viewOf(name: string, dir: string, read: () => Status, snapshot: 
     isPaused: status.isPaused,
   });
   if (status.stats !== undefined) view.stats = status.stats;
+  if (status.ready !== undefined) view.ready = status.ready;
   if (status.log !== undefined) view.log = { state: status.log.state, pid: status.log.pid };
   const usage = snapshot?.usageOf(status.pid);
   if (usage !== undefined) {

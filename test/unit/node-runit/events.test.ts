@@ -37,3 +37,15 @@ test("real runit's record: exit and up from a new pid, no codes", () => {
   const stopped = eventsBetween('s', run(1), { ...run(0), state: 'down', want: 'down' }, 'now');
   assert.deepEqual(kinds(stopped), ['want', 'exit', 'down']);
 });
+
+test('readiness and backoff (issue 18): ready once per instance, backoff when a hold begins', () => {
+  const notReady: EventSnapshot = { ...run(1), ready: false };
+  const ready: EventSnapshot = { ...run(1), ready: true };
+  assert.deepEqual(kinds(eventsBetween('s', notReady, ready, 'now')), ['ready']);
+  assert.deepEqual(kinds(eventsBetween('s', ready, ready, 'now')), []);
+  assert.deepEqual(kinds(eventsBetween('s', ready, { ...run(2), ready: true }, 'now')), ['exit', 'up', 'restart', 'ready']);
+  const held: EventSnapshot = { ...run(0), state: 'down', backoffUntil: Date.UTC(2026, 11, 5) };
+  const events = eventsBetween('s', { ...run(0), state: 'down' }, held, 'now');
+  assert.deepEqual(kinds(events), ['backoff']);
+  assert.equal(events[0]?.until, '2026-12-05T00:00:00.000Z');
+});

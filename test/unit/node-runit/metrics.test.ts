@@ -13,6 +13,16 @@ const views: ServiceView[] = [
   { name: 'gone', dir: '/s/g', state: 'unsupervised', pid: 0, uptime: 0, want: 'up', normallyUp: true, isPaused: false, error: 'ERR_RUNSV_NOT_RUNNING' },
 ];
 
+test('readiness (issue 18): a metric for services that declare it, and health waits for it', () => {
+  const ready = (isReady: boolean): ServiceView => ({ name: `api-${isReady}`, dir: '/s/a', state: 'run', pid: 9, uptime: 1, want: 'up', normallyUp: true, isPaused: false, ready: isReady });
+  const families = parsePrometheusText(formatMetrics([ready(true), ready(false), views[1]!]));
+  assert.equal(sampleOf(families, 'runit_service_ready', 'api-true'), 1);
+  assert.equal(sampleOf(families, 'runit_service_ready', 'api-false'), 0);
+  assert.equal(sampleOf(families, 'runit_service_ready', 'idle'), undefined, 'no readiness declared: no sample');
+  assert.deepEqual(healthOf([ready(true)]), { isHealthy: true, failing: [] });
+  assert.deepEqual(healthOf([ready(false)]).failing, [{ service: 'api-false', state: 'run, not ready' }]);
+});
+
 test('every family parses strictly, labels escaped, unknown figures left out', () => {
   const families = parsePrometheusText(formatMetrics(views));
   const web = 'web "main"\\a\nb';
