@@ -34,7 +34,8 @@ for (const [what, runsvdir, skip] of TREE_VARIANTS) {
     const status = await new Client(join(tree.enabledDir, 'web')).waitFor('run', 20_000);
     t.diagnostic(`first start: web running ${Math.round(performance.now() - started)} ms after startRunsvdir()`);
     assert.equal(status.state, 'run');
-    assert.match(commandLine(status.pid), /^sleep 1000$/);
+    // The run script execs sleep a moment after runsv records its pid.
+    await waitFor('the run script to exec sleep 1000', () => commandLine(status.pid) === 'sleep 1000');
   });
 
   test(`replace and remove a service while the tree runs (${what})`, { skip, timeout: 90_000 }, async (t) => {
@@ -58,7 +59,7 @@ for (const [what, runsvdir, skip] of TREE_VARIANTS) {
     assert.equal(await tree.replace(define('v2')), join(tree.servicesDir, 'web'));
     const after = await web.waitFor((s) => s.state === 'run' && s.pid !== before.pid, 30_000);
     for (const pid of descendantsOf([...seen][0]!)) seen.add(pid);
-    assert.match(commandLine(after.pid), /^sleep 2000$/, 'the new definition runs');
+    await waitFor('the new definition to run (sleep 2000)', () => commandLine(after.pid) === 'sleep 2000');
     assert.equal(isAlive(before.pid), false, 'the old process is gone');
     await waitFor('v2 logged after v1 in the same log', () => /web v1 up[^]*web v2 up/.test(readFileSync(logFile, 'utf8')), { timeout: 20_000 });
     assert.equal((await tree.status()).find((s) => s.name === 'web')?.isEnabled, true, 'still enabled');
