@@ -60,7 +60,7 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
   private readonly isLogInline: boolean;
   /** The log service while the svlogd engine runs it in this process. */
   private inlineLog: InlineLog | undefined;
-  /** Set once setUp has made them: the Supervisor is built (and so has effects) before that. */
+  /** Set by setUp once it holds the locks: status writes go nowhere before that. */
   private superviseFiles: SuperviseFiles | undefined;
   private logSuperviseFiles: SuperviseFiles | undefined;
   private readonly exitWatch: ExitWatch;

@@ -87,10 +87,6 @@ export class InlineLog {
     this.#options = options;
   }
 
-  get isRunning(): boolean {
-    return this.#engine !== undefined;
-  }
-
   /** Starts an engine on `readFd` (which stays open: the engine reads a duplicate of it). */
   start(readFd: number, onExit: (exit: ChildExit) => void): void {
     const { args, root, cwd, writeLine } = this.#options;
