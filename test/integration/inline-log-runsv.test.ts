@@ -97,10 +97,15 @@ describe('log services inside runsv', { skip: NEEDS_RUNIT }, () => {
     assert.doesNotMatch(tree.stderr(), /fatal/);
   });
 
-  test('NODE_RUNIT_INLINE_LOGS=0 and log/no-inline keep svlogd a process', async (t) => {
-    for (const side of [{ ...IN_RUNSV, label: 'NODE_RUNIT_INLINE_LOGS=0', env: { NODE_RUNIT_INLINE_LOGS: '0' } }, { ...IN_RUNSV, label: 'log/no-inline' }]) {
+  test('NODE_RUNIT_INLINE_LOGS=0, runsvdir --no-inline-logs and log/no-inline keep svlogd a process', async (t) => {
+    const sides: TreeSide[] = [
+      { ...IN_RUNSV_UNDER_RUNIT, label: 'NODE_RUNIT_INLINE_LOGS=0', env: { NODE_RUNIT_INLINE_LOGS: '0' } },
+      { ...IN_RUNSV, label: '--no-inline-logs', args: ['--no-inline-logs'] },
+      { ...IN_RUNSV, label: 'log/no-inline' },
+    ];
+    for (const side of sides) {
       const { dir, app } = makeLoggedApp('exec sleep 1000');
-      if (side.env === undefined) writeFileSync(join(app, 'log', SERVICE_FILE.noInlineLog), '');
+      if (side.label === 'log/no-inline') writeFileSync(join(app, 'log', SERVICE_FILE.noInlineLog), '');
       const tree = startSide(t, side, dir);
       const svlogd = await waitFor(`${side.label}: an svlogd process`, () => svlogdProcesses(tree)[0]);
       await waitFor(`${side.label}: its pid in the status`, () => svStatus(app).includes(`log: (pid ${svlogd})`));
