@@ -5,10 +5,30 @@ import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
 import { resetSignal } from '../sys/index.js';
 import { receivedArgs } from '../sys/received.js';
-import { startSupervisor, SupervisorStartError } from './index.js';
+import { startSupervisor, SupervisorStartError, type RunningSupervisor } from './index.js';
 
 /** runsv's exit codes (RSV-34); after the exit sequence it exits with the Supervisor's code. */
 const EXIT = { usage: 1, fatal: 111 } as const;
+
+/**
+ * svlogd's own signals: sent to this pid, which is also the log service's when it runs here,
+ * they mean what they mean to svlogd (reopen, rotate).
+ */
+const LOG_SIGNALS = ['SIGHUP', 'SIGALRM'] as const;
+
+/**
+ * Without a log service in this process, runit's runsv dies of HUP and ALRM (RSV-31): so does
+ * this one, by giving the signal its default action back and raising it again.
+ */
+function passToInlineLog(signal: (typeof LOG_SIGNALS)[number], supervisor: RunningSupervisor): void {
+  const handler = (): void => {
+    if (supervisor.signalInlineLog(signal)) return;
+    process.removeListener(signal, handler);
+    resetSignal(constants.signals[signal]);
+    process.kill(process.pid, signal);
+  };
+  process.on(signal, handler);
+}
 
 export async function main(args: readonly string[]): Promise<void> {
   answerHelpOrVersion(args, () => ({ name: invokedName(), synopsis: 'dir' }));
@@ -23,8 +43,12 @@ export async function main(args: readonly string[]): Promise<void> {
   // SIGUSR1 for its debugger, so give it back its default: runsv dies of it, as runit's does.
   resetSignal(constants.signals.SIGUSR1);
   try {
-    const supervisor = await startSupervisor(dir, { writeDiagnostic: writeStderr });
+    // A recognised log/run runs in this process, one Node process per logged service instead of
+    // two (docs/runsv.md); NODE_RUNIT_INLINE_LOGS=0 or log/no-inline keep svlogd a process.
+    const isLogInline = process.env['NODE_RUNIT_INLINE_LOGS'] !== '0';
+    const supervisor = await startSupervisor(dir, { writeDiagnostic: writeStderr, isLogInline });
     process.on('SIGTERM', () => supervisor.terminate());
+    if (isLogInline) for (const signal of LOG_SIGNALS) passToInlineLog(signal, supervisor);
     process.exit(await supervisor.exited);
   } catch (error) {
     if (!(error instanceof SupervisorStartError)) throw error;

@@ -142,13 +142,13 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     const { InlineLog, isWritableBy, logBase, ownerOf, recogniseLogRun } = await import('./inline-log.js');
     const recognised = recogniseLogRun(text);
     if (recognised === undefined || this.logPipe === undefined) return false;
-    const { args, cwd, user } = recognised;
+    const { args, cwd, user, umask } = recognised;
     const owner = user === undefined ? undefined : ownerOf(user);
     if (user !== undefined) {
       const base = logBase(logRoot, cwd);
       if (owner === undefined || !args.dirs.every((dir) => isWritableBy(dir.startsWith('/') ? dir : `${base}/${dir}`, owner))) return false;
     }
-    const inlineLog = new InlineLog({ root: logRoot, args, cwd, writeLine: this.writeLine, owner });
+    const inlineLog = new InlineLog({ root: logRoot, args, cwd, writeLine: this.writeLine, owner, umask });
     this.inlineLog = inlineLog;
     inlineLog.start(this.logPipe[0], (exit) => {
       if (this.inlineLog === inlineLog) this.inlineLog = undefined;
@@ -307,6 +307,16 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
         });
       });
     });
+  }
+
+  /**
+   * A signal sent to this process from outside, meant for the log service run in it (HUP, ALRM
+   * to a standalone runsv: docs/runsv.md). False when no log service runs here.
+   */
+  signalInlineLog(signal: NodeJS.Signals): boolean {
+    if (this.inlineLog === undefined) return false;
+    this.inlineLog.signal(signal);
+    return true;
   }
 
   signal(pid: number, signal: NodeJS.Signals): void {

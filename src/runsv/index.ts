@@ -31,6 +31,8 @@ export interface RunningSupervisor {
   terminate(): void;
   /** SIGKILL both the service and its log service (the init's last resort at the grace period). */
   killAll(): void;
+  /** Hands `signal` to the log service run in this process; false when none runs here. */
+  signalInlineLog(signal: NodeJS.Signals): boolean;
 }
 
 /**
@@ -78,5 +80,9 @@ class StartedSupervisor implements RunningSupervisor {
 
   killAll(): void {
     this.#effects.killAll();
+  }
+
+  signalInlineLog(signal: NodeJS.Signals): boolean {
+    return this.#effects.signalInlineLog(signal);
   }
 }

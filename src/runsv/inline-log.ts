@@ -30,6 +30,8 @@ export interface InlineLogOptions {
   writeLine: (line: string) => void;
   /** The account of `chpst -u`, when log/run runs svlogd as another user. */
   owner?: Owner | undefined;
+  /** log/run's `umask`, applied to what the engine creates (this process's umask is shared). */
+  umask?: number | undefined;
 }
 
 export interface Owner {
@@ -95,6 +97,7 @@ export class InlineLog {
       ...engineOptionsOf(args),
       cwd: base,
       ...(this.#options.owner === undefined ? {} : { owner: this.#options.owner }),
+      ...(this.#options.umask === undefined ? {} : { umask: this.#options.umask }),
       message: writeLine,
       stderrCopy: (bytes) => writeLine(bytes.toString('latin1')),
     });

@@ -5,7 +5,7 @@
  * purpose: anything this does not understand word for word runs as a process, as before.
  *
  * Accepted: `#!/bin/sh` (or bash, dash; with `-e`), then only blank lines, comments,
- * `exec 2>&1`, `set -e`, `cd DIR`, and a last command `exec [chpst -u USER[:GROUP]] svlogd
+ * `exec 2>&1`, `set -e`, `cd DIR`, `umask OCTAL`, and a last command `exec [chpst -u USER[:GROUP]] svlogd
  * [options] dir...` (chpst and svlogd bare or as absolute paths ending in their names), each
  * word literal or simply quoted: no variables, globs, pipes, redirections or other programs.
  */
@@ -18,6 +18,8 @@ export interface RecognisedLogRun {
   args: SvlogdArgs;
   /** `chpst -u`'s account, `USER` or `USER:GROUP`, when svlogd runs as another user. */
   user: string | undefined;
+  /** The last `umask OCTAL` before the exec, if any: the umask svlogd would have run with. */
+  umask: number | undefined;
 }
 
 const SHEBANG = /^#!\s*\/bin\/(?:sh|bash|dash)(?:\s+-e)?\s*$/;
@@ -90,6 +92,7 @@ export function recogniseLogRun(text: string): RecognisedLogRun | undefined {
   const lines = text.split('\n');
   if (!SHEBANG.test(lines[0] ?? '')) return undefined;
   let cwd: string | undefined;
+  let umask: number | undefined;
   let exec: { user: string | undefined; args: string[] } | undefined;
   for (const raw of lines.slice(1)) {
     const line = raw.trim();
@@ -99,6 +102,11 @@ export function recogniseLogRun(text: string): RecognisedLogRun | undefined {
     const words = splitWords(line);
     if (words === undefined || words.length === 0) return undefined;
     if (words.length === 2 && words[0] === 'set' && words[1] === '-e') continue;
+    // Octal only: a symbolic mask (u=rwx,...) is the shell's to work out.
+    if (words[0] === 'umask' && words.length === 2 && /^[0-7]{1,4}$/.test(words[1]!)) {
+      umask = parseInt(words[1]!, 8) & 0o777;
+      continue;
+    }
     if (words[0] === 'cd' && words.length === 2 && cwd === undefined) {
       cwd = words[1];
       continue;
@@ -114,5 +122,5 @@ export function recogniseLogRun(text: string): RecognisedLogRun | undefined {
   const parsed = parseSvlogdArgs(exec.args);
   // A usage error is svlogd's to print: the process reports it as runit's would.
   if (parsed.kind !== 'ok') return undefined;
-  return { cwd, args: parsed.args, user: exec.user };
+  return { cwd, args: parsed.args, user: exec.user, umask };
 }

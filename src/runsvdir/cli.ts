@@ -21,7 +21,7 @@ const DEFAULT_GRACE_SECONDS = 7;
 export interface RunsvdirArgs {
   isNewSession: boolean;
   isInProcess: boolean;
-  /** `--no-inline-logs`: every log service as a process of its own, even under --in-process. */
+  /** `--no-inline-logs`: every log service as a process of its own, in process or in each runsv. */
   isNoInlineLogs: boolean;
   dir: string | undefined;
   log: string | undefined;
@@ -81,6 +81,8 @@ export async function main(args: readonly string[]): Promise<void> {
   const fatal = (text: string): void => say(`runsvdir ${dir}: fatal: ${text}\n`);
   if (parsed.log !== undefined) log = setUpLog(titlePrefix, parsed.log, warn);
 
+  // A runsv process reads the opt-out from its environment (docs/runsv.md): handed down to each.
+  if (parsed.isNoInlineLogs) process.env['NODE_RUNIT_INLINE_LOGS'] = '0';
   const startSupervisor = parsed.isInProcess ? await loadStartSupervisor() : undefined;
   const tree = new ServiceTree(dir, {
     startSupervisor,

@@ -2,7 +2,7 @@
  * What every part of one log directory shares: the engine's context, the directory's paths,
  * and runit's way of speaking about it (warnings, verbose info, 3 s pauses naming it).
  */
-import { closeSync, existsSync, fchownSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fchownSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { fsPath } from '../sys/byte-names.js';
@@ -22,6 +22,12 @@ export interface DirContext {
    * a process that stays root: the files it creates are given to it, its processors run as it.
    */
   owner: { uid: number; gid: number } | undefined;
+  /**
+   * The umask a `umask` before svlogd would have set, when the engine runs for it in a process
+   * whose umask is shared with others (and so never changed): the modes of the files it creates
+   * are set from it explicitly, and its processors start under it.
+   */
+  umask: number | undefined;
   /** Runs `job` before any queued work: runit's SIGCHLD handler reaping a processor. */
   runNext(job: Job): void;
 }
@@ -46,16 +52,22 @@ export class DirHandle {
     return fsPath(join(this.path, name));
   }
 
-  /** openSync of one of the directory's files; one it creates belongs to `ctx.owner`, if any. */
-  openFile(name: string, flags: number, mode?: number): number {
+  /**
+   * openSync of one of the directory's files, created with `mode` less the umask: ctx.umask if
+   * set, else the process's. One it creates belongs to `ctx.owner`, if any.
+   */
+  openFile(name: string, flags: number, mode: number): number {
     const path = this.file(name);
-    const owner = this.ctx.owner;
-    if (owner === undefined) return openSync(path, flags, mode);
+    const { owner, umask } = this.ctx;
+    if (owner === undefined && umask === undefined) return openSync(path, flags, mode);
+    // The directory is locked by this engine alone: nobody creates the file in between.
     const isNew = !existsSync(path);
     const fd = openSync(path, flags, mode);
     if (isNew) {
       try {
-        fchownSync(fd, owner.uid, owner.gid);
+        if (owner !== undefined) fchownSync(fd, owner.uid, owner.gid);
+        // After the chown, which may clear set-id bits; open applied the process's umask.
+        if (umask !== undefined) fchmodSync(fd, mode & ~umask & 0o7777);
       } catch (error) {
         closeSync(fd);
         throw error;

@@ -36,6 +36,8 @@ export interface SvlogdOptions {
   env?: NodeJS.ProcessEnv;
   /** See DirContext.owner: a `chpst -u` the engine stands in for. */
   owner?: { uid: number; gid: number };
+  /** See DirContext.umask: a `umask` the engine stands in for. */
+  umask?: number;
 }
 
 /** What the directories share; `runNext` runs a processor's reaping before queued work. */
@@ -48,6 +50,7 @@ export function makeDirContext(options: SvlogdOptions, clock: Clock, runNext: (j
     processorStderr: options.processorStderr ?? 2,
     environment: options.env ?? process.env,
     owner: options.owner,
+    umask: options.umask,
     runNext,
   };
 }

@@ -33,6 +33,15 @@ function withSuffix(name: string, suffix: string): string {
   return name.slice(0, 26) + suffix;
 }
 
+/**
+ * `/bin/sh -c CMD`; under a umask the engine stands in for (DirContext.umask), a shell sets it
+ * first and execs the same `/bin/sh -c CMD`, so the processor runs as under svlogd.
+ */
+function processorArgs(command: string, umask: number | undefined): string[] {
+  if (umask === undefined) return ['-c', command];
+  return ['-c', `umask ${umask.toString(8).padStart(4, '0')}; exec /bin/sh -c "$1"`, 'sh', command];
+}
+
 /** Opens the processor's four fds, or says which step failed (runit's child messages). */
 function openProcessorFds(dir: DirHandle, name: string): number[] {
   const fds: number[] = [];
@@ -99,7 +108,7 @@ export class Processor {
       return;
     }
     for (;;) {
-      const child = spawnNames('/bin/sh', ['-c', command], {
+      const child = spawnNames('/bin/sh', processorArgs(command, dir.ctx.umask), {
         cwd: dir.path,
         env: dir.ctx.environment,
         ...(dir.ctx.owner === undefined ? {} : { uid: dir.ctx.owner.uid, gid: dir.ctx.owner.gid }),

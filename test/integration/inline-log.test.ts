@@ -5,16 +5,13 @@ import assert from 'node:assert/strict';
 import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { NEEDS_RUNIT, OUR_BIN, ourBin, realBin } from '../helpers/binaries.js';
+import { NEEDS_RUNIT } from '../helpers/binaries.js';
 import { installedBin } from '../helpers/installed-bin.js';
 import { descendantsNamed } from '../helpers/procs.js';
-import { makeTreeRoot, startRunsvdirTree } from '../helpers/runsvdir-tree.js';
-import { makeService } from '../helpers/service-dir.js';
+import { IN_PROCESS, logContents, logText, makeLoggedApp, OUR_SVLOGD, RUNIT, startSide } from '../helpers/inline-log-tree.js';
 import { fill, tinyDisk } from '../helpers/tiny-disk.js';
 import { svRun, svStatus } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-type TestContext = { after(fn: () => void | Promise<void>): void };
 
 /** nobody's ids, from the password file the programs under test read. */
 const NOBODY = (() => {
@@ -23,48 +20,7 @@ const NOBODY = (() => {
   return { uid: Number(uid), gid: Number(gid) };
 })();
 
-/** Every file of a log directory but its lock, oldest first: rotated files by name, then current. */
-function logContents(dir: string): string[] {
-  const names = readdirSync(dir).filter((name) => name.startsWith('@')).sort();
-  return [...names, 'current'].map((name) => readFileSync(join(dir, name), 'latin1'));
-}
-
-function logText(dir: string): string {
-  try {
-    return logContents(dir).join('');
-  } catch {
-    return '';
-  }
-}
-
-interface TreeSide {
-  label: string;
-  runsvdir: string;
-  args: string[];
-  path: string;
-}
-
-const SIDES: TreeSide[] = [
-  { label: 'in process', runsvdir: ourBin('runsvdir'), args: ['--in-process'], path: `${OUR_BIN}:/usr/bin:/bin` },
-  { label: 'our svlogd', runsvdir: ourBin('runsvdir'), args: ['--in-process', '--no-inline-logs'], path: `${OUR_BIN}:/usr/bin:/bin` },
-  { label: "runit's", runsvdir: realBin('runsvdir'), args: [], path: '/usr/bin:/bin' },
-];
-
-function startSide(t: TestContext, side: TreeSide, dir: string) {
-  const command = side.runsvdir.startsWith('/usr/') ? side.runsvdir : process.execPath;
-  const args = side.runsvdir.startsWith('/usr/') ? [...side.args, dir] : [side.runsvdir, ...side.args, dir];
-  return startRunsvdirTree(t, command, args, { ...process.env, PATH: side.path }, dirname(dir));
-}
-
-/** A scanned directory `sv` holding one service `app` whose log service is `svlogd ./main`. */
-function makeLoggedApp(run: string, config?: string): { dir: string; app: string } {
-  const dir = join(makeTreeRoot(), 'sv');
-  mkdirSync(dir);
-  const app = makeService(join(dir, 'app'), { run, log: { run: 'exec svlogd ./main' } });
-  mkdirSync(join(app, 'log/main'));
-  if (config !== undefined) writeFileSync(join(app, 'log/main/config'), config);
-  return { dir, app };
-}
+const SIDES = [IN_PROCESS, OUR_SVLOGD, RUNIT];
 
 describe('log services in the one process', { skip: NEEDS_RUNIT }, () => {
   test('the log directory is byte for byte what a standalone svlogd makes: rotation, pruning, filters, prefix', async (t) => {

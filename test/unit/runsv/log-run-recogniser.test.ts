@@ -38,6 +38,12 @@ test('accepted: chpst -u USER[:GROUP] before svlogd, as ServiceBuilder and dh-ru
   }
 });
 
+test('umask OCTAL: the mask svlogd would run with, the last one winning', () => {
+  assert.equal(recogniseLogRun(sh('umask 022', 'exec svlogd main'))?.umask, 0o022);
+  assert.equal(recogniseLogRun(sh('umask 0077', 'cd x', 'umask 027', 'exec chpst -u log svlogd main'))?.umask, 0o027);
+  assert.equal(recogniseLogRun(sh('exec svlogd main'))?.umask, undefined);
+});
+
 test('near-misses run as processes', () => {
   const misses = [
     'exec svlogd -tt ./main', // no #! line
@@ -52,7 +58,9 @@ test('near-misses run as processes', () => {
     sh('exec multilog t ./main'),
     sh('exec svlogd'), // svlogd's own usage error
     sh('exec svlogd -b 10 -l 20 main'), // buffer not larger than a line: usage error
-    sh('umask 022', 'exec svlogd main'),
+    sh('umask u=rwx,g=rx,o=', 'exec svlogd main'), // symbolic: the shell's to work out
+    sh('umask 0899', 'exec svlogd main'),
+    sh('umask', 'exec svlogd main'),
     sh('exec `which svlogd` main'),
     sh("exec svlogd 'main"),
     '#!/usr/bin/perl\nexec svlogd main\n',

@@ -130,6 +130,7 @@ test('in process: a Supervisor that throws or fails to start never stops the oth
         throw new Error('terminate failed');
       },
       killAll: () => {},
+      signalInlineLog: () => false,
     };
   };
   const host = new InProcessSupervisors(dir, fake, { writeDiagnostic: (line) => lines.push(line), warn: (w) => warnings.push(w) });
