@@ -51,6 +51,8 @@ interface Answer {
 function ask(connect: { port: number } | { path: string }, text = 'hello\n'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const socket = 'path' in connect ? createConnection(connect.path) : createConnection(connect.port, '127.0.0.1');
+    // Generous: a connection may wait in the backlog through a restart, but never forever.
+    socket.setTimeout(30_000, () => socket.destroy(Object.assign(new Error('no answer in 30 s'), { code: 'TIMEOUT' })));
     let data = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
     socket.on('error', reject);
@@ -92,6 +94,7 @@ for (const topology of TOPOLOGIES) {
       const answers: Answer[] = [];
       const errors = new Map<string, number>();
       let isHammering = true;
+      t.after(() => (isHammering = false));
       const hammer = async (): Promise<void> => {
         while (isHammering) {
           try {
