@@ -33,6 +33,8 @@ export interface RunningSupervisor {
   killAll(): void;
   /** Hands `signal` to the log service run in this process; false when none runs here. */
   signalInlineLog(signal: NodeJS.Signals): boolean;
+  /** Descriptors held for the service beyond the supervisor's own (`listen`, `fdstore-max`). */
+  readonly heldFdCount?: number;
 }
 
 /**
@@ -84,5 +86,9 @@ class StartedSupervisor implements RunningSupervisor {
 
   signalInlineLog(signal: NodeJS.Signals): boolean {
     return this.#effects.signalInlineLog(signal);
+  }
+
+  get heldFdCount(): number {
+    return this.#effects.heldFdCount;
   }
 }
