@@ -3,7 +3,7 @@
  * loader, the compiler's paths, ICU's tables) and keeps those pages in its resident set for good,
  * though a supervisor at rest touches a few MiB of them again (measured in docs/performance.md).
  * They are clean pages of files (node, libc, koffi's addon), so once the program has been quiet
- * for a while they are dropped from its page tables: the file's page cache keeps them, a page that
+ * for a while after starting they are dropped from its page tables: the file's page cache keeps them, a page that
  * is used again comes back from there on its next touch (a minor fault, no disk read while the
  * cache holds it), and what is never touched again stops counting against the process. Pages a
  * mapping has written (relocations, COW) are anonymous and never dropped. Long-running programs
@@ -95,24 +95,35 @@ const WINDOW_MS = 250;
 const QUIET_UTILIZATION = 0.02;
 /** Consecutive quiet windows before the pages are dropped: a start-up burst has ended. */
 const QUIET_WINDOWS = 2;
+/** A window this busy is a burst (services starting), not one service's restart: drop again after it. */
+const BURST_UTILIZATION = 0.2;
+/** How long the load is watched: start-up and its stragglers, not the life of the process. */
+const WATCH_MS = 60_000;
 
 /**
- * Drops the clean file pages once, when the event loop has been quiet for QUIET_WINDOWS windows
- * in a row (start-up, with every service started, is over). The timer never keeps the process
- * alive and ends once the pages are dropped.
+ * Drops the clean file pages when the event loop has been quiet for QUIET_WINDOWS windows in a
+ * row after start-up, and again after any later burst within WATCH_MS: on a loaded machine a
+ * start-up can pause long enough to look quiet, and what it then touches again would stay. One
+ * restart or control command is not a burst, so it never pays for the pages twice. The timer
+ * never keeps the process alive and ends after WATCH_MS.
  */
 export function releaseStartupPagesWhenQuiet(env: NodeJS.ProcessEnv, release: () => number = releaseCleanFilePages): void {
   if (env[RELEASE_PAGES_ENV] === '0' || process.platform !== 'linux') return;
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   let quietWindows = 0;
+  let isArmed = true;
+  const endAt = performance.now() + WATCH_MS;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    const window = performance.eventLoopUtilization(now, last);
+    const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
-    quietWindows = window.utilization < QUIET_UTILIZATION ? quietWindows + 1 : 0;
-    if (quietWindows < QUIET_WINDOWS) return;
-    clearInterval(timer);
-    release();
+    if (utilization >= BURST_UTILIZATION) isArmed = true;
+    quietWindows = utilization < QUIET_UTILIZATION ? quietWindows + 1 : 0;
+    if (isArmed && quietWindows >= QUIET_WINDOWS) {
+      isArmed = false;
+      release();
+    }
+    if (!isArmed && performance.now() >= endAt) clearInterval(timer);
   }, WINDOW_MS);
   timer.unref();
 }

@@ -26,12 +26,18 @@ test('a quiet --in-process host drops its start-up pages; the opt-out keeps them
   });
   const [released, kept] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
   for (const host of hosts) await waitRunning(join(host.dir, 'a'));
-  // Node maps tens of MiB of its binary while it starts; a host at rest touches a few again.
+  // Node maps tens of MiB of its binary while it starts; a host at rest touches a part again
+  // (measured: 13-15 MiB of ~43 on Node 20, 15-27 MiB of ~48 on Node 24).
+  let seen = '';
   await waitFor(
-    'the released host to hold less than half the file pages of the one that keeps them',
-    () => fileResidentKiB(released.tree.pid) * 2 < fileResidentKiB(kept.tree.pid),
+    'the released host to hold less than three quarters of the file pages of the one that keeps them',
+    () => {
+      const [ours, theirs] = [fileResidentKiB(released.tree.pid), fileResidentKiB(kept.tree.pid)];
+      seen = `${ours} KiB against ${theirs} KiB`;
+      return ours * 4 < theirs * 3;
+    },
     { timeout: 60_000, interval: 200 },
-  );
+  ).catch((error: unknown) => assert.fail(`${String(error)}: last ${seen}`));
   // Supervision goes on from the page cache: control, restart, a new service.
   assert.match(svRun(['-w', '30', 'd', join(released.dir, 'a')]), /^ok: down: /);
   assert.match(svRun(['-w', '30', 'u', join(released.dir, 'a')]), /^ok: run: /);
