@@ -98,32 +98,49 @@ const QUIET_WINDOWS = 2;
 /** A window this busy is a burst (services starting), not one service's restart: drop again after it. */
 const BURST_UTILIZATION = 0.2;
 /** How long the load is watched: start-up and its stragglers, not the life of the process. */
-const WATCH_MS = 60_000;
+export const WATCH_MS = 60_000;
 
 /**
- * Drops the clean file pages when the event loop has been quiet for QUIET_WINDOWS windows in a
- * row after start-up, and again after any later burst within WATCH_MS: on a loaded machine a
- * start-up can pause long enough to look quiet, and what it then touches again would stay. One
- * restart or control command is not a burst, so it never pays for the pages twice. The timer
- * never keeps the process alive and ends after WATCH_MS.
+ * When to drop, from the event loop's load window by window: once QUIET_WINDOWS windows in a row
+ * were quiet after start-up, and again after any later burst within WATCH_MS: on a loaded machine
+ * a start-up can pause long enough to look quiet, and what it then touches again would stay. One
+ * restart or control command is not a burst, so it never pays for the pages twice.
  */
+export class QuietWatch {
+  #quietWindows = 0;
+  #isArmed = true;
+  readonly #endAt: number;
+
+  constructor(startMs: number) {
+    this.#endAt = startMs + WATCH_MS;
+  }
+
+  /** One window's share of busy time; true when the pages are to be dropped now. */
+  onWindow(utilization: number): boolean {
+    if (utilization >= BURST_UTILIZATION) this.#isArmed = true;
+    this.#quietWindows = utilization < QUIET_UTILIZATION ? this.#quietWindows + 1 : 0;
+    if (!this.#isArmed || this.#quietWindows < QUIET_WINDOWS) return false;
+    this.#isArmed = false;
+    return true;
+  }
+
+  /** Watching is over: start-up and its stragglers are past, and nothing waits to be dropped. */
+  isDone(nowMs: number): boolean {
+    return !this.#isArmed && nowMs >= this.#endAt;
+  }
+}
+
+/** Drops the clean file pages as QuietWatch says; the timer never keeps the process alive. */
 export function releaseStartupPagesWhenQuiet(env: NodeJS.ProcessEnv, release: () => number = releaseCleanFilePages): void {
   if (env[RELEASE_PAGES_ENV] === '0' || process.platform !== 'linux') return;
   let last: EventLoopUtilization = performance.eventLoopUtilization();
-  let quietWindows = 0;
-  let isArmed = true;
-  const endAt = performance.now() + WATCH_MS;
+  const watch = new QuietWatch(performance.now());
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
-    if (utilization >= BURST_UTILIZATION) isArmed = true;
-    quietWindows = utilization < QUIET_UTILIZATION ? quietWindows + 1 : 0;
-    if (isArmed && quietWindows >= QUIET_WINDOWS) {
-      isArmed = false;
-      release();
-    }
-    if (!isArmed && performance.now() >= endAt) clearInterval(timer);
+    if (watch.onWindow(utilization)) release();
+    if (watch.isDone(performance.now())) clearInterval(timer);
   }, WINDOW_MS);
   timer.unref();
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { cleanFileMappings, releaseCleanFilePages } from '../../../src/cli/startup-pages.js';
+import { cleanFileMappings, QuietWatch, releaseCleanFilePages, WATCH_MS } from '../../../src/cli/startup-pages.js';
 
 function mapping(range: string, permissions: string, path: string, rss: number, anonymous: number): string {
   return [`${range} ${permissions} 00000000 fe:00 260689                             ${path}`, `Size:               8 kB`, `Rss:                ${rss} kB`, `Anonymous:          ${anonymous} kB`, 'VmFlags: rd mr mw me'].join('\n');
@@ -65,4 +65,19 @@ test('this process drops its file pages, and runs on from the page cache', { ski
   assert.equal(createHash('sha256').update('runit').digest('hex').length, 64);
   assert.equal(new Intl.NumberFormat('en-US').format(1234567), '1,234,567');
   assert.deepEqual(JSON.parse(JSON.stringify({ a: [1, 2] })), { a: [1, 2] });
+});
+
+test('dropped after two quiet windows, again only after a burst, and watched for a minute', () => {
+  const watch = new QuietWatch(0);
+  const drops = (loads: number[]): boolean[] => loads.map((load) => watch.onWindow(load));
+  // Start-up: busy, then quiet twice in a row.
+  assert.deepEqual(drops([0.9, 0.5, 0.01, 0.3, 0.01, 0.01, 0.01]), [false, false, false, false, false, true, false]);
+  // A restart (a few ms in a window) is no burst: nothing is dropped again.
+  assert.deepEqual(drops([0.05, 0.01, 0.01, 0.01]), [false, false, false, false]);
+  assert.equal(watch.isDone(WATCH_MS - 1), false);
+  // A burst (services starting) re-arms it; watching goes on until that drop is done.
+  assert.deepEqual(drops([0.6, 0.01]), [false, false]);
+  assert.equal(watch.isDone(WATCH_MS + 1), false, 'a drop is still due');
+  assert.deepEqual(drops([0.01]), [true]);
+  assert.equal(watch.isDone(WATCH_MS + 1), true);
 });
