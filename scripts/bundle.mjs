@@ -1,11 +1,14 @@
 /**
- * Bundles the short-lived commands (chpst, sv) into one CommonJS file each, after tsc, and makes
- * a V8 code cache for each (bin/chpst and bin/sv run them).
+ * Bundles the short-lived commands (chpst, sv) and the programs that run as one process per
+ * service or log (runsv, svlogd) into one CommonJS file each, after tsc, and makes a V8 code
+ * cache for each (bin/NAME runs them).
  *
- * Their whole run is start-up. Node's ESM loader takes several ms to start, then reads each
- * module through the thread pool; one CJS file read synchronously skips all of that (issue 6:
- * chpst within 1.2x of `node -e 0`). The input is tsc's own output, so the bundle runs the code
- * the tests type-checked, not a second compile of it.
+ * A short command's whole run is start-up. Node's ESM loader takes several ms to start, then
+ * reads each module through the thread pool; one CJS file read synchronously skips all of that
+ * (issue 6: chpst within 1.2x of `node -e 0`). A runsv or svlogd also keeps what the ESM loader
+ * leaves behind, ~2 MiB of heap a process (module records, the loader's own code; issue 22,
+ * docs/performance.md). The input is tsc's own output, so the bundle runs the code the tests
+ * type-checked, not a second compile of it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,6 +19,8 @@ import { build } from 'esbuild';
 const ENTRIES = {
   chpst: 'dist/src/chpst/cli.js',
   sv: 'dist/src/sv/cli.js',
+  runsv: 'dist/src/runsv/cli.js',
+  svlogd: 'dist/src/svlogd/cli.js',
 };
 
 // The file is one function expression with CommonJS's module parameters, so a bin compiles the
