@@ -1,7 +1,7 @@
-// bin/chpst, bin/sv, bin/runsv and bin/svlogd run one CommonJS bundle each, with a V8 code cache
-// the build made (scripts/bundle.mjs). Issue 6's start-up goal rests on chpst's and sv's, issue
-// 22's memory per runsv and svlogd process on the other two, and an installed package ships
-// only dist/bundle for them.
+// bin/chpst, sv, runsv, svlogd, runsvdir and runit run one CommonJS bundle each, with a V8 code
+// cache the build made (scripts/bundle.mjs). Issue 6's start-up goal rests on chpst's and sv's,
+// issue 22's memory per process on the others, and an installed package ships only dist/bundle
+// for them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { REPO_ROOT } from '../helpers/binaries.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const BUNDLED = ['chpst', 'sv', 'runsv', 'svlogd'];
+const BUNDLED = ['chpst', 'sv', 'runsv', 'svlogd', 'runsvdir', 'runit'];
 const BUNDLES = join(REPO_ROOT, 'dist', 'bundle');
 
 for (const name of BUNDLED) {
@@ -59,6 +59,9 @@ function assertCommandsRun(root: string): void {
   const runsv = spawnSync(join(root, 'bin', 'runsv'), [], { encoding: 'utf8' });
   assert.equal(runsv.status, 1);
   assert.match(runsv.stderr, /^usage: runsv dir\n/);
+  const runsvdir = spawnSync(join(root, 'bin', 'runsvdir'), [], { encoding: 'utf8' });
+  assert.equal(runsvdir.status, 1);
+  assert.match(runsvdir.stderr, /^usage: runsvdir \[-P\] dir\n/);
 }
 
 test('the bundles run from an installed package that has no dist/src', (t) => {
