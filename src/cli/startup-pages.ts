@@ -95,8 +95,12 @@ const WINDOW_MS = 250;
 const QUIET_UTILIZATION = 0.02;
 /** Consecutive quiet windows before the pages are dropped: a start-up burst has ended. */
 const QUIET_WINDOWS = 2;
-/** A window this busy is a burst (services starting), not one service's restart: drop again after it. */
+/**
+ * BURST_WINDOWS windows in a row this busy are a burst (services starting): drop again after it.
+ * One restart, even a spawn slowed down by a loaded machine, fills at most one such window.
+ */
 const BURST_UTILIZATION = 0.2;
+const BURST_WINDOWS = 2;
 /** How long the load is watched: start-up and its stragglers, not the life of the process. */
 export const WATCH_MS = 60_000;
 
@@ -108,6 +112,7 @@ export const WATCH_MS = 60_000;
  */
 export class QuietWatch {
   #quietWindows = 0;
+  #busyWindows = 0;
   #isArmed = true;
   readonly #endAt: number;
 
@@ -117,7 +122,8 @@ export class QuietWatch {
 
   /** One window's share of busy time; true when the pages are to be dropped now. */
   onWindow(utilization: number): boolean {
-    if (utilization >= BURST_UTILIZATION) this.#isArmed = true;
+    this.#busyWindows = utilization >= BURST_UTILIZATION ? this.#busyWindows + 1 : 0;
+    if (this.#busyWindows >= BURST_WINDOWS) this.#isArmed = true;
     this.#quietWindows = utilization < QUIET_UTILIZATION ? this.#quietWindows + 1 : 0;
     if (!this.#isArmed || this.#quietWindows < QUIET_WINDOWS) return false;
     this.#isArmed = false;
