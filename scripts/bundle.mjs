@@ -1,11 +1,14 @@
 /**
- * Bundles the short-lived commands (chpst, sv) into one CommonJS file each, after tsc, and makes
- * a V8 code cache for each (bin/chpst and bin/sv run them).
+ * Bundles the short-lived commands (chpst, sv) and the long-running programs (runsv, svlogd,
+ * runsvdir, runit) into one CommonJS file each, after tsc, and makes a V8 code cache for each
+ * (bin/NAME runs them).
  *
- * Their whole run is start-up. Node's ESM loader takes several ms to start, then reads each
- * module through the thread pool; one CJS file read synchronously skips all of that (issue 6:
- * chpst within 1.2x of `node -e 0`). The input is tsc's own output, so the bundle runs the code
- * the tests type-checked, not a second compile of it.
+ * A short command's whole run is start-up. Node's ESM loader takes several ms to start, then
+ * reads each module through the thread pool; one CJS file read synchronously skips all of that
+ * (issue 6: chpst within 1.2x of `node -e 0`). A long-running program also keeps what the ESM
+ * loader leaves behind, 1.5-2 MiB of heap a process (module records, the loader's own code;
+ * issue 22, docs/performance.md), once per service and per log in runit's topology. The input is tsc's own output, so the bundle runs the code the tests
+ * type-checked, not a second compile of it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,7 +19,18 @@ import { build } from 'esbuild';
 const ENTRIES = {
   chpst: 'dist/src/chpst/cli.js',
   sv: 'dist/src/sv/cli.js',
+  runsv: 'dist/src/runsv/cli.js',
+  svlogd: 'dist/src/svlogd/cli.js',
+  runsvdir: 'dist/src/runsvdir/cli.js',
+  runit: 'dist/src/runit/cli.js',
 };
+
+/**
+ * Packages a bundle may import, dynamically only, because they are loaded only when asked:
+ * pino for NODE_RUNIT_DIAGNOSTICS=json (src/cli/diagnostics.ts). The bins resolve them with
+ * Node's resolver from the bundle's place; everything else they require is a node: builtin.
+ */
+const LOADED_WHEN_ASKED = ['pino'];
 
 // The file is one function expression with CommonJS's module parameters, so a bin compiles the
 // file's text exactly as it is and the code cache made here matches it byte for byte.
@@ -46,7 +60,9 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
     footer: { js: WRAPPER_TAIL },
     // The same meaning in CommonJS: the directory and file of the code that asks (the bundle).
     define: { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
-    external: ['koffi'],
+    external: ['koffi', ...LOADED_WHEN_ASKED],
+    // import() of a package becomes a require(): a vm.Script has no dynamic import of its own.
+    supported: { 'dynamic-import': false },
     metafile: true,
     logLevel: 'silent',
   });
@@ -54,10 +70,12 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
   const problems = [...result.errors, ...result.warnings].map(
     (p) => `${p.location === null ? '' : `${p.location.file}:${p.location.line}: `}${p.text}`,
   );
-  // The bins hand the bundle process.getBuiltinModule as its require: nothing else can be loaded.
+  // The bins' require gives builtins, and packages only for LOADED_WHEN_ASKED's dynamic imports.
   for (const input of Object.values(result.metafile.inputs)) {
-    for (const { path, external } of input.imports) {
-      if (external && !path.startsWith('node:')) problems.push(`requires ${path}, which is not a node: builtin`);
+    for (const { path, external, kind } of input.imports) {
+      if (!external || path.startsWith('node:')) continue;
+      if (kind === 'dynamic-import' && LOADED_WHEN_ASKED.includes(path)) continue;
+      problems.push(`requires ${path}, which is not a node: builtin`);
     }
   }
   if (problems.length > 0) fail(problems.map((problem) => `${name}: ${problem}`));

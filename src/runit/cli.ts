@@ -8,6 +8,7 @@ import { answerHelpOrVersion } from '../cli/help.js';
 import { openDiagnostics } from '../cli/diagnostics.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
+import { releaseStartupPagesWhenQuiet } from '../cli/startup-pages.js';
 import { errorText } from '../errors.js';
 import { installFaultWall } from '../runsvdir/index.js';
 import { setChildSubreaper } from '../sys/index.js';
@@ -99,6 +100,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   await serveMetrics(options.serviceDir);
   const stop = new StopRequest();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop.request(signal));
-  const outcome = await runInit(options, stop, { writeLine });
+  const outcome = await runInit(options, stop, { writeLine, onTreeStarted: () => releaseStartupPagesWhenQuiet(process.env) });
   process.exit(exitCode(outcome));
 }

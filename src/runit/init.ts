@@ -26,6 +26,8 @@ export interface InitIo {
   /** One whole line of the init's (or its runsvdir's) own, newline included. */
   writeLine: (line: string) => void;
   clock?: Clock;
+  /** Stage 2's tree has been started (the cli drops start-up pages once it is quiet). */
+  onTreeStarted?: () => void;
 }
 
 /** The first of TERM, INT or HUP: how the init is told to stop. */
@@ -64,7 +66,7 @@ export type InitOutcome =
     };
 
 export async function runInit(options: InitOptions, stop: StopRequest, io: InitIo): Promise<InitOutcome> {
-  const init = new Init(options, stop, io.writeLine, io.clock ?? systemClock);
+  const init = new Init(options, stop, io);
   return init.run();
 }
 
@@ -73,14 +75,16 @@ class Init {
   readonly #stop: StopRequest;
   readonly #writeLine: (line: string) => void;
   readonly #clock: Clock;
+  readonly #onTreeStarted: () => void;
   /** Monotonic: the end of the grace period, fixed at the stop request. */
   #deadline: number | undefined;
 
-  constructor(options: InitOptions, stop: StopRequest, writeLine: (line: string) => void, clock: Clock) {
+  constructor(options: InitOptions, stop: StopRequest, io: InitIo) {
     this.#options = options;
     this.#stop = stop;
-    this.#writeLine = writeLine;
-    this.#clock = clock;
+    this.#writeLine = io.writeLine;
+    this.#clock = io.clock ?? systemClock;
+    this.#onTreeStarted = io.onTreeStarted ?? (() => {});
     void stop.requested.then(() => this.#graceDeadline());
   }
 
@@ -199,6 +203,7 @@ class Init {
       clock: this.#clock,
     });
     tree.start();
+    this.#onTreeStarted();
     const signal = await this.#stop.requested;
     this.#say(`received ${signal}: stopping services, grace period ${this.#options.graceMillis / 1000} s`);
     const remaining = (): number => Math.max(0, this.#graceDeadline() - this.#clock.monotonicMillis());

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { answerHelpOrVersion } from '../cli/help.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
+import { releaseStartupPagesWhenQuiet } from '../cli/startup-pages.js';
 import { resetSignal } from '../sys/index.js';
 import { receivedArgs } from '../sys/received.js';
 import { startSupervisor, SupervisorStartError, type RunningSupervisor } from './index.js';
@@ -49,6 +50,7 @@ export async function main(args: readonly string[]): Promise<void> {
     const supervisor = await startSupervisor(dir, { writeDiagnostic: writeStderr, isLogInline });
     process.on('SIGTERM', () => supervisor.terminate());
     if (isLogInline) for (const signal of LOG_SIGNALS) passToInlineLog(signal, supervisor);
+    releaseStartupPagesWhenQuiet(process.env);
     process.exit(await supervisor.exited);
   } catch (error) {
     if (!(error instanceof SupervisorStartError)) throw error;

@@ -6,6 +6,7 @@ import { answerHelpOrVersion } from '../cli/help.js';
 import { openDiagnostics } from '../cli/diagnostics.js';
 import { invokedName, usageText, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
+import { releaseStartupPagesWhenQuiet } from '../cli/startup-pages.js';
 import { receivedArgs } from '../sys/received.js';
 import { installFaultWall } from './fault-wall.js';
 import { loadStartSupervisor } from './load-supervisor.js';
@@ -99,6 +100,7 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   installSignals(tree);
   tree.start();
+  releaseStartupPagesWhenQuiet(process.env);
   await serveMetrics(dir, warn);
 }
 

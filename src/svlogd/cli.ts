@@ -7,6 +7,7 @@ import { getoptErrorLine } from '../cli/getopt.js';
 import { answerHelpOrVersion } from '../cli/help.js';
 import { invokedName, usageText, writeAll, writeStderr } from '../cli/output.js';
 import { showProcessTitle, titleOf } from '../cli/process-name.js';
+import { releaseStartupPagesWhenQuiet } from '../cli/startup-pages.js';
 import { errorText } from '../errors.js';
 import { receivedArgs } from '../sys/received.js';
 import { SvlogdEngine } from './engine.js';
@@ -56,6 +57,7 @@ export function main(argv: readonly string[]): void {
     notice('sighangup received.');
     engine.reopen();
   });
+  releaseStartupPagesWhenQuiet(process.env);
   engine.start(0).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -384,3 +384,14 @@ export function unixDatagramSocket(path: string): number {
   }
   return fd;
 }
+
+const MADV_DONTNEED = 4;
+
+/**
+ * madvise(MADV_DONTNEED) on [address, address + length): for a private mapping of a file that was
+ * never written, the pages leave this process's page tables and come back from the page cache at
+ * the next touch, unchanged.
+ */
+export function unmapCleanPages(address: bigint, length: number): void {
+  check(c.madvise(address, length, MADV_DONTNEED) as number, 'madvise');
+}

@@ -138,6 +138,7 @@ export const c = {
   get getgrnam(): CFunction { return declare('group *getgrnam(const char *name)', 'group'); },
   get readlink(): CFunction { return declare('long readlink(const char *path, void *buf, size_t size)'); },
   get poll(): CFunction { return declare('int poll(void *fds, unsigned long nfds, int timeout)'); },
+  get madvise(): CFunction { return declare('int madvise(uintptr_t addr, size_t length, int advice)'); },
 };
 
 export function lastErrno(): number {

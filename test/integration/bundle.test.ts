@@ -1,6 +1,7 @@
-// bin/chpst and bin/sv run one CommonJS bundle each, with a V8 code cache the build made
-// (scripts/bundle.mjs). Issue 6's start-up goal rests on both, and an installed package ships only
-// dist/bundle for them.
+// bin/chpst, sv, runsv, svlogd, runsvdir and runit run one CommonJS bundle each, with a V8 code
+// cache the build made (scripts/bundle.mjs). Issue 6's start-up goal rests on chpst's and sv's,
+// issue 22's memory per process on the others, and an installed package ships only dist/bundle
+// for them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { test } from 'node:test';
 import { REPO_ROOT } from '../helpers/binaries.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const BUNDLED = ['chpst', 'sv'];
+const BUNDLED = ['chpst', 'sv', 'runsv', 'svlogd', 'runsvdir', 'runit'];
 const BUNDLES = join(REPO_ROOT, 'dist', 'bundle');
 
 for (const name of BUNDLED) {
@@ -48,6 +49,19 @@ function assertCommandsRun(root: string): void {
   const sv = spawnSync(join(root, 'bin', 'sv'), ['status', join(root, 'nothing')], { encoding: 'utf8' });
   assert.equal(sv.status, 1);
   assert.match(sv.stdout, /^fail: .*nothing: unable to change to service directory: file does not exist\n$/);
+  // runsv and svlogd load libc through koffi too: one logs a line into a directory under it.
+  const service = join(root, 'service');
+  mkdirSync(join(service, 'log'), { recursive: true });
+  const svlogd = spawnSync(join(root, 'bin', 'svlogd'), [join(service, 'log')], { input: 'a line\n', encoding: 'utf8' });
+  assert.equal(svlogd.stderr, '');
+  assert.equal(svlogd.status, 0);
+  assert.equal(readFileSync(join(service, 'log', 'current'), 'utf8'), 'a line\n');
+  const runsv = spawnSync(join(root, 'bin', 'runsv'), [], { encoding: 'utf8' });
+  assert.equal(runsv.status, 1);
+  assert.match(runsv.stderr, /^usage: runsv dir\n/);
+  const runsvdir = spawnSync(join(root, 'bin', 'runsvdir'), [], { encoding: 'utf8' });
+  assert.equal(runsvdir.status, 1);
+  assert.match(runsvdir.stderr, /^usage: runsvdir \[-P\] dir\n/);
 }
 
 test('the bundles run from an installed package that has no dist/src', (t) => {
