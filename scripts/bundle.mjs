@@ -16,6 +16,8 @@ import { build } from 'esbuild';
 const ENTRIES = {
   chpst: 'dist/src/chpst/cli.js',
   sv: 'dist/src/sv/cli.js',
+  // Not short-lived, but runsvdir starts one per service: its start-up is paid N times (issue 22).
+  runsv: 'dist/src/runsv/cli.js',
 };
 
 // The file is one function expression with CommonJS's module parameters, so a bin compiles the

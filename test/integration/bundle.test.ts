@@ -1,6 +1,6 @@
-// bin/chpst and bin/sv run one CommonJS bundle each, with a V8 code cache the build made
-// (scripts/bundle.mjs). Issue 6's start-up goal rests on both, and an installed package ships only
-// dist/bundle for them.
+// bin/chpst, bin/sv and bin/runsv run one CommonJS bundle each, with a V8 code cache the build
+// made (scripts/bundle.mjs). Issue 6's start-up goal rests on chpst's and sv's, issue 22's (one
+// runsv process per service) on runsv's, and an installed package ships only dist/bundle for them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { REPO_ROOT } from '../helpers/binaries.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const BUNDLED = ['chpst', 'sv'];
+const BUNDLED = ['chpst', 'sv', 'runsv'];
 const BUNDLES = join(REPO_ROOT, 'dist', 'bundle');
 
 for (const name of BUNDLED) {
@@ -48,6 +48,9 @@ function assertCommandsRun(root: string): void {
   const sv = spawnSync(join(root, 'bin', 'sv'), ['status', join(root, 'nothing')], { encoding: 'utf8' });
   assert.equal(sv.status, 1);
   assert.match(sv.stdout, /^fail: .*nothing: unable to change to service directory: file does not exist\n$/);
+  const runsv = spawnSync(join(root, 'bin', 'runsv'), [join(root, 'nothing')], { encoding: 'utf8' });
+  assert.equal(runsv.stderr, `runsv ${join(root, 'nothing')}: fatal: unable to change to directory: file does not exist\n`);
+  assert.equal(runsv.status, 111);
 }
 
 test('the bundles run from an installed package that has no dist/src', (t) => {
