@@ -1,7 +1,7 @@
 // What ./run and ./finish inherit from runsv, and how their ends are told apart: ours (which starts
 // them with posix_spawn, issue 22) against real runsv, side by side (RSV-17, RSV-19).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NEEDS_RUNIT } from '../helpers/binaries.js';
@@ -46,4 +46,18 @@ test('./run and ./finish start with the same signals, descriptors, cwd and argum
   assert.match(expected, /SigIgn:\t0+\n/, 'runit leaves nothing ignored');
   assert.match(expected, /fd1=pipe\n/, 'stdout is the log pipe');
   assert.equal(seen['ours'], expected);
+});
+
+test('a ./run without #! fails to exec as under runit: no /bin/sh fallback (RSV-17)', OPTS, async (t) => {
+  // libuv's spawn went through execvp, which runs such a file with /bin/sh; runsv's execve fails.
+  for (const impl of IMPLS) {
+    const root = makeTempDir(t);
+    const dir = join(root, 'svc');
+    makeService(dir);
+    writeFileSync(join(dir, 'run'), `echo ran >> ${join(root, 'ran')}\nexec sleep 1000\n`);
+    const runsv = await startRunsv(t, impl, dir, '.');
+    await waitFor(`${impl}: the exec failure`, () => runsv.stderr().includes('\n'), { timeout: 20_000 });
+    assert.equal(runsv.stderr().split('\n')[0], 'runsv .: fatal: unable to start ./run: exec format error', impl);
+    assert.equal(existsSync(join(root, 'ran')), false, `${impl}: ./run ran`);
+  }
 });
