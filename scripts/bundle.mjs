@@ -19,6 +19,7 @@ import { build } from 'esbuild';
 const ENTRIES = {
   chpst: 'dist/src/chpst/cli.js',
   sv: 'dist/src/sv/cli.js',
+  // Not short-lived, but runsvdir starts one per service: its start-up is paid N times (issue 22).
   runsv: 'dist/src/runsv/cli.js',
   svlogd: 'dist/src/svlogd/cli.js',
   runsvdir: 'dist/src/runsvdir/cli.js',

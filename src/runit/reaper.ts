@@ -1,10 +1,11 @@
 /**
- * PID 1's first duty: orphans re-parent to us and nobody else will wait for them. libuv reaps
- * only the children it spawned, so on SIGCHLD we wait for every other zombie child, one pid at a
- * time, never with waitpid(-1) (that would steal libuv's children and lose their `exit` events).
+ * PID 1's first duty: orphans re-parent to us and nobody else will wait for them. libuv (and
+ * sys/direct-spawn.ts) reap only the children they spawned, so on SIGCHLD we wait for every other
+ * zombie child, one pid at a time, never with waitpid(-1) (that would steal their children and
+ * lose their exits).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { isLibuvChild } from '../sys/spawned.js';
+import { isSpawnedChild } from '../sys/spawned.js';
 import { WNOHANG, waitpid } from '../sys/index.js';
 import { isZombie } from '../sys/proc.js';
 
@@ -41,11 +42,11 @@ export function descendantPids(root: number | 'self' = 'self'): number[] {
   return found;
 }
 
-/** Waits for every zombie child that libuv does not own; returns how many were reaped. */
+/** Waits for every zombie child that no spawner here owns; returns how many were reaped. */
 export function reapOrphans(): number {
   let reaped = 0;
   for (const pid of childPids()) {
-    if (isLibuvChild(pid) || !isZombie(pid)) continue;
+    if (isSpawnedChild(pid) || !isZombie(pid)) continue;
     try {
       if (waitpid(pid, WNOHANG).pid === pid) reaped += 1;
     } catch {

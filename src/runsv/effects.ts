@@ -7,6 +7,7 @@ import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { errorCode, errorText } from '../errors.js';
+import { canSpawnDirect, spawnDirect } from '../sys/direct-spawn.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
@@ -231,6 +232,25 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
         this.fatalInChild(`unable to start ${what}: ${errorText(error)}`);
         resolve({ kind: 'exec-failed' });
       };
+      const started = (pid: number): void => {
+        notification?.childHasIt(() => onNotice!({ isReady: true }));
+        this.live.add(pid);
+        resolve({ kind: 'started', pid });
+      };
+      const exited = (pid: number, exit: ChildExit): void => {
+        this.live.delete(pid);
+        onExit(exit);
+      };
+      if (canSpawnDirect(stdio)) {
+        // The pid is known before the exec, as runsv knows it after its fork (direct-spawn.ts).
+        let pid = 0;
+        try {
+          pid = spawnDirect(file, args, { cwd, stdio, argv0: file, env: env ?? process.env }, (code, signal) => exited(pid, { code, signal }));
+        } catch (error) {
+          return settle(error);
+        }
+        return started(pid);
+      }
       let child;
       try {
         const options = { cwd, stdio: stdio as StdioOptions, ...(env && { env }) };
@@ -244,14 +264,9 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
       child.once('error', settle);
       child.once('spawn', () => {
         const pid = child.pid!;
-        notification?.childHasIt(() => onNotice!({ isReady: true }));
-        this.live.add(pid);
         // 'exit' comes once; `on` spares the wrapper `once` would keep for the child's lifetime.
-        child.on('exit', (code, signal) => {
-          this.live.delete(pid);
-          onExit({ code, signal: signal === null ? 0 : osConstants.signals[signal] });
-        });
-        resolve({ kind: 'started', pid });
+        child.on('exit', (code, signal) => exited(pid, { code, signal: signal === null ? 0 : osConstants.signals[signal] }));
+        started(pid);
       });
     });
   }

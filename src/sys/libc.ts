@@ -184,3 +184,18 @@ export const fdPassing = {
   get sendmsg(): CFunction { return declare('long sendmsg(int fd, const msghdr *msg, int flags)', 'iovec', 'msghdr'); },
   get recvmsg(): CFunction { return declare('long recvmsg(int fd, _Inout_ msghdr *msg, int flags)', 'iovec', 'msghdr'); },
 };
+
+// The supervisors' children (sys/direct-spawn.ts): posix_spawn starts a child without copying
+// this process's page tables and returns the pid at once.
+export const spawnC = {
+  get posix_spawn(): CFunction { return declare('int posix_spawn(_Out_ int *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)'); },
+  get actionsInit(): CFunction { return declare('int posix_spawn_file_actions_init(void *actions)'); },
+  get actionsDestroy(): CFunction { return declare('int posix_spawn_file_actions_destroy(void *actions)'); },
+  get addDup2(): CFunction { return declare('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)'); },
+  get addOpen(): CFunction { return declare('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int flags, uint32_t mode)'); },
+  get addChdir(): CFunction { return declare('int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)'); },
+  get attrInit(): CFunction { return declare('int posix_spawnattr_init(void *attr)'); },
+  get attrSetFlags(): CFunction { return declare('int posix_spawnattr_setflags(void *attr, short flags)'); },
+  get attrSetSigDefault(): CFunction { return declare('int posix_spawnattr_setsigdefault(void *attr, const void *set)'); },
+  get attrSetSigMask(): CFunction { return declare('int posix_spawnattr_setsigmask(void *attr, const void *set)'); },
+};

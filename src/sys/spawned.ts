@@ -1,27 +1,37 @@
 /**
- * The pids of children that libuv spawned in this process and will reap itself. An init that
- * reaps orphans (PID 1 or subreaper) must never waitpid() one of these, or Node's `exit` event
- * for it would be lost (docs/runit.md, "PID-1 duties"). Every in-process spawn goes through `spawnTracked`.
+ * The pids of children spawned in this process whose spawner reaps them: libuv (spawnTracked)
+ * or direct-spawn.ts. An init that reaps orphans (PID 1 or subreaper) must never waitpid() one
+ * of these, or their exit would be lost (docs/runit.md, "PID-1 duties"). Every in-process spawn
+ * goes through `spawnTracked` or `spawnDirect`.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { encodeName, hasRawBytes } from './byte-names.js';
 
-const libuvChildren = new Set<number>();
+const spawnedChildren = new Set<number>();
 
 export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   const child = spawn(command, args, options);
   const pid = child.pid;
   if (pid !== undefined) {
-    libuvChildren.add(pid);
+    spawnedChildren.add(pid);
     // 'exit' comes once; `on` spares the wrapper `once` would keep for the child's lifetime.
-    child.on('exit', () => libuvChildren.delete(pid));
+    child.on('exit', () => spawnedChildren.delete(pid));
   }
   return child;
 }
 
-/** Whether libuv owns (and will reap) this pid. */
-export function isLibuvChild(pid: number): boolean {
-  return libuvChildren.has(pid);
+/** A child direct-spawn.ts started and reaps: from its spawn until its exit is reported. */
+export function noteSpawned(pid: number): void {
+  spawnedChildren.add(pid);
+}
+
+export function noteReaped(pid: number): void {
+  spawnedChildren.delete(pid);
+}
+
+/** Whether its spawner in this process (libuv or direct-spawn.ts) will reap this pid. */
+export function isSpawnedChild(pid: number): boolean {
+  return spawnedChildren.has(pid);
 }
 
 /**

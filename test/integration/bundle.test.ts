@@ -62,6 +62,9 @@ function assertCommandsRun(root: string): void {
   const runsvdir = spawnSync(join(root, 'bin', 'runsvdir'), [], { encoding: 'utf8' });
   assert.equal(runsvdir.status, 1);
   assert.match(runsvdir.stderr, /^usage: runsvdir \[-P\] dir\n/);
+  const runsvMissing = spawnSync(join(root, 'bin', 'runsv'), [join(root, 'nothing')], { encoding: 'utf8' });
+  assert.equal(runsvMissing.stderr, `runsv ${join(root, 'nothing')}: fatal: unable to change to directory: file does not exist\n`);
+  assert.equal(runsvMissing.status, 111);
 }
 
 test('the bundles run from an installed package that has no dist/src', (t) => {
