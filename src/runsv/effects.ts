@@ -241,11 +241,14 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
         this.live.delete(pid);
         onExit(exit);
       };
+      // With descriptors to pass, ./run is exec'd by sh, which sets LISTEN_PID to its own pid first.
+      const isThroughShell = env?.['LISTEN_FDS'] !== undefined && isExecutable(join(cwd, file));
+      const [program, argv, argv0] = isThroughShell ? ['/bin/sh', ['-c', SET_LISTEN_PID, file, ...args], '/bin/sh'] : [file, args, file];
       if (canSpawnDirect(stdio)) {
         // The pid is known before the exec, as runsv knows it after its fork (direct-spawn.ts).
         let pid = 0;
         try {
-          pid = spawnDirect(file, args, { cwd, stdio, argv0: file, env: env ?? process.env }, (code, signal) => exited(pid, { code, signal }));
+          pid = spawnDirect(program, argv, { cwd, stdio, argv0, env: env ?? process.env }, (code, signal) => exited(pid, { code, signal }));
         } catch (error) {
           return settle(error);
         }
@@ -253,11 +256,7 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
       }
       let child;
       try {
-        const options = { cwd, stdio: stdio as StdioOptions, ...(env && { env }) };
-        child =
-          env?.['LISTEN_FDS'] !== undefined && isExecutable(join(cwd, file))
-            ? spawnTracked('/bin/sh', ['-c', SET_LISTEN_PID, file, ...args], options)
-            : spawnTracked(file, args, { ...options, argv0: file });
+        child = spawnTracked(program, argv, { cwd, stdio: stdio as StdioOptions, argv0, ...(env && { env }) });
       } catch (error) {
         return settle(error);
       }
