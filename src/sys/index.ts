@@ -3,6 +3,7 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
+import { unixSockaddr } from './sockets.js';
 import { c, chpstC, decodeGroup, decodePasswd, inet, lastErrno, lastSteps, resetErrno, unix } from './libc.js';
 
 export const LOCK_EX = 2;
@@ -344,25 +345,17 @@ export function sendTo(fd: number, data: Uint8Array, sockaddr: Uint8Array): numb
 }
 
 const AF_UNIX = 1;
-/** sun_path's size in struct sockaddr_un: a path must fit with its NUL. */
-export const UNIX_PATH_MAX = 108;
+export { UNIX_PATH_MAX } from './sockets.js';
 
 /**
  * A non-blocking, close-on-exec unix datagram socket bound to `path` (a file path, or `@name`
  * for Linux's abstract namespace, as systemd's NOTIFY_SOCKET spells it). The path must not exist.
  */
 export function unixDatagramSocket(path: string): number {
-  const name = Buffer.from(path);
-  if (name.length >= UNIX_PATH_MAX) throw new SysError('bind', 36 /* ENAMETOOLONG */, path);
-  const address = new Uint8Array(2 + name.length + 1);
-  address[0] = AF_UNIX; // sa_family_t, little-endian
-  address.set(name, 2);
-  // An abstract name starts with a NUL byte and has no terminating one.
-  const length = path.startsWith('@') ? 2 + name.length : address.length;
-  if (path.startsWith('@')) address[2] = 0;
+  const address = unixSockaddr(path);
   const fd = check(inet.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number, 'socket');
   try {
-    check(unix.bind(fd, address, length) as number, 'bind', path);
+    check(unix.bind(fd, address, address.length) as number, 'bind', path);
   } catch (error) {
     c.close(fd);
     throw error;

@@ -150,7 +150,10 @@ export const inet = {
   get sendto(): CFunction { return declare('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'); },
 };
 
-// runsv's notify socket (docs/extensions.md): a unix datagram socket bound to a path.
+// runsv's notify socket (docs/extensions.md): a unix datagram socket bound to a path; the daemon
+// helper's look at an inherited socket (what it is, where it listens).
 export const unix = {
   get bind(): CFunction { return declare('int bind(int fd, const void *addr, uint32_t addrlen)'); },
+  get getsockname(): CFunction { return declare('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'); },
+  get getsockopt(): CFunction { return declare('int getsockopt(int fd, int level, int name, void *value, _Inout_ uint32_t *length)'); },
 };

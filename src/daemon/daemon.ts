@@ -1,0 +1,218 @@
+/**
+ * run(): the daemon's life. A configure function makes each generation's servers; the first is
+ * started and announced ready; `reload()` (SIGHUP, runit's `sv hup`) configures the next one,
+ * starts it on the same listening sockets and retires the previous one gracefully, in the same
+ * process; `exit()` (SIGTERM, SIGINT) stops accepting, drains, cleans up and resolves `exited`,
+ * closing what is left once the time-out passes. A configure that throws keeps the serving
+ * generation and reports the error. The helper never exits the process itself.
+ */
+import { RunitError } from '../errors.js';
+import { Generation, type GenerationSpec, type RetireResult } from './generation.js';
+import { forgetPassedFds, passedFds } from './listen-fds.js';
+import { Listeners, type Listener, type ListenSpec } from './listeners.js';
+import { createDaemonLogger, type DaemonLogger } from './logger.js';
+import { Notifier } from './notify.js';
+
+/** What configure gets, once per generation. */
+export interface GenerationContext {
+  /** 1 for the first generation, then one more per successful reload. */
+  generation: number;
+  /** The listening socket for `spec`: the same one in every generation. */
+  listen(spec?: ListenSpec): Promise<Listener>;
+  logger: DaemonLogger;
+}
+
+export interface RunOptions {
+  configure(context: GenerationContext): GenerationSpec | Promise<GenerationSpec>;
+  /** How long a graceful exit or a retiring generation may take before the rest is closed (ms, default 10000). */
+  shutdownTimeout?: number;
+  /** On reload, retire the old generation completely before starting the new one (the Go library's SyncReload). */
+  isSyncReload?: boolean;
+  /** Called after each generation is serving and before READY=1 is sent; a throw is logged. */
+  onReady?(generation: number): void | Promise<void>;
+  /** The STATUS= text sent with READY=1 (default `serving, generation N`). */
+  statusText?(generation: number): string;
+  /** SIGHUP reloads, SIGTERM and SIGINT exit gracefully (default true). */
+  handleSignals?: boolean;
+  logger?: DaemonLogger;
+  notifier?: Notifier;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ExitResult {
+  /** The time-out passed and work still in flight was cut off. */
+  isForced: boolean;
+  /** What failed while stopping: servers' shut-downs and clean-ups. */
+  errors: unknown[];
+}
+
+const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
+
+export class Daemon {
+  readonly logger: DaemonLogger;
+  readonly notifier: Notifier;
+  readonly listeners: Listeners;
+  /** Resolves once exit() has finished. */
+  readonly exited: Promise<ExitResult>;
+  readonly #options: RunOptions;
+  readonly #timeout: number;
+  #current: Generation | undefined;
+  #number = 0;
+  readonly #retiring = new Set<Promise<RetireResult>>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #exit: Promise<ExitResult> | undefined;
+  #resolveExited!: (result: ExitResult) => void;
+  readonly #signalHandlers: [NodeJS.Signals, () => void][] = [];
+
+  /** Use run(). */
+  constructor(options: RunOptions) {
+    this.#options = options;
+    this.#timeout = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    const env = options.env ?? process.env;
+    this.logger = options.logger ?? createDaemonLogger({ env });
+    this.notifier = options.notifier ?? new Notifier({ env });
+    this.listeners = new Listeners(passedFds(env));
+    forgetPassedFds(env);
+    this.exited = new Promise((resolve) => (this.#resolveExited = resolve));
+  }
+
+  /** The generation serving now (0 before the first). */
+  get generation(): number {
+    return this.#current?.number ?? 0;
+  }
+
+  get isExiting(): boolean {
+    return this.#exit !== undefined;
+  }
+
+  /** Configures and starts the first generation; throws (and closes the sockets) when it fails. */
+  async start(): Promise<void> {
+    try {
+      await this.#startNext();
+    } catch (error) {
+      this.listeners.close();
+      this.notifier.close();
+      throw error;
+    }
+    if (this.#options.handleSignals !== false) {
+      this.#on('SIGHUP', () => void this.reload().catch(() => undefined));
+      this.#on('SIGTERM', () => void this.exit());
+      this.#on('SIGINT', () => void this.exit());
+    }
+    await this.#announceReady();
+  }
+
+  /**
+   * Configures the next generation and swaps it in. Resolves true once it serves, false when
+   * configure or a server's start failed (the old generation keeps serving; the error is logged).
+   */
+  reload(): Promise<boolean> {
+    if (this.#exit !== undefined) return Promise.reject(new RunitError('ERR_NOT_RUNNING', 'the daemon is exiting'));
+    // One at a time: a SIGHUP during a reload reloads again once it is done.
+    const next = this.#queue.then(() => this.#reload());
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #reload(): Promise<boolean> {
+    if (this.#exit !== undefined) return false;
+    const previous = this.#current;
+    this.notifier.reloading(`reloading, generation ${this.#number + 1}`);
+    this.logger.info({ generation: this.#number + 1 }, 'reloading');
+    if (this.#options.isSyncReload && previous !== undefined) {
+      await this.#retire(previous);
+      this.#current = undefined;
+    }
+    try {
+      await this.#startNext();
+    } catch (error) {
+      this.logger.error({ err: error, generation: this.#number }, 'reload failed, the serving generation stays');
+      if (this.#current === undefined) {
+        // Sync reload: nothing serves any more; an exit is the only honest answer.
+        void this.exit();
+        return false;
+      }
+      this.notifier.ready({ STATUS: `reload failed: ${error instanceof Error ? error.message : String(error)}` });
+      return false;
+    }
+    if (previous !== undefined && previous !== this.#current && !this.#options.isSyncReload) void this.#retire(previous);
+    await this.#announceReady();
+    return true;
+  }
+
+  async #startNext(): Promise<void> {
+    const number = this.#number + 1;
+    const spec = await this.#options.configure({
+      generation: number,
+      listen: (listenSpec) => this.listeners.get(listenSpec),
+      logger: this.logger,
+    });
+    const generation = new Generation(number, spec);
+    await generation.start();
+    this.#number = number;
+    this.#current = generation;
+    this.logger.notice({ generation: number, listeners: this.listeners.taken.map((listener) => listener.address) }, 'generation serving');
+  }
+
+  async #announceReady(): Promise<void> {
+    const number = this.generation;
+    try {
+      await this.#options.onReady?.(number);
+    } catch (error) {
+      this.logger.error({ err: error, generation: number }, 'ready callback failed');
+    }
+    this.notifier.ready({ STATUS: this.#options.statusText?.(number) ?? `serving, generation ${number}` });
+  }
+
+  #retire(generation: Generation): Promise<RetireResult> {
+    const retiring = generation.retire(this.#timeout).then((result) => {
+      this.#retiring.delete(retiring);
+      if (result.isForced) this.logger.warning({ generation: generation.number }, 'shutdown time-out: in-flight work closed');
+      for (const error of result.errors) this.logger.error({ err: error, generation: generation.number }, 'shutdown failed');
+      return result;
+    });
+    this.#retiring.add(retiring);
+    return retiring;
+  }
+
+  /**
+   * Stops the daemon: with `graceful` (the default) servers drain for up to `timeout` ms before
+   * the rest is closed; without, everything is closed at once. Clean-ups run either way; the
+   * listening sockets are closed last. Asked twice, the first exit is the answer.
+   */
+  exit(options: { graceful?: boolean; timeout?: number } = {}): Promise<ExitResult> {
+    this.#exit ??= this.#exitNow(options.graceful === false ? 0 : (options.timeout ?? this.#timeout));
+    return this.#exit;
+  }
+
+  async #exitNow(timeout: number): Promise<ExitResult> {
+    for (const [signal, handler] of this.#signalHandlers) process.off(signal, handler);
+    this.notifier.stopping(`stopping, generation ${this.generation}`);
+    this.logger.notice({ generation: this.generation, timeout }, 'exiting');
+    await this.#queue;
+    const current = this.#current;
+    const pending = [...this.#retiring];
+    const results = await Promise.all([
+      ...(current === undefined ? [] : [current.retire(timeout)]),
+      ...pending,
+    ]);
+    this.listeners.close();
+    this.notifier.close();
+    const result = { isForced: results.some((one) => one.isForced), errors: results.flatMap((one) => one.errors) };
+    this.logger.notice({ isForced: result.isForced, errors: result.errors.length }, 'exited');
+    this.#resolveExited(result);
+    return result;
+  }
+
+  #on(signal: NodeJS.Signals, handler: () => void): void {
+    process.on(signal, handler);
+    this.#signalHandlers.push([signal, handler]);
+  }
+}
+
+/** Starts a daemon: resolves once its first generation serves (READY=1 sent), rejects if it could not. */
+export async function run(options: RunOptions): Promise<Daemon> {
+  const daemon = new Daemon(options);
+  await daemon.start();
+  return daemon;
+}
