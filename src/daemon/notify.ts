@@ -7,7 +7,8 @@
  */
 import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { close } from '../sys/index.js';
-import { sendToUnix, unixDatagramSender } from '../sys/sockets.js';
+import { sendFds } from '../sys/fd-passing.js';
+import { unixDatagramSender } from '../sys/sockets.js';
 
 export interface NotifierOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,16 +37,17 @@ export class Notifier {
   }
 
   /**
-   * One sd_notify datagram of `NAME=value` lines. Returns false when there is no socket; a send
+   * One sd_notify datagram of `NAME=value` lines, with `fds` attached (SCM_RIGHTS: the fd store).
+   * Returns false when there is no socket; a send
    * that fails (the supervisor went away) throws the SysError.
    */
-  send(assignments: Readonly<Record<string, string | number>>): boolean {
+  send(assignments: Readonly<Record<string, string | number>>, fds: readonly number[] = []): boolean {
     if (this.socketPath === undefined) return false;
     const text = Object.entries(assignments)
       .map(([name, value]) => `${name}=${String(value).replaceAll('\n', ' ')}`)
       .join('\n');
     this.#sender ??= unixDatagramSender();
-    sendToUnix(this.#sender, Buffer.from(`${text}\n`), this.socketPath);
+    sendFds(this.#sender, `${text}\n`, fds, this.socketPath);
     return true;
   }
 

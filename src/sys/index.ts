@@ -3,7 +3,6 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
-import { unixSockaddr } from './sockets.js';
 import { c, chpstC, decodeGroup, decodePasswd, inet, lastErrno, lastSteps, resetErrno, unix } from './libc.js';
 
 export const LOCK_EX = 2;
@@ -345,17 +344,40 @@ export function sendTo(fd: number, data: Uint8Array, sockaddr: Uint8Array): numb
 }
 
 const AF_UNIX = 1;
-export { UNIX_PATH_MAX } from './sockets.js';
+/** sun_path's size in struct sockaddr_un: a path must fit with its NUL. */
+export const UNIX_PATH_MAX = 108;
+
+/** A unix socket address as bind(2) and sendmsg(2) take it, and its length. */
+export interface UnixAddress {
+  bytes: Uint8Array;
+  length: number;
+}
+
+/**
+ * The sockaddr_un of `path`: a file path, or `@name` for Linux's abstract namespace (as
+ * systemd's NOTIFY_SOCKET spells it). Throws SysError ENAMETOOLONG when it does not fit.
+ */
+export function unixAddress(path: string): UnixAddress {
+  const name = Buffer.from(path);
+  if (name.length >= UNIX_PATH_MAX) throw new SysError('bind', 36 /* ENAMETOOLONG */, path);
+  const bytes = new Uint8Array(2 + name.length + 1);
+  bytes[0] = AF_UNIX; // sa_family_t, little-endian
+  bytes.set(name, 2);
+  // An abstract name starts with a NUL byte and has no terminating one.
+  if (!path.startsWith('@')) return { bytes, length: bytes.length };
+  bytes[2] = 0;
+  return { bytes, length: 2 + name.length };
+}
 
 /**
  * A non-blocking, close-on-exec unix datagram socket bound to `path` (a file path, or `@name`
  * for Linux's abstract namespace, as systemd's NOTIFY_SOCKET spells it). The path must not exist.
  */
 export function unixDatagramSocket(path: string): number {
-  const address = unixSockaddr(path);
+  const address = unixAddress(path);
   const fd = check(inet.socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number, 'socket');
   try {
-    check(unix.bind(fd, address, address.length) as number, 'bind', path);
+    check(unix.bind(fd, address.bytes, address.length) as number, 'bind', path);
   } catch (error) {
     c.close(fd);
     throw error;

@@ -67,7 +67,23 @@ const STRUCTS = {
     gr_gid: 'uint32_t',
     gr_mem: 'void *',
   },
+  // sendmsg/recvmsg (fd-passing.ts): x86-64 and arm64 share this layout.
+  iovec: {
+    iov_base: 'void *',
+    iov_len: 'size_t',
+  },
+  msghdr: {
+    msg_name: 'void *',
+    msg_namelen: 'uint32_t',
+    msg_iov: 'iovec *',
+    msg_iovlen: 'size_t',
+    msg_control: 'void *',
+    msg_controllen: 'size_t',
+    msg_flags: 'int',
+  },
 };
+
+const declaredStructs = new Set<string>();
 
 /**
  * Declares a function on first use, with the struct type it returns: a short-lived command
@@ -75,10 +91,14 @@ const STRUCTS = {
  * than the calls. The tables are object literals with getters, which V8 builds in one step,
  * unlike defineProperty per name.
  */
-function declare(prototype: string, struct?: keyof typeof STRUCTS): CFunction {
+function declare(prototype: string, ...structs: (keyof typeof STRUCTS)[]): CFunction {
   let fn = declared.get(prototype);
   if (fn === undefined) {
-    if (struct !== undefined) koffi.struct(struct, STRUCTS[struct]);
+    for (const struct of structs) {
+      if (declaredStructs.has(struct)) continue;
+      koffi.struct(struct, STRUCTS[struct]);
+      declaredStructs.add(struct);
+    }
     fn = libc.func(prototype);
     declared.set(prototype, fn);
   }
@@ -150,10 +170,18 @@ export const inet = {
   get sendto(): CFunction { return declare('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'); },
 };
 
-// runsv's notify socket (docs/extensions.md): a unix datagram socket bound to a path; the daemon
-// helper's look at an inherited socket (what it is, where it listens).
+// runsv's notify socket and `listen` sockets (docs/extensions.md): sockets bound to an address.
 export const unix = {
   get bind(): CFunction { return declare('int bind(int fd, const void *addr, uint32_t addrlen)'); },
+  get listen(): CFunction { return declare('int listen(int fd, int backlog)'); },
+  get setsockopt(): CFunction { return declare('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'); },
+  // The daemon helper's look at a passed socket (src/sys/sockets.ts): what it is, where it listens.
   get getsockname(): CFunction { return declare('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'); },
   get getsockopt(): CFunction { return declare('int getsockopt(int fd, int level, int name, void *value, _Inout_ uint32_t *length)'); },
+};
+
+// Descriptors passed over unix sockets (SCM_RIGHTS, fd-passing.ts).
+export const fdPassing = {
+  get sendmsg(): CFunction { return declare('long sendmsg(int fd, const msghdr *msg, int flags)', 'iovec', 'msghdr'); },
+  get recvmsg(): CFunction { return declare('long recvmsg(int fd, _Inout_ msghdr *msg, int flags)', 'iovec', 'msghdr'); },
 };

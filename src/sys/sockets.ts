@@ -1,14 +1,11 @@
 /**
  * Sockets as the daemon helper (src/daemon/) sees them: what an inherited descriptor is
  * (getsockopt SO_TYPE, getsockname), so a listener can be found by the address it listens on as
- * well as by its LISTEN_FDNAMES name; and a datagram sent to a unix socket by path (sd_notify),
- * which Node's dgram cannot do (it has no unix sockets).
+ * well as by its LISTEN_FDNAMES name; and a socket to send sd_notify datagrams from (Node's dgram
+ * has no unix sockets; fd-passing.ts sends them, with descriptors for the fd store).
  */
 import { SysError } from '../errors.js';
 import { inet, lastErrno, unix } from './libc.js';
-
-/** sun_path's size in struct sockaddr_un: a path must fit with its NUL. */
-export const UNIX_PATH_MAX = 108;
 
 const SOL_SOCKET = 1;
 const SO_TYPE = 3;
@@ -81,28 +78,9 @@ function compressIpv6(groups: string[]): string {
   return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
 }
 
-/** A sockaddr_un for `path`, or for `@name` in Linux's abstract namespace (systemd's spelling). */
-export function unixSockaddr(path: string): Uint8Array {
-  const name = Buffer.from(path);
-  if (name.length >= UNIX_PATH_MAX) throw new SysError('bind', 36 /* ENAMETOOLONG */, path);
-  const isAbstract = path.startsWith('@');
-  // An abstract name starts with a NUL byte and has no terminating one.
-  const address = new Uint8Array(2 + name.length + (isAbstract ? 0 : 1));
-  address[0] = AF_UNIX; // sa_family_t, little-endian
-  address.set(name, 2);
-  if (isAbstract) address[2] = 0;
-  return address;
-}
-
 /** An unbound, close-on-exec unix datagram socket to send from. */
 export function unixDatagramSender(): number {
   const fd = inet.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) as number;
   if (fd === -1) throw new SysError('socket', lastErrno());
   return fd;
-}
-
-/** sendto(2) of one datagram to the unix socket at `path` (`@name`: abstract). */
-export function sendToUnix(fd: number, data: Uint8Array, path: string): void {
-  const address = unixSockaddr(path);
-  if (Number(inet.sendto(fd, data, data.length, 0, address, address.length)) === -1) throw new SysError('sendto', lastErrno(), path);
 }
