@@ -7,6 +7,7 @@
  * generation and reports the error. The helper never exits the process itself.
  */
 import { RunitError } from '../errors.js';
+import { FdStore } from './fd-store.js';
 import { Generation, type GenerationSpec, type RetireResult } from './generation.js';
 import { forgetPassedFds, passedFds } from './listen-fds.js';
 import { Listeners, type Listener, type ListenSpec } from './listeners.js';
@@ -19,6 +20,8 @@ export interface GenerationContext {
   generation: number;
   /** The listening socket for `spec`: the same one in every generation. */
   listen(spec?: ListenSpec): Promise<Listener>;
+  /** Descriptors parked with the supervisor before a restart, and the way to park more. */
+  fdStore: FdStore;
   logger: DaemonLogger;
 }
 
@@ -52,6 +55,8 @@ export class Daemon {
   readonly logger: DaemonLogger;
   readonly notifier: Notifier;
   readonly listeners: Listeners;
+  /** Descriptors parked with the supervisor, and those it passed back (FDSTORE=1). */
+  readonly fdStore: FdStore;
   /** Resolves once exit() has finished. */
   readonly exited: Promise<ExitResult>;
   readonly #options: RunOptions;
@@ -72,6 +77,7 @@ export class Daemon {
     this.logger = options.logger ?? createDaemonLogger({ env });
     this.notifier = options.notifier ?? new Notifier({ env });
     this.listeners = new Listeners(passedFds(env));
+    this.fdStore = new FdStore(this.notifier, this.listeners.others);
     forgetPassedFds(env);
     this.exited = new Promise((resolve) => (this.#resolveExited = resolve));
   }
@@ -145,6 +151,7 @@ export class Daemon {
     const spec = await this.#options.configure({
       generation: number,
       listen: (listenSpec) => this.listeners.get(listenSpec),
+      fdStore: this.fdStore,
       logger: this.logger,
     });
     const generation = new Generation(number, spec);
@@ -164,8 +171,8 @@ export class Daemon {
     this.notifier.ready({ STATUS: this.#options.statusText?.(number) ?? `serving, generation ${number}` });
   }
 
-  #retire(generation: Generation): Promise<RetireResult> {
-    const retiring = generation.retire(this.#timeout).then((result) => {
+  #retire(generation: Generation, timeout = this.#timeout): Promise<RetireResult> {
+    const retiring = generation.retire(timeout).then((result) => {
       this.#retiring.delete(retiring);
       if (result.isForced) this.logger.warning({ generation: generation.number }, 'shutdown time-out: in-flight work closed');
       for (const error of result.errors) this.logger.error({ err: error, generation: generation.number }, 'shutdown failed');
@@ -192,10 +199,7 @@ export class Daemon {
     await this.#queue;
     const current = this.#current;
     const pending = [...this.#retiring];
-    const results = await Promise.all([
-      ...(current === undefined ? [] : [current.retire(timeout)]),
-      ...pending,
-    ]);
+    const results = await Promise.all([...(current === undefined ? [] : [this.#retire(current, timeout)]), ...pending]);
     this.listeners.close();
     this.notifier.close();
     const result = { isForced: results.some((one) => one.isForced), errors: results.flatMap((one) => one.errors) };

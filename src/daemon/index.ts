@@ -5,6 +5,7 @@
  * drains on SIGTERM, and can hand over to a new version of itself.
  */
 export { Daemon, run, type ExitResult, type GenerationContext, type RunOptions } from './daemon.js';
+export { FdStore } from './fd-store.js';
 export type { Cleanup, GenerationSpec } from './generation.js';
 export { LISTEN_FDS_START, passedFds, type PassedFd } from './listen-fds.js';
 export { Listener, Listeners, type ListenSpec } from './listeners.js';

@@ -60,11 +60,17 @@ export class Listeners {
   readonly #available: Listener[] = [];
   readonly #taken = new Map<string, Listener>();
 
-  /** `passed`: LISTEN_FDS (listen-fds.ts); descriptors that are not sockets are left alone. */
+  /**
+   * `passed`: LISTEN_FDS (listen-fds.ts). Listening stream sockets and datagram sockets are
+   * listeners; anything else (a stored connection, a file: the fd store) is in `others`.
+   */
+  readonly others: PassedFd[] = [];
+
   constructor(passed: readonly PassedFd[]) {
-    for (const { fd, name } of passed) {
-      const info = socketInfo(fd);
-      if (info !== undefined) this.#available.push(new Listener(fd, name, info, true));
+    for (const entry of passed) {
+      const info = socketInfo(entry.fd);
+      if (info !== undefined && (info.isListening || info.type === 'dgram')) this.#available.push(new Listener(entry.fd, entry.name, info, true));
+      else this.others.push(entry);
     }
   }
 

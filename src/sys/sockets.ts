@@ -9,6 +9,7 @@ import { inet, lastErrno, unix } from './libc.js';
 
 const SOL_SOCKET = 1;
 const SO_TYPE = 3;
+const SO_ACCEPTCONN = 30;
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
 const SOCK_CLOEXEC = 0o2000000;
@@ -26,6 +27,8 @@ export interface SocketInfo {
   address: string;
   /** 0 for unix sockets. */
   port: number;
+  /** A stream socket in the listening state (listen(2) was called): not a connection. */
+  isListening: boolean;
 }
 
 /** What socket `fd` is and where it is bound; undefined when `fd` is open but not a socket. */
@@ -37,13 +40,15 @@ export function socketInfo(fd: number): SocketInfo | undefined {
   }
   const kind = typeBuffer[0];
   const type = kind === SOCK_STREAM ? 'stream' : kind === SOCK_DGRAM ? 'dgram' : 'other';
+  const accepting = new Int32Array(1);
+  unix.getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, accepting, [4]);
   const address = new Uint8Array(SOCKADDR_MAX);
   const length = [SOCKADDR_MAX];
   if ((unix.getsockname(fd, address, length) as number) === -1) throw new SysError('getsockname', lastErrno());
-  return { type, ...decodeSockaddr(address, length[0] as number) };
+  return { type, isListening: accepting[0] === 1, ...decodeSockaddr(address, length[0] as number) };
 }
 
-function decodeSockaddr(bytes: Uint8Array, length: number): Omit<SocketInfo, 'type'> {
+function decodeSockaddr(bytes: Uint8Array, length: number): Omit<SocketInfo, 'type' | 'isListening'> {
   const view = new DataView(bytes.buffer);
   const family = view.getUint16(0, true);
   if (family === AF_INET) {

@@ -1,0 +1,84 @@
+/**
+ * A systemd-style activation harness for node-runit/daemon services: the test binds the
+ * listening socket and a notify socket, and starts the service with LISTEN_FDS=1 (the socket as
+ * fd 3), LISTEN_FDNAMES, LISTEN_PID (set by `sh -c 'LISTEN_PID=$$ exec …'`, as only the
+ * process itself knows its pid before exec) and NOTIFY_SOCKET, as systemd does; every sd_notify
+ * datagram it sends is kept, in order.
+ */
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DatagramListener } from '../../src/sys/datagram-listener.js';
+import { close, dupCloexec, unixDatagramSocket } from '../../src/sys/index.js';
+import { REPO_ROOT } from './binaries.js';
+import { defer } from './cleanup.js';
+import { spawnTracked, type Tracked } from './procs.js';
+import { waitFor } from './wait-for.js';
+
+type TestContext = { after(fn: () => void | Promise<void>): void };
+
+export const DAEMON_EXAMPLE = join(REPO_ROOT, 'dist/examples/daemon-http.js');
+export const DAEMON_FIXTURE = join(REPO_ROOT, 'dist/test/fixtures/daemon-service.js');
+
+/** A listening TCP socket on 127.0.0.1 that the test keeps (its fd) and its port. */
+export async function bindListener(t: TestContext): Promise<{ fd: number; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const fd = dupCloexec((server as unknown as { _handle: { fd: number } })._handle.fd);
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  defer(t, () => close(fd));
+  return { fd, port };
+}
+
+/** The datagrams a service sends to NOTIFY_SOCKET, each as text. */
+export class NotifyRecorder {
+  readonly path: string;
+  readonly messages: string[] = [];
+  readonly #listener: DatagramListener;
+
+  constructor(t: TestContext, dir: string) {
+    this.path = join(dir, 'notify');
+    this.#listener = new DatagramListener(unixDatagramSocket(this.path), (message) => this.messages.push(message.toString('utf8')));
+    defer(t, () => this.#listener.close());
+  }
+
+  /** Waits for a datagram after the first `after` ones that contains `line` (e.g. `READY=1`). */
+  waitFor(line: string, after = 0): Promise<number> {
+    return waitFor(`${line} on NOTIFY_SOCKET (got ${JSON.stringify(this.messages)})`, () => {
+      const index = this.messages.findIndex((message, at) => at >= after && message.split('\n').includes(line));
+      return index === -1 ? undefined : index + 1;
+    }, { timeout: 20_000 });
+  }
+}
+
+export interface Activated extends Tracked {
+  port: number;
+  notify: NotifyRecorder;
+}
+
+/** Starts `program` (a compiled .js) with systemd's socket activation and notify socket. */
+export async function activate(t: TestContext, dir: string, program: string, env: NodeJS.ProcessEnv = {}): Promise<Activated> {
+  const { fd, port } = await bindListener(t);
+  const notify = new NotifyRecorder(t, dir);
+  const proc = spawnTracked(t, '/bin/sh', ['-c', 'LISTEN_PID=$$ exec "$0" "$@"', process.execPath, program], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe', fd],
+    env: { PATH: process.env['PATH'], LISTEN_FDS: '1', LISTEN_FDNAMES: 'http', NOTIFY_SOCKET: notify.path, ...env },
+  });
+  return { ...proc, port, notify };
+}
+
+/** One GET; resolves with the body, rejects on any failure (refused, reset, non-200). */
+export function get(port: number, path = '/', agent: false | undefined = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`status ${response.statusCode}`))));
+      response.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
