@@ -47,6 +47,11 @@ export const SUPERVISE_FILE = {
   notes: `${SUPERVISE}/notes`,
   /** Our extension: the `notify-socket` datagram socket (when its path fits a sockaddr_un). */
   notify: `${SUPERVISE}/notify`,
+  /**
+   * Our extension: the descriptors the supervisor holds for the service (`listen` sockets and the
+   * `fdstore-max` store), one line of JSON (protocol/held-fds.ts); present while it holds any.
+   */
+  fds: `${SUPERVISE}/fds`,
 } as const;
 
 export type SuperviseFileName = keyof typeof SUPERVISE_FILE;
@@ -89,6 +94,10 @@ export const EXTENSION_FILE = {
   restartBackoff: 'restart-backoff',
   /** s6-rc: one entry per sibling service that must be ready first. */
   dependencies: 'dependencies.d',
+  /** Sockets the supervisor binds and holds across restarts, passed as LISTEN_FDS (listen-spec.ts). */
+  listen: 'listen',
+  /** systemd's FileDescriptorStoreMax: descriptors a service may park with `FDSTORE=1`. */
+  fdstoreMax: 'fdstore-max',
 } as const;
 
 /** Modes runsv creates its files with (RSV-3, RSV-13). */

@@ -2,7 +2,7 @@
  * The real side effects of a Supervisor: children through libuv (registered for the init's
  * reaper), control/<c> hooks and signals. Status files go to the SuperviseFiles it is given.
  */
-import { closeSync, constants as fsConstants, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
@@ -21,6 +21,7 @@ import type { ExtensionEffects } from './extensions.js';
 import type { Notice } from './notice.js';
 import { NotificationPipe } from './notification-pipe.js';
 import { NotifySocket } from './notify-socket.js';
+import type { PassedFds } from './passed-fds.js';
 import type { ServiceNotes } from './readiness.js';
 import { PLAIN_RUNIT, type ServiceOptions } from './service-options.js';
 import { siblingDependencies, siblingState } from './siblings.js';
@@ -28,6 +29,23 @@ import type { SuperviseFiles } from './supervise-files.js';
 import type { ChildKind, StartResult, SupervisorEffects } from './supervisor.js';
 
 const FORK_ERRORS = new Set(['EAGAIN', 'ENOMEM', 'EMFILE', 'ENFILE']);
+
+/**
+ * sd_listen_fds(3) takes the descriptors only when LISTEN_PID is the caller's own pid, which is
+ * not known before the spawn and libuv cannot set after its fork. sh knows its pid and exec
+ * keeps it: `./run` is exec'd with LISTEN_PID=$$, its argv[0] still `./run`.
+ */
+const SET_LISTEN_PID = 'LISTEN_PID=$$ exec "$0" "$@"';
+
+/** Whether ./run can be exec'd; if not, it is spawned directly so the failure reads as runit's. */
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * How a process we did not start ends, as far as anyone but its parent can tell: not by an exit
@@ -69,6 +87,8 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
   private notifySocket: NotifySocket | undefined;
   /** Where the notify socket's notices go: the current instance of ./run. */
   private onNotice: ((notice: Notice) => void) | undefined;
+  /** `listen` sockets and the fd store, passed to ./run from fd 3 (passed-fds.ts). */
+  private passedFds: PassedFds | undefined;
 
   constructor(options: EffectsOptions) {
     this.exitWatch = options.exitWatch ?? sharedExitWatch;
@@ -80,10 +100,31 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     this.serviceOptions = options.serviceOptions ?? PLAIN_RUNIT;
   }
 
+  /** The descriptors ./run gets from fd 3 on, held from now until the supervisor ends. */
+  usePassedFds(passed: PassedFds): void {
+    this.passedFds = passed;
+  }
+
+  mayPassFds(recheck: () => void): boolean {
+    return this.passedFds?.mayStart(recheck) ?? true;
+  }
+
+  closePassedFds(): void {
+    this.passedFds?.close();
+    this.passedFds = undefined;
+  }
+
+  /** How many descriptors this supervisor holds for its service beyond its own files. */
+  get heldFdCount(): number {
+    return this.passedFds?.count ?? 0;
+  }
+
   /** `notify-socket`: binds the service's socket at `path` (absolute, in supervise/). */
   openNotifySocket(path: string): void {
+    const store = this.passedFds?.store;
+    const onFds = store && ((notice: Notice, fds: number[]): void => store.received(notice, fds));
     try {
-      this.notifySocket = NotifySocket.open(path, (notice) => this.onNotice?.(notice), (text) => this.warn(text));
+      this.notifySocket = NotifySocket.open(path, (notice) => this.onNotice?.(notice), (text) => this.warn(text), onFds);
     } catch (error) {
       this.warn(`unable to create notify socket: ${errorText(error)}`);
     }
@@ -169,10 +210,16 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     const stdio: (string | number)[] =
       kind === 'log' ? [this.logPipe?.[0] ?? 'ignore', 1, 2] : [0, this.logPipe?.[1] ?? 1, 2];
     const what = kind === 'log' ? `${LOG}/${file}` : file;
-    const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
+    const passed = kind === 'run' ? this.passedFds?.forStart() : undefined;
     let env: NodeJS.ProcessEnv | undefined;
+    if (passed !== undefined && passed.fds.length > 0) {
+      // systemd's sd_listen_fds(3): fds 3.., how many, and their names.
+      stdio.push(...passed.fds);
+      env = { ...process.env, LISTEN_FDS: String(passed.fds.length), LISTEN_FDNAMES: passed.names.join(':') };
+    }
+    const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
     if (onNotice !== undefined && this.notifySocket !== undefined) {
-      env = { ...process.env, NOTIFY_SOCKET: this.notifySocket.address };
+      env = { ...(env ?? process.env), NOTIFY_SOCKET: this.notifySocket.address };
       // sd_watchdog_enabled() reads this; WATCHDOG_PID is left out: the pid is not known before the spawn.
       if (this.serviceOptions.watchdog > 0) env['WATCHDOG_USEC'] = String(this.serviceOptions.watchdog * 1000);
       this.onNotice = onNotice;
@@ -186,7 +233,11 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
       };
       let child;
       try {
-        child = spawnTracked(file, args, { cwd, stdio: stdio as StdioOptions, argv0: file, ...(env && { env }) });
+        const options = { cwd, stdio: stdio as StdioOptions, ...(env && { env }) };
+        child =
+          env?.['LISTEN_FDS'] !== undefined && isExecutable(join(cwd, file))
+            ? spawnTracked('/bin/sh', ['-c', SET_LISTEN_PID, file, ...args], options)
+            : spawnTracked(file, args, { ...options, argv0: file });
       } catch (error) {
         return settle(error);
       }

@@ -1,7 +1,7 @@
 /**
  * The Supervisor's hooks for our extension files (docs/extensions.md): readiness, stop time-outs,
  * down-signal, restart backoff and dependency order, each its own module, put together here for
- * the one service whose options were read at start-up. A plain runit directory gets NO_HOOKS.
+ * the one service whose options were read at start-up (and the `listen` sockets' binding). A plain runit directory gets NO_HOOKS.
  */
 import type { Clock } from '../clock.js';
 import { Backoff, type BackoffEffects } from './backoff.js';
@@ -14,7 +14,17 @@ import { StopTimeouts, type StopTimeoutEffects } from './stop-timeouts.js';
 import { NO_HOOKS, type SupervisorHooks } from './supervisor-hooks.js';
 import { Watchdog, type WatchdogEffects } from './watchdog.js';
 
-export type ExtensionEffects = ReadinessEffects & StopTimeoutEffects & BackoffEffects & DependencyEffects & WatchdogEffects;
+/** `listen`: whether every socket is bound (listen-sockets.ts); absent, nothing to wait for. */
+export interface PassedFdEffects {
+  mayPassFds?(recheck: () => void): boolean;
+}
+
+export type ExtensionEffects = ReadinessEffects &
+  StopTimeoutEffects &
+  BackoffEffects &
+  DependencyEffects &
+  WatchdogEffects &
+  PassedFdEffects;
 
 export class ServiceExtensions implements SupervisorHooks {
   readonly #options: ServiceOptions;
@@ -23,9 +33,11 @@ export class ServiceExtensions implements SupervisorHooks {
   readonly #backoff: Backoff | undefined;
   readonly #dependencies: Dependencies | undefined;
   readonly #watchdog: Watchdog | undefined;
+  readonly #effects: PassedFdEffects;
 
   constructor(effects: ExtensionEffects, clock: Clock, self: string, options: ServiceOptions) {
     this.#options = options;
+    this.#effects = effects;
     this.readiness = new Readiness(effects, clock);
     this.#timeouts = new StopTimeouts(effects, clock, options.timeoutKill, options.timeoutFinish);
     this.#backoff = options.restartBackoff && new Backoff(effects, clock, options.restartBackoff);
@@ -35,6 +47,8 @@ export class ServiceExtensions implements SupervisorHooks {
   }
 
   mayStart(recheck: () => void): boolean {
+    // Sockets first: a service waiting for its dependencies still holds its port.
+    if (this.#effects.mayPassFds && !this.#effects.mayPassFds(recheck)) return false;
     if (this.#dependencies && !this.#dependencies.mayStart(recheck)) return false;
     return this.#backoff?.mayStart(recheck) ?? true;
   }

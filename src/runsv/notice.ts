@@ -1,7 +1,7 @@
 /**
  * What a service tells its supervisor about itself: s6's readiness newline, or one datagram of
  * systemd's notify protocol (`READY=1`, `STATUS=…`, `RELOADING=1`, `STOPPING=1`, `MAINPID=…`,
- * `WATCHDOG=1`), decoded into fields.
+ * `WATCHDOG=1`, and the fd store's `FDSTORE=1`, `FDSTOREREMOVE=1`, `FDNAME=`), decoded into fields.
  */
 export interface Notice {
   isReady?: boolean;
@@ -17,6 +17,12 @@ export interface Notice {
   isWatchdogPing?: boolean;
   /** `WATCHDOG=trigger`: the service asks for the watchdog's action now. */
   isWatchdogTrigger?: boolean;
+  /** `FDSTORE=1`: keep the descriptors that came with the message (fd-store.ts). */
+  isFdStore?: boolean;
+  /** `FDSTOREREMOVE=1`: close the stored descriptors named `fdName`. */
+  isFdStoreRemove?: boolean;
+  /** `FDNAME=`: the name of the descriptors stored or removed. */
+  fdName?: string;
 }
 
 /** One sd_notify datagram: newline-separated assignments; unknown ones are ignored, as systemd does. */
@@ -45,6 +51,15 @@ export function parseNotifyDatagram(text: string): Notice {
         if (pid !== undefined) notice.mainPid = pid;
         break;
       }
+      case 'FDSTORE':
+        if (value === '1') notice.isFdStore = true;
+        break;
+      case 'FDSTOREREMOVE':
+        if (value === '1') notice.isFdStoreRemove = true;
+        break;
+      case 'FDNAME':
+        notice.fdName = value;
+        break;
       case 'WATCHDOG':
         if (value === '1') notice.isWatchdogPing = true;
         else if (value === 'trigger') notice.isWatchdogTrigger = true;

@@ -33,6 +33,10 @@ export interface ServiceOptions {
   restartBackoff: RestartBackoff | undefined;
   /** Sibling services (same parent directory) that must be ready before ./run starts. */
   dependencies: readonly string[];
+  /** A `listen` file exists: sockets bound and held by the supervisor (listen-sockets.ts). */
+  listen: boolean;
+  /** With notifySocket: descriptors the service may store (`FDSTORE=1`); 0: no store. */
+  fdstoreMax: number;
 }
 
 /** A service directory without any of the files: exactly runit. */
@@ -45,6 +49,8 @@ export const PLAIN_RUNIT: ServiceOptions = Object.freeze({
   downSignal: 'SIGTERM',
   restartBackoff: undefined,
   dependencies: Object.freeze([]),
+  listen: false,
+  fdstoreMax: 0,
 });
 
 /** Whether this options set needs anything beyond runit. */
@@ -152,5 +158,35 @@ export function readServiceOptions(root: string, warn: (text: string) => void): 
 
   options.dependencies = readDependencies(root, warn);
   if (options.dependencies.length > 0) isExtended = true;
+  if (readPassedFds(root, options, warn)) isExtended = true;
   return isExtended ? Object.freeze(options) : PLAIN_RUNIT;
+}
+
+/**
+ * `listen` and `fdstore-max`: the descriptors passed as fd 3.. A `notification-fd` among them
+ * would take one's place, so it is ignored then (the count is the file's lines and the maximum
+ * stored). Returns whether either file is in use.
+ */
+function readPassedFds(root: string, options: { -readonly [K in keyof ServiceOptions]: ServiceOptions[K] }, warn: (text: string) => void): boolean {
+  let listenLines = 0;
+  try {
+    listenLines = readFileSync(join(root, EXTENSION_FILE.listen), 'latin1').split('\n').filter((line) => line.trim() !== '').length;
+    options.listen = true;
+  } catch (error) {
+    // A file that cannot be read yet is the listen module's to report and retry.
+    if (errorCode(error) !== 'ENOENT') options.listen = true;
+  }
+  const max = readFirstLine(root, EXTENSION_FILE.fdstoreMax, warn);
+  if (max !== undefined) {
+    const count = parseCount(max);
+    if (count === undefined) warn(`${EXTENSION_FILE.fdstoreMax}: not a number, ignored`);
+    else if (!options.notifySocket) warn(`${EXTENSION_FILE.fdstoreMax}: needs ${EXTENSION_FILE.notifySocket}, ignored`);
+    else options.fdstoreMax = count;
+  }
+  const passedEnd = 3 + listenLines + options.fdstoreMax;
+  if (options.notificationFd !== undefined && passedEnd > 3 && options.notificationFd < passedEnd) {
+    warn(`${EXTENSION_FILE.notificationFd}: ${options.notificationFd} is among the descriptors passed as 3..${passedEnd - 1}, ignored`);
+    options.notificationFd = undefined;
+  }
+  return options.listen || options.fdstoreMax > 0;
 }

@@ -22,6 +22,8 @@ import { SuperviseFiles } from './supervise-files.js';
 import { hooksFor } from './extensions.js';
 import { isPlainRunit, readServiceOptions } from './service-options.js';
 import { Supervisor } from './supervisor.js';
+import { PassedFds } from './passed-fds.js';
+import type { ServiceOptions } from './service-options.js';
 
 export interface SetUp {
   supervisor: Supervisor;
@@ -85,6 +87,32 @@ function makeLogPipe(): [number, number] {
   }
 }
 
+/**
+ * `listen` and `fdstore-max`: bound and published now, before the first start (a port in use is
+ * retried by the hooks, and ./run waits for it).
+ */
+function usePassedFds(
+  effects: SystemEffects,
+  main: SuperviseFiles,
+  options: ServiceOptions,
+  root: string,
+  clock: Clock,
+  warn: (text: string) => void,
+): void {
+  const passed = new PassedFds({
+    root,
+    name: basename(root),
+    clock,
+    warn,
+    hasListen: options.listen,
+    fdstoreMax: options.fdstoreMax,
+    publish: (text) => main.writeExtension('fds', text),
+  });
+  effects.usePassedFds(passed);
+  passed.mayStart(() => undefined);
+  passed.publish();
+}
+
 export async function setUp(
   dir: string,
   name: string,
@@ -100,6 +128,7 @@ export async function setUp(
   const release = (): void => {
     for (const files of taken.splice(0)) files.close();
     effects?.closeNotifySocket();
+    effects?.closePassedFds();
     if (effects) {
       effects.closeLogPipe();
       effects.forgetAdopted();
@@ -155,7 +184,8 @@ export async function setUp(
     stats.publish();
     if (!isPlainRunit(serviceOptions)) {
       // Nothing a previous supervisor left may speak for this one's instances.
-      for (const file of ['ready', 'backoff', 'notes'] as const) main.writeExtension(file, undefined);
+      for (const file of ['ready', 'backoff', 'notes', 'fds'] as const) main.writeExtension(file, undefined);
+      if (serviceOptions.listen || serviceOptions.fdstoreMax > 0) usePassedFds(effects, main, serviceOptions, resolve(dir), clock, warn);
       if (serviceOptions.notifySocket) effects.openNotifySocket(join(resolve(dir), SUPERVISE_FILE.notify));
     }
 

@@ -15,7 +15,7 @@ import { SupervisorStartError } from './errors.js';
 import type { StatusFiles } from './record.js';
 
 /** The state files of our extensions, written beside runit's status files. */
-export type ExtensionStateFile = 'ready' | 'backoff' | 'notes';
+export type ExtensionStateFile = 'ready' | 'backoff' | 'notes' | 'fds';
 
 const APPEND_OPEN = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_APPEND | constants.O_CREAT;
 const TRUNC_OPEN = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;

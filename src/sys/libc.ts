@@ -168,6 +168,7 @@ export const chpstC = {
 export const inet = {
   get socket(): CFunction { return declare('int socket(int domain, int type, int protocol)'); },
   get sendto(): CFunction { return declare('long sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'); },
+  get inetPton(): CFunction { return declare('int inet_pton(int af, const char *src, void *dst)'); },
 };
 
 // runsv's notify socket and `listen` sockets (docs/extensions.md): sockets bound to an address.

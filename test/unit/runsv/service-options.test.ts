@@ -51,7 +51,36 @@ test('every file read in its s6 form', (t) => {
     downSignal: 'SIGQUIT',
     restartBackoff: { first: 100, max: 30000 },
     dependencies: ['db'],
+    listen: false,
+    fdstoreMax: 0,
   });
+});
+
+test('listen and fdstore-max (issue 19): read, and a notification-fd among the passed fds ignored', (t) => {
+  const warnings: string[] = [];
+  const both = readServiceOptions(
+    serviceWith(t, { listen: 'tcp:127.0.0.1:80\n\nunix:s\n', 'notify-socket': '', 'fdstore-max': '4\n', 'notification-fd': '8' }),
+    (w) => warnings.push(w),
+  );
+  assert.equal(both.listen, true);
+  assert.equal(both.fdstoreMax, 4);
+  assert.equal(both.notificationFd, undefined);
+  assert.deepEqual(warnings, ['notification-fd: 8 is among the descriptors passed as 3..8, ignored']);
+
+  warnings.length = 0;
+  const clear = readServiceOptions(serviceWith(t, { listen: 'tcp:127.0.0.1:80\n', 'notification-fd': '4' }), (w) => warnings.push(w));
+  assert.deepEqual([clear.listen, clear.notificationFd, warnings], [true, 4, []]);
+
+  warnings.length = 0;
+  assert.equal(readServiceOptions(serviceWith(t, { 'fdstore-max': '2' }), (w) => warnings.push(w)), PLAIN_RUNIT);
+  assert.equal(readServiceOptions(serviceWith(t, { 'fdstore-max': 'many', 'notify-socket': '' }), (w) => warnings.push(w)).fdstoreMax, 0);
+  assert.deepEqual(warnings, ['fdstore-max: needs notify-socket, ignored', 'fdstore-max: not a number, ignored']);
+});
+
+test('FDSTORE=1, FDSTOREREMOVE=1 and FDNAME= are decoded', () => {
+  assert.deepEqual(parseNotifyDatagram('FDSTORE=1\nFDNAME=conn'), { isFdStore: true, fdName: 'conn' });
+  assert.deepEqual(parseNotifyDatagram('FDSTOREREMOVE=1\nFDNAME=conn'), { isFdStoreRemove: true, fdName: 'conn' });
+  assert.deepEqual(parseNotifyDatagram('FDSTORE=0'), {});
 });
 
 test('bad content is reported and ignored', (t) => {
