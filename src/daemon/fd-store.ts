@@ -4,12 +4,10 @@
  * the descriptors attached with SCM_RIGHTS) come back to the next instance in LISTEN_FDS under
  * their name, so a connection or a file outlives a restart of the process.
  */
+import { isValidFdName } from '../protocol/listen-spec.js';
 import { close } from '../sys/index.js';
 import type { PassedFd } from './listen-fds.js';
 import type { Notifier } from './notify.js';
-
-/** systemd's rule for FDNAME=: printable ASCII but ':' , at most 255 characters. */
-const FDNAME = /^[\x21-\x39\x3b-\x7e]{1,255}$/;
 
 export class FdStore {
   readonly #notifier: Notifier;
@@ -26,7 +24,7 @@ export class FdStore {
    * False when there is no NOTIFY_SOCKET to send them to.
    */
   store(name: string, fds: readonly number[]): boolean {
-    if (!FDNAME.test(name)) throw new RangeError(`not an fd store name: ${name}`);
+    if (!isValidFdName(name)) throw new RangeError(`not an fd store name: ${name}`);
     return this.#notifier.send({ FDSTORE: 1, FDNAME: name }, fds);
   }
 
