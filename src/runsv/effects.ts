@@ -10,6 +10,7 @@ import { errorCode, errorText } from '../errors.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { FOLLOWS_MAINPID_VARIABLE } from '../protocol/main-pid.js';
 import { exitWatch as sharedExitWatch, type ExitWatch } from './exit-watch.js';
 import type { InlineLog } from './inline-log.js';
 import type { ChildExit, StatusFiles } from './record.js';
@@ -19,6 +20,7 @@ import type { Tai64n } from '../protocol/tai64n.js';
 import type { SiblingState } from './dependencies.js';
 import type { ExtensionEffects } from './extensions.js';
 import type { Notice } from './notice.js';
+import { followProcess, mainPidRefusal } from './main-pid.js';
 import { NotificationPipe } from './notification-pipe.js';
 import { NotifySocket } from './notify-socket.js';
 import type { PassedFds } from './passed-fds.js';
@@ -219,7 +221,8 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     }
     const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
     if (onNotice !== undefined && this.notifySocket !== undefined) {
-      env = { ...(env ?? process.env), NOTIFY_SOCKET: this.notifySocket.address };
+      // The supervisor follows MAINPID= (main-pid.ts): a replacing daemon may hand over.
+      env = { ...(env ?? process.env), NOTIFY_SOCKET: this.notifySocket.address, [FOLLOWS_MAINPID_VARIABLE]: '1' };
       // sd_watchdog_enabled() reads this; WATCHDOG_PID is left out: the pid is not known before the spawn.
       if (this.serviceOptions.watchdog > 0) env['WATCHDOG_USEC'] = String(this.serviceOptions.watchdog * 1000);
       this.onNotice = onNotice;
@@ -267,6 +270,21 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     });
     if (isWatched) this.live.add(pid);
     else onExit(UNKNOWN_EXIT);
+  }
+
+  /** `MAINPID=`: a descendant of ./run becomes the process supervised (main-pid.ts). */
+  followMainPid(current: number, named: number, onExit: (exit: ChildExit) => void): boolean {
+    const refusal = mainPidRefusal(current, named);
+    if (refusal !== undefined) {
+      this.warn(refusal);
+      return false;
+    }
+    this.live.add(named);
+    followProcess(this.exitWatch, named, (exit) => {
+      this.live.delete(named);
+      onExit(exit);
+    });
+    return true;
   }
 
   /** Stops watching taken-over processes (the supervisor is ending or failed to start). */
