@@ -13,6 +13,7 @@ import { forgetPassedFds, passedFds } from './listen-fds.js';
 import { Listeners, type Listener, type ListenSpec } from './listeners.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
 import { Notifier } from './notify.js';
+import { handoverRefusal, startSuccessor, type ReplaceOptions } from './replace.js';
 
 /** What configure gets, once per generation. */
 export interface GenerationContext {
@@ -35,7 +36,7 @@ export interface RunOptions {
   onReady?(generation: number): void | Promise<void>;
   /** The STATUS= text sent with READY=1 (default `serving, generation N`). */
   statusText?(generation: number): string;
-  /** SIGHUP reloads, SIGTERM and SIGINT exit gracefully (default true). */
+  /** SIGHUP reloads, SIGUSR2 (`sv 2`) replaces the process, SIGTERM and SIGINT exit gracefully (default true). */
   handleSignals?: boolean;
   logger?: DaemonLogger;
   notifier?: Notifier;
@@ -68,12 +69,16 @@ export class Daemon {
   #exit: Promise<ExitResult> | undefined;
   #resolveExited!: (result: ExitResult) => void;
   readonly #signalHandlers: [NodeJS.Signals, () => void][] = [];
+  readonly #env: NodeJS.ProcessEnv;
+  /** The pid a replacement handed over to: the supervisor watches it, this one only drains. */
+  #successor: number | undefined;
 
   /** Use run(). */
   constructor(options: RunOptions) {
     this.#options = options;
     this.#timeout = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
     const env = options.env ?? process.env;
+    this.#env = env;
     this.logger = options.logger ?? createDaemonLogger({ env });
     this.notifier = options.notifier ?? new Notifier({ env });
     this.listeners = new Listeners(passedFds(env));
@@ -102,6 +107,7 @@ export class Daemon {
     }
     if (this.#options.handleSignals !== false) {
       this.#on('SIGHUP', () => void this.reload().catch(() => undefined));
+      this.#on('SIGUSR2', () => void this.replace().catch((error: unknown) => this.logger.error({ err: error }, 'replace failed')));
       this.#on('SIGTERM', () => void this.exit());
       this.#on('SIGINT', () => void this.exit());
     }
@@ -144,6 +150,34 @@ export class Daemon {
     if (previous !== undefined && previous !== this.#current && !this.#options.isSyncReload) void this.#retire(previous);
     await this.#announceReady();
     return true;
+  }
+
+  /**
+   * Starts a new process of the program (by default this one again, as it is on disk now) on the
+   * same listening sockets, and once it serves, names it to the supervisor (`MAINPID=`) and
+   * exits gracefully (replace.ts). Rejects with ERR_NO_HANDOVER where the supervisor cannot
+   * follow a new pid (real runit, s6, no NOTIFY_SOCKET) or the new process fails; this one then
+   * goes on serving.
+   */
+  replace(options: ReplaceOptions = {}): Promise<{ pid: number }> {
+    if (this.#exit !== undefined) return Promise.reject(new RunitError('ERR_NOT_RUNNING', 'the daemon is exiting'));
+    const refusal = options.isMainPidFollowed ? undefined : handoverRefusal(this.#env);
+    if (refusal !== undefined) return Promise.reject(new RunitError('ERR_NO_HANDOVER', `cannot replace the process: ${refusal}`));
+    const next = this.#queue.then(() => this.#replace(options));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #replace(options: ReplaceOptions): Promise<{ pid: number }> {
+    if (this.#exit !== undefined) throw new RunitError('ERR_NOT_RUNNING', 'the daemon is exiting');
+    this.logger.notice({ generation: this.generation }, 'starting a new process to hand over to');
+    this.notifier.status(`starting a new process, generation ${this.generation} serving`);
+    const { pid } = await startSuccessor(this.listeners.taken, options, () => this.#exit !== undefined);
+    this.#successor = pid;
+    this.notifier.send({ MAINPID: pid, READY: 1, STATUS: `handed over to pid ${pid}` });
+    this.logger.notice({ successor: pid }, 'handed over, draining');
+    void this.exit();
+    return { pid };
   }
 
   async #startNext(): Promise<void> {
@@ -194,7 +228,8 @@ export class Daemon {
 
   async #exitNow(timeout: number): Promise<ExitResult> {
     for (const [signal, handler] of this.#signalHandlers) process.off(signal, handler);
-    this.notifier.stopping(`stopping, generation ${this.generation}`);
+    // After a handover the supervisor's main process is the successor: STOPPING=1 would be taken for its.
+    if (this.#successor === undefined) this.notifier.stopping(`stopping, generation ${this.generation}`);
     this.logger.notice({ generation: this.generation, timeout }, 'exiting');
     await this.#queue;
     const current = this.#current;

@@ -7,7 +7,9 @@
 export { Daemon, run, type ExitResult, type GenerationContext, type RunOptions } from './daemon.js';
 export { FdStore } from './fd-store.js';
 export type { Cleanup, GenerationSpec } from './generation.js';
-export { LISTEN_FDS_START, passedFds, type PassedFd } from './listen-fds.js';
+export { HANDOVER_FD_VARIABLE, LISTEN_FDS_START, passedFds, type PassedFd } from './listen-fds.js';
+export { handoverRefusal, type ReplaceOptions } from './replace.js';
+export { FOLLOWS_MAINPID_VARIABLE } from '../protocol/main-pid.js';
 export { Listener, Listeners, type ListenSpec } from './listeners.js';
 export { createDaemonLogger, LOG_LEVEL_VARIABLE, SYSLOG_LEVELS, type DaemonLogger, type LoggerOptions, type SyslogLevel } from './logger.js';
 export { monotonicMicros, Notifier, type NotifierOptions } from './notify.js';

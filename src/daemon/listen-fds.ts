@@ -6,6 +6,12 @@
  */
 import { setCloseOnExec } from '../sys/index.js';
 
+/**
+ * Set by a process that replaces itself (replace.ts) for its successor: the fd of a pipe on
+ * which the successor's Notifier writes a newline once it serves, the handover's signal.
+ */
+export const HANDOVER_FD_VARIABLE = 'NODE_RUNIT_HANDOVER_FD';
+
 /** The first passed descriptor (SD_LISTEN_FDS_START). */
 export const LISTEN_FDS_START = 3;
 
@@ -38,8 +44,9 @@ export function passedFds(env: NodeJS.ProcessEnv = process.env, pid = process.pi
   return passed;
 }
 
-/** Removes the variables, as sd_listen_fds(1) does, so they are not taken for a child's. */
+/** Removes the variables, as sd_listen_fds(3) does, so they are not taken for a child's. */
 export function forgetPassedFds(env: NodeJS.ProcessEnv = process.env): void {
+  delete env[HANDOVER_FD_VARIABLE];
   delete env['LISTEN_FDS'];
   delete env['LISTEN_PID'];
   delete env['LISTEN_FDNAMES'];

@@ -6,9 +6,10 @@
  * With neither, every call does nothing: real runit has no readiness protocol.
  */
 import { fstatSync, readFileSync, writeSync } from 'node:fs';
-import { close } from '../sys/index.js';
+import { close, setCloseOnExec } from '../sys/index.js';
 import { sendFds } from '../sys/fd-passing.js';
 import { unixDatagramSender } from '../sys/sockets.js';
+import { HANDOVER_FD_VARIABLE } from './listen-fds.js';
 
 export interface NotifierOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,12 +24,17 @@ export class Notifier {
   /** NOTIFY_SOCKET: an absolute path or `@name` (abstract), or undefined. */
   readonly socketPath: string | undefined;
   #notificationFd: number | undefined;
+  /** A predecessor's handover pipe (replace.ts): written to at the first readiness, like s6's. */
+  #handoverFd: number | undefined;
   #sender: number | undefined;
 
   constructor(options: NotifierOptions = {}) {
     const path = (options.env ?? process.env)['NOTIFY_SOCKET'];
     this.socketPath = path !== undefined && (path.startsWith('/') || path.startsWith('@')) ? path : undefined;
     this.#notificationFd = options.notificationFd ?? notificationFdHere();
+    this.#handoverFd = pipeFd((options.env ?? process.env)[HANDOVER_FD_VARIABLE]);
+    // Inherited without close-on-exec: a program this one starts must not hold the handover open.
+    if (this.#handoverFd !== undefined) setCloseOnExec(this.#handoverFd, true);
   }
 
   /** Whether any supervisor listens: a socket or a notification fd. */
@@ -54,15 +60,9 @@ export class Notifier {
   /** READY=1 (with STATUS= and MAINPID= when given); s6's newline the first time, then its fd is closed. */
   ready(extra: Readonly<Record<string, string | number>> = {}): void {
     this.send({ READY: 1, ...extra });
-    const fd = this.#notificationFd;
-    if (fd === undefined) return;
-    this.#notificationFd = undefined;
-    try {
-      // s6 reads up to the first newline and then closes its end; one write says it all.
-      writeSync(fd, '\n');
-    } finally {
-      close(fd);
-    }
+    const fds = [this.#notificationFd, this.#handoverFd];
+    this.#notificationFd = this.#handoverFd = undefined;
+    for (const fd of fds) if (fd !== undefined) sayReady(fd);
   }
 
   /** RELOADING=1 with MONOTONIC_USEC (CLOCK_MONOTONIC, which systemd requires with it). */
@@ -89,6 +89,17 @@ export function monotonicMicros(): string {
   return String(process.hrtime.bigint() / 1000n);
 }
 
+/** s6 reads up to the first newline and then closes its end; one write says it all. */
+function sayReady(fd: number): void {
+  try {
+    writeSync(fd, '\n');
+  } catch {
+    // EPIPE: the reader is gone (a predecessor that gave up); nobody is left to tell
+  } finally {
+    close(fd);
+  }
+}
+
 /** The fd named by `./notification-fd`, when it is open here and a pipe or FIFO (never a stray fd). */
 function notificationFdHere(): number | undefined {
   let text: string;
@@ -97,8 +108,13 @@ function notificationFdHere(): number | undefined {
   } catch {
     return undefined;
   }
-  const fd = Number(text.split('\n')[0]);
-  if (!Number.isInteger(fd) || fd < 3) return undefined;
+  return pipeFd(text.split('\n')[0]);
+}
+
+/** The fd a text names, when it is 3 or more, open here, and a pipe or FIFO. */
+function pipeFd(text: string | undefined): number | undefined {
+  const fd = Number(text);
+  if (text === undefined || !Number.isInteger(fd) || fd < 3) return undefined;
   try {
     return fstatSync(fd).isFIFO() ? fd : undefined;
   } catch {

@@ -5,6 +5,7 @@
  * process itself knows its pid before exec) and NOTIFY_SOCKET, as systemd does; every sd_notify
  * datagram it sends is kept, in order.
  */
+import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -81,4 +82,59 @@ export function get(port: number, path = '/', agent: false | undefined = false):
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A TCP port nobody listens on now (bound and released), for a service to bind. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A ./run body for the example on `port`; its stderr (the daemon's log) goes to `stderr`. */
+export function exampleRun(port: number, stderr = '/dev/null'): string {
+  return `HTTP_ADDR=127.0.0.1:${port}; export HTTP_ADDR\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(DAEMON_EXAMPLE)} 2>>${JSON.stringify(stderr)}\n`;
+}
+
+/** `pid=P generation=G` of one answer. */
+export function parseAnswer(body: string): { pid: number; generation: number } {
+  const match = /^pid=(\d+) generation=(\d+)\n$/.exec(body);
+  assert.ok(match, `unexpected answer ${JSON.stringify(body)}`);
+  return { pid: Number(match[1]), generation: Number(match[2]) };
+}
+
+export interface Load {
+  /** Stops sending and resolves once every request is answered: how many, and what failed. */
+  stop(): Promise<{ sent: number; seconds: number; failures: string[] }>;
+}
+
+/** GETs to `port` at `perSecond` by the clock (timers drift on a busy machine), each answer checked. */
+export function startLoad(t: TestContext, port: number, perSecond = 200): Load {
+  let sent = 0;
+  let inFlight = 0;
+  const failures: string[] = [];
+  const started = Date.now();
+  const timer = setInterval(() => {
+    while (sent < ((Date.now() - started) * perSecond) / 1000) {
+      sent++;
+      inFlight++;
+      get(port)
+        .then(
+          (body) => void parseAnswer(body),
+          (error: Error) => failures.push(error.message),
+        )
+        .finally(() => inFlight--);
+    }
+  }, 5);
+  t.after(() => clearInterval(timer));
+  return {
+    async stop() {
+      clearInterval(timer);
+      const seconds = (Date.now() - started) / 1000;
+      await waitFor('every request answered', () => inFlight === 0, { timeout: 30_000 });
+      return { sent, seconds, failures };
+    },
+  };
 }

@@ -4,34 +4,14 @@
 // the pid and counts the generation up, a restart brings a new pid. And `sv -w` waits for the
 // daemon's readiness through both protocols (notify-socket, notification-fd).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client } from '../../src/index.js';
 import { ourBin } from '../helpers/binaries.js';
-import { DAEMON_EXAMPLE, get } from '../helpers/daemon-harness.js';
+import { exampleRun, freePort, get, parseAnswer as parse, startLoad } from '../helpers/daemon-harness.js';
 import { startExtendedTree, TOPOLOGIES } from '../helpers/extension-tree.js';
 import { runCommand } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function exampleRun(port: number): string {
-  return `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(DAEMON_EXAMPLE)} 2>/dev/null\n`.replace(/^/, `HTTP_ADDR=127.0.0.1:${port}; export HTTP_ADDR\n`);
-}
-
-/** `pid=P generation=G` of one answer. */
-function parse(body: string): { pid: number; generation: number } {
-  const match = /^pid=(\d+) generation=(\d+)\n$/.exec(body);
-  assert.ok(match, `unexpected answer ${JSON.stringify(body)}`);
-  return { pid: Number(match[1]), generation: Number(match[2]) };
-}
 
 describe('node-runit/daemon under our supervisor', { timeout: 120_000 }, () => {
   test('200 requests/s through 20 sv hup and 20 sv t: zero failures, pid kept by reloads, new pid per restart', async (t) => {
@@ -42,24 +22,8 @@ describe('node-runit/daemon under our supervisor', { timeout: 120_000 }, () => {
     const service = join(dir, 'web');
     const client = new Client(service);
     await client.waitReady(20_000);
-    let sent = 0;
-    let inFlight = 0;
-    const failures: string[] = [];
     let last = parse(await get(port));
-    const loadStarted = Date.now();
-    // 200 a second by the clock: each tick sends what the rate owes (timers drift on a busy machine).
-    const load = setInterval(() => {
-      while (sent < ((Date.now() - loadStarted) * 200) / 1000) {
-        sent++;
-        inFlight++;
-        get(port).then(
-          (body) => void parse(body),
-          (error: Error) => failures.push(error.message),
-        ).finally(() => inFlight--);
-      }
-    }, 5);
-    t.after(() => clearInterval(load));
-    const started = Date.now();
+    const load = startLoad(t, port);
     for (let cycle = 0; cycle < 20; cycle++) {
       assert.equal((await runCommand(ourBin('sv'), ['hup', service])).code, 0);
       const next = await waitFor('the next generation', async () => {
@@ -78,9 +42,7 @@ describe('node-runit/daemon under our supervisor', { timeout: 120_000 }, () => {
       assert.equal(next.generation, 1);
       last = next;
     }
-    clearInterval(load);
-    await waitFor('every request answered', () => inFlight === 0);
-    const seconds = (Date.now() - started) / 1000;
+    const { sent, seconds, failures } = await load.stop();
     t.diagnostic(`${sent} requests in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s), ${failures.length} failed`);
     assert.deepEqual(failures, []);
     assert.ok(sent / seconds >= 190, `the client sent ${Math.round(sent / seconds)}/s`);
