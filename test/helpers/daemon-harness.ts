@@ -20,6 +20,7 @@ type TestContext = { after(fn: () => void | Promise<void>): void };
 
 export const DAEMON_EXAMPLE = join(REPO_ROOT, 'dist/examples/daemon-http.js');
 export const DAEMON_FIXTURE = join(REPO_ROOT, 'dist/test/fixtures/daemon-service.js');
+export const DAEMON_FDSTORE_FIXTURE = join(REPO_ROOT, 'dist/test/fixtures/daemon-fdstore.js');
 
 /** A listening TCP socket on 127.0.0.1 that the test keeps (its fd) and its port. */
 export async function bindListener(t: TestContext): Promise<{ fd: number; port: number }> {
