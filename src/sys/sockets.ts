@@ -62,7 +62,13 @@ function decodeSockaddr(bytes: Uint8Array, length: number): Omit<SocketInfo, 'ty
   if (family === AF_UNIX) {
     const path = bytes.subarray(2, length);
     if (path.length === 0) return { family: 'unix', address: '', port: 0 };
-    if (path[0] === 0) return { family: 'unix', address: `@${Buffer.from(path.subarray(1)).toString()}`, port: 0 };
+    if (path[0] === 0) {
+      // Node (20, seen here) binds an abstract name padded with NULs to the whole sun_path: the
+      // padding is no part of the name anyone asked for.
+      let end = path.length;
+      while (end > 1 && path[end - 1] === 0) end--;
+      return { family: 'unix', address: `@${Buffer.from(path.subarray(1, end)).toString()}`, port: 0 };
+    }
     const end = path.indexOf(0);
     return { family: 'unix', address: Buffer.from(end === -1 ? path : path.subarray(0, end)).toString(), port: 0 };
   }
