@@ -2,7 +2,8 @@
  * An HTTP service on node-runit/daemon: it answers every request with `pid=<pid>
  * generation=<n>` and a newline, takes its listening socket from LISTEN_FDS (the first one) or
  * binds HTTP_ADDR (host:port) when none was passed, starts the next generation on SIGHUP
- * (`sv hup`) in the same process, and drains and exits 0 on SIGTERM.
+ * (`sv hup`) in the same process, hands over to a new process of itself on SIGUSR2 (`sv 2`,
+ * under a supervisor that follows MAINPID=: docs/daemon.md), and drains and exits 0 on SIGTERM.
  *
  *   node dist/examples/daemon-http.js                      serve (as ./run does)
  *   node dist/examples/daemon-http.js --service PARENT ADDR
