@@ -2,11 +2,12 @@
  * ServiceBuilder's part for the extension files (docs/extensions.md): what a service declares
  * about readiness, stopping, restarting and order, checked per flavour and rendered as files.
  * s6-supervise reads notification-fd, timeout-kill, timeout-finish and down-signal itself;
- * notify-socket, restart-backoff and dependencies.d are ours (runit flavour) only.
+ * notify-socket, restart-backoff, dependencies.d, listen and fdstore-max are ours (runit flavour) only.
  */
 import { constants as osConstants } from 'node:os';
 import { EXTENSION_FILE, SERVICE_FILE, SUPERVISE_FILE } from '../protocol/layout.js';
 import { RunitError } from '../errors.js';
+import { formatListenLine, parseListenLine } from '../protocol/listen-spec.js';
 import type { Flavour } from './flavours.js';
 
 export type ReadinessProtocol = 'notification-fd' | 'notify-socket';
@@ -20,10 +21,14 @@ export interface ExtensionSpec {
   downSignal?: string;
   restartBackoff?: { first: number; max: number };
   dependencies: string[];
+  /** `listen` lines (protocol/listen-spec.ts). */
+  listen: string[];
+  /** Needs notify-socket readiness. */
+  fdstoreMax?: number;
 }
 
 export function emptyExtensionSpec(): ExtensionSpec {
-  return { dependencies: [] };
+  return { dependencies: [], listen: [] };
 }
 
 function invalid(message: string): never {
@@ -68,6 +73,13 @@ export function validateExtensions(spec: ExtensionSpec, flavour: Flavour): void 
     checkMillis('backoff max', max);
     if (first <= 0 || max < first) invalid(`restart backoff needs 0 < first <= max, got ${first} ${max}`);
   }
+  if (spec.listen.length > 0) ours('listen');
+  for (const line of spec.listen) if (parseListenLine(line) === undefined) invalid(`not a socket to listen on: ${JSON.stringify(line)}`);
+  if (spec.fdstoreMax !== undefined) {
+    ours('fdstore-max');
+    if (!Number.isSafeInteger(spec.fdstoreMax) || spec.fdstoreMax < 0 || spec.fdstoreMax > 999_999_999) invalid(`fdstore-max must be a count, got ${spec.fdstoreMax}`);
+    if (spec.readiness?.protocol !== 'notify-socket') invalid('an fd store needs notify-socket readiness');
+  }
   if (spec.dependencies.length > 0) ours('dependencies.d');
   for (const name of spec.dependencies) {
     if (name.length === 0 || name.startsWith('.') || name.includes('/') || /[\0\n]/.test(name)) invalid(`bad dependency name ${JSON.stringify(name)}`);
@@ -98,6 +110,8 @@ export function renderExtensions(spec: ExtensionSpec): ExtensionFiles {
   if (spec.timeoutFinish !== undefined) file(EXTENSION_FILE.timeoutFinish, `${spec.timeoutFinish}\n`);
   if (spec.downSignal !== undefined) file(EXTENSION_FILE.downSignal, `${spec.downSignal}\n`);
   if (spec.restartBackoff !== undefined) file(EXTENSION_FILE.restartBackoff, `${spec.restartBackoff.first} ${spec.restartBackoff.max}\n`);
+  if (spec.listen.length > 0) file(EXTENSION_FILE.listen, spec.listen.map((line) => `${formatListenLine(parseListenLine(line)!)}\n`).join(''));
+  if (spec.fdstoreMax !== undefined) file(EXTENSION_FILE.fdstoreMax, `${spec.fdstoreMax}\n`);
   if (spec.dependencies.length > 0) {
     out.dirs.push(EXTENSION_FILE.dependencies);
     for (const name of [...new Set(spec.dependencies)].sort()) file(`${EXTENSION_FILE.dependencies}/${name}`, '');

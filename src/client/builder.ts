@@ -213,6 +213,22 @@ export class ServiceBuilder {
     return this;
   }
 
+  /**
+   * `listen`: a socket the supervisor binds and holds across restarts, passed as fd 3.. with
+   * LISTEN_FDS (runit flavour), one `listen` line: `tcp:127.0.0.1:8080 name=web`,
+   * `tcp6:[::1]:443`, `udp:0.0.0.0:53`, `unix:/run/web.sock 0660`. Call once per socket.
+   */
+  listen(line: string): this {
+    this.spec.extensions.listen.push(line);
+    return this;
+  }
+
+  /** `fdstore-max`: how many descriptors the service may park with `FDSTORE=1` (needs notify-socket). */
+  fdstoreMax(count: number): this {
+    this.spec.extensions.fdstoreMax = count;
+    return this;
+  }
+
   /** Calls a tool by this path instead of through PATH (e.g. `tool('svlogd', '/opt/bin/svlogd')`). */
   tool(name: string, path: string): this {
     this.toolMap.set(name, path);

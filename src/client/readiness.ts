@@ -4,6 +4,7 @@
  * start); for s6, the record's own flag and ready stamp. Also the held restart of
  * `restart-backoff` and what a notify-socket service said about itself.
  */
+import { parseHeldFds, type HeldFds } from '../protocol/held-fds.js';
 import { isAtOrAfter, parseBackoffFile, parseReadyFile } from '../protocol/readiness.js';
 import { STATE_RUN, type StatusRecord } from '../protocol/status.js';
 import type { Tai64n } from '../protocol/tai64n.js';
@@ -66,4 +67,10 @@ export function readNotes(dir: SuperviseDir): ServiceNotesFields | undefined {
     else if (line.startsWith('MAINPID=')) notes.mainPid = Number(line.slice(8));
   }
   return notes;
+}
+
+/** `supervise/fds` (docs/extensions.md): the descriptors held for a `listen` / `fdstore-max` service. */
+export function readHeldFds(dir: SuperviseDir): HeldFds | undefined {
+  const text = dir.readExtension('fds', 'utf8');
+  return text === undefined ? undefined : parseHeldFds(text);
 }

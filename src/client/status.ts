@@ -9,7 +9,8 @@ import { LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } 
 import { isCrashLoop, parseRunStats, type RunStats } from '../protocol/run-stats.js';
 import { FLAVOURS, emptyFlavourRecord, type Flavour, type FlavourRecord } from './flavours.js';
 import { SuperviseDir } from './supervise-dir.js';
-import { dateOf, readBackoff, readNotes, readRunitReadiness, type BackoffFields, type ServiceNotesFields } from './readiness.js';
+import type { HeldFds } from '../protocol/held-fds.js';
+import { dateOf, readBackoff, readHeldFds, readNotes, readRunitReadiness, type BackoffFields, type ServiceNotesFields } from './readiness.js';
 
 export type ServiceState = 'down' | 'run' | 'finish';
 
@@ -46,6 +47,11 @@ export interface Status {
   backoff?: BackoffFields;
   /** runit with `notify-socket`: what the service said about itself (`STATUS=`, `MAINPID=`). */
   notes?: ServiceNotesFields;
+  /**
+   * runit with `listen` or `fdstore-max`: the sockets the supervisor holds for the service and
+   * what it stored (`supervise/fds`), passed to each start from fd 3.
+   */
+  fds?: HeldFds;
   /** The log service's status, when `log/` is a directory whose status could be read. */
   log?: Status;
   /** Why the log service's status could not be read, when `log/` exists. */
@@ -170,6 +176,8 @@ export function addExtensions(status: Status, dir: SuperviseDir, record: Flavour
     if (backoff !== undefined) status.backoff = backoff;
     const notes = record.state === 0 ? undefined : readNotes(dir);
     if (notes !== undefined) status.notes = notes;
+    const fds = readHeldFds(dir);
+    if (fds !== undefined) status.fds = fds;
   } catch (error) {
     throw mapIoError(error, dir, SUPERVISE);
   }

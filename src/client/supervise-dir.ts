@@ -148,10 +148,10 @@ export class SuperviseDir {
     }
   }
 
-  /** One of our extension state files (`ready`, `backoff`, `notes`); undefined when absent. */
-  readExtension(name: 'ready' | 'backoff' | 'notes'): string | undefined {
+  /** One of our extension state files (`ready`, `backoff`, `notes`, `fds`); undefined when absent. */
+  readExtension(name: 'ready' | 'backoff' | 'notes' | 'fds', encoding: BufferEncoding = 'latin1'): string | undefined {
     try {
-      return readFileSync(this.file(name), 'latin1');
+      return readFileSync(this.file(name), encoding);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

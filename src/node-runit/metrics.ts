@@ -21,6 +21,12 @@ const FAMILIES: readonly Family[] = [
     value: (v) => (v.ready === undefined ? undefined : v.ready && v.state === 'run' ? 1 : 0),
   },
   {
+    name: 'runit_service_held_fds',
+    type: 'gauge',
+    help: 'Descriptors the supervisor holds for the service: bound listen sockets and the fd store (docs/extensions.md).',
+    value: (v) => v.heldFds,
+  },
+  {
     name: 'runit_service_want_up',
     type: 'gauge',
     help: 'Whether the supervisor is asked to keep the service up: 1 or 0.',

@@ -31,6 +31,8 @@ export interface ServiceView {
    * (docs/extensions.md; s6's flag); undefined for one that does not.
    */
   ready?: boolean;
+  /** `listen` / `fdstore-max`: descriptors the supervisor holds for the service (supervise/fds). */
+  heldFds?: number;
   /** The process tree's CPU seconds and resident bytes; undefined when no process runs. */
   cpuSeconds?: number;
   memoryBytes?: number;
@@ -114,6 +116,7 @@ export function viewOf(name: string, dir: string, read: () => Status, snapshot: 
   });
   if (status.stats !== undefined) view.stats = status.stats;
   if (status.ready !== undefined) view.ready = status.ready;
+  if (status.fds !== undefined) view.heldFds = status.fds.listen.filter((socket) => socket.isBound).length + status.fds.stored.length;
   if (status.log !== undefined) view.log = { state: status.log.state, pid: status.log.pid };
   const usage = snapshot?.usageOf(status.pid);
   if (usage !== undefined) {

@@ -31,6 +31,8 @@ export interface RunningSupervisor {
   terminate(): void;
   /** SIGKILL both the service and its log service (the init's last resort at the grace period). */
   killAll(): void;
+  /** Descriptors held for the service beyond the supervisor's own (`listen`, `fdstore-max`). */
+  readonly heldFdCount?: number;
 }
 
 /**
@@ -78,5 +80,9 @@ class StartedSupervisor implements RunningSupervisor {
 
   killAll(): void {
     this.#effects.killAll();
+  }
+
+  get heldFdCount(): number {
+    return this.#effects.heldFdCount;
   }
 }

@@ -42,12 +42,13 @@ function openFdCount(): number | undefined {
 
 /**
  * Whether one more Supervisor fits beside `supervisors` others, `starting` of which are still
- * taking their descriptors (not all counted yet). /proc/self/fd is only counted when the limit
+ * taking their descriptors (not all counted yet), and the `heldFds` they hold for their services
+ * (`listen` sockets and fd stores, docs/extensions.md: any number a service). /proc/self/fd is only counted when the limit
  * is near: with a high one this is one small read.
  */
-export function hasRoomForSupervisor(supervisors: number, starting: number, limit = openFilesLimit()): boolean {
+export function hasRoomForSupervisor(supervisors: number, starting: number, limit = openFilesLimit(), heldFds = 0): boolean {
   if (limit === undefined) return true;
-  if (BASELINE_FDS + (supervisors + 1) * FDS_PER_SERVICE + FD_RESERVE <= limit) return true;
+  if (BASELINE_FDS + heldFds + (supervisors + 1) * FDS_PER_SERVICE + FD_RESERVE <= limit) return true;
   const open = openFdCount();
   return open === undefined || open + (starting + 1) * FDS_PER_SERVICE + FD_RESERVE <= limit;
 }

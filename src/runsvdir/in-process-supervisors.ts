@@ -65,7 +65,7 @@ export class InProcessSupervisors implements ServiceRunner {
       // onEnded must never run before start() has returned: the check below may end this at once.
       await undefined;
       // Not started now: ended like a failed start, so the scanner tries again at a later wake-up.
-      if (!hasRoomForSupervisor(this.#running.size - 1, this.#starting)) return this.#sayOutOfFds();
+      if (!hasRoomForSupervisor(this.#running.size - 1, this.#starting, openFilesLimit(), this.heldFdCount())) return this.#sayOutOfFds();
       this.#starting += 1;
       let started: RunningSupervisor;
       try {
@@ -83,6 +83,13 @@ export class InProcessSupervisors implements ServiceRunner {
       entry.resolveEnded();
       onEnded();
     }
+  }
+
+  /** Descriptors the Supervisors hold for their services (`listen`, `fdstore-max`), all together. */
+  heldFdCount(): number {
+    let count = 0;
+    for (const entry of this.#running) count += entry.supervisor?.heldFdCount ?? 0;
+    return count;
   }
 
   /** The Supervisors still running (or starting). */
@@ -121,8 +128,10 @@ export class InProcessSupervisors implements ServiceRunner {
     if (this.#isOutOfFdsSaid) return;
     this.#isOutOfFdsSaid = true;
     const limit = openFilesLimit();
+    const held = this.heldFdCount();
     this.#options.warn?.(
-      `out of file descriptors (limit ${limit ?? '?'}, about ${FDS_PER_SERVICE} a service in one process): ` +
+      `out of file descriptors (limit ${limit ?? '?'}, about ${FDS_PER_SERVICE} a service in one process` +
+        `${held > 0 ? `, ${held} held for listen sockets and fd stores` : ''}): ` +
         `services that do not fit wait and are retried every 5 s; raise the hard limit (ulimit -Hn) to run them all`,
     );
   }

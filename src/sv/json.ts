@@ -6,6 +6,7 @@
  */
 import { StatusReader, type RunStatistics, type Status } from '../client/status.js';
 import { RunitError } from '../errors.js';
+import type { HeldFds } from '../protocol/held-fds.js';
 import type { SvContext } from './context.js';
 
 interface JsonStatus {
@@ -28,6 +29,8 @@ interface JsonStatus {
   crashes?: number;
   statusText?: string;
   mainPid?: number;
+  /** `listen` / `fdstore-max`: the descriptors held for the service (supervise/fds). */
+  fds?: HeldFds;
   log?: JsonStatus | { error: { code: string; message: string } } | null;
   error?: { code: string; message: string };
 }
@@ -54,6 +57,7 @@ function fields(service: string, status: Status): JsonStatus {
   }
   if (status.notes?.statusText !== undefined) line.statusText = status.notes.statusText;
   if (status.notes?.mainPid !== undefined) line.mainPid = status.notes.mainPid;
+  if (status.fds !== undefined) line.fds = status.fds;
   return line;
 }
 

@@ -205,3 +205,20 @@ test('extension files: flavours refuse what their supervisor does not read', () 
   assert.throws(() => runit().watchdog(1000).render(), isInvalid, 'a watchdog without notify-socket');
   assert.throws(() => runit().dependsOn('../x').render(), isInvalid);
 });
+
+test('listen and fdstore-max (issue 19): written as the supervisor reads them, bad input refused', () => {
+  const files = ServiceBuilder.runit('web', '/nonexistent')
+    .command(['web'])
+    .readiness('notify-socket')
+    .listen('tcp:127.0.0.1:8080 name=http')
+    .listen('unix:/run/web.sock  0660')
+    .fdstoreMax(8)
+    .render();
+  assert.equal(fileText(files, 'listen'), 'tcp:127.0.0.1:8080 name=http\nunix:/run/web.sock 0660\n');
+  assert.equal(fileText(files, 'fdstore-max'), '8\n');
+  const runit = () => ServiceBuilder.runit('svc', '/nonexistent').command(['x']);
+  assert.throws(() => runit().listen('tcp:localhost:80').render(), isInvalid);
+  assert.throws(() => runit().fdstoreMax(4).render(), isInvalid, 'an fd store without notify-socket');
+  assert.throws(() => runit().readiness('notify-socket').fdstoreMax(-1).render(), isInvalid);
+  assert.throws(() => ServiceBuilder.s6('svc', '/nonexistent').command(['x']).listen('tcp:127.0.0.1:80').render(), isInvalid);
+});

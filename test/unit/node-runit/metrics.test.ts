@@ -23,6 +23,13 @@ test('readiness (issue 18): a metric for services that declare it, and health wa
   assert.deepEqual(healthOf([ready(false)]).failing, [{ service: 'api-false', state: 'run, not ready' }]);
 });
 
+test('held descriptors (issue 19): a sample for services with listen / fdstore-max only', () => {
+  const holding: ServiceView = { name: 'web', dir: '/s/w', state: 'down', pid: 0, uptime: 1, want: 'up', normallyUp: true, isPaused: false, heldFds: 3 };
+  const families = parsePrometheusText(formatMetrics([holding, views[1]!]));
+  assert.equal(sampleOf(families, 'runit_service_held_fds', 'web'), 3);
+  assert.equal(sampleOf(families, 'runit_service_held_fds', 'idle'), undefined);
+});
+
 test('every family parses strictly, labels escaped, unknown figures left out', () => {
   const families = parsePrometheusText(formatMetrics(views));
   const web = 'web "main"\\a\nb';
