@@ -12,9 +12,7 @@
  *
  * DAEMON_HTTP_SLOW_MS (optional) makes each answer wait that long, to watch a drain.
  */
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { ServiceBuilder } from '../src/index.js';
 import { run, serve } from '../src/daemon/index.js';
 
@@ -25,9 +23,8 @@ if (process.argv[2] === '--service') {
     .command([process.execPath, import.meta.filename])
     .env('HTTP_ADDR', address)
     .readiness('notify-socket')
+    .listen(`tcp:${address} name=http`)
     .build();
-  // ServiceBuilder has no listen() yet (issue 19's file): written beside what it built.
-  writeFileSync(join(dir, 'listen'), `tcp:${address} name=http\n`);
   console.log(dir);
 } else {
   const slowMillis = Number(process.env['DAEMON_HTTP_SLOW_MS'] ?? 0);
