@@ -13,7 +13,7 @@ import { LOG, SERVICE_FILE } from '../protocol/layout.js';
 import { FOLLOWS_MAINPID_VARIABLE } from '../protocol/main-pid.js';
 import { exitWatch as sharedExitWatch, type ExitWatch } from './exit-watch.js';
 import type { InlineLog } from './inline-log.js';
-import type { ChildExit, StatusFiles } from './record.js';
+import { UNKNOWN_EXIT, type ChildExit, type StatusFiles } from './record.js';
 import type { RunStatsKeeper } from './run-stats.js';
 import { formatBackoffFile, formatReadyFile, type BackoffInfo } from '../protocol/readiness.js';
 import type { Tai64n } from '../protocol/tai64n.js';
@@ -49,11 +49,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/**
- * How a process we did not start ends, as far as anyone but its parent can tell: not by an exit
- * code, not by a known signal. ./finish gets `-1 0`.
- */
-export const UNKNOWN_EXIT: ChildExit = { code: null, signal: 0 };
+export { UNKNOWN_EXIT } from './record.js';
 
 export interface EffectsOptions {
   /** Absolute service directory. */

@@ -24,10 +24,7 @@ import { isDescendantOf, isLive, parentPid } from '../sys/proc.js';
 import { isLibuvChild } from '../sys/spawned.js';
 import { errorText } from '../errors.js';
 import type { ExitWatch } from './exit-watch.js';
-import type { ChildExit } from './record.js';
-
-/** How a followed process ended when someone else waited for it: unknown, as for a taken-over one. */
-const UNKNOWN_EXIT: ChildExit = { code: null, signal: 0 };
+import { UNKNOWN_EXIT, type ChildExit } from './record.js';
 
 /** Why `named` may not become the main process in place of `current`; undefined when it may. */
 export function mainPidRefusal(current: number, named: number, self = process.pid): string | undefined {
