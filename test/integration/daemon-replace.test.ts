@@ -2,8 +2,8 @@
 // process of itself on the same listening sockets, and hand over once it serves (MAINPID=).
 // Under our supervisor, in both topologies: the new process answers while the old one still
 // drains a slow request, not one request of a 200/s client fails, status and pid show the new
-// pid, the old one is reaped, and the new one's exit is the service's (./finish gets its real
-// exit status, the supervisor restarts ./run). Under real runit's runsv, which cannot follow a
+// pid, the old one is reaped, the new one can replace itself in turn, and the last one's exit is
+// the service's (./finish gets its real exit status, the supervisor restarts ./run). Under real runit's runsv, which cannot follow a
 // new pid, the daemon refuses (ERR_NO_HANDOVER, logged) and goes on serving in the same pid.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -63,14 +63,23 @@ describe('node-runit/daemon replace-process', { timeout: 120_000 }, () => {
       t.diagnostic(`${sent} requests in ${seconds.toFixed(1)} s across the handover, ${failures.length} failed`);
       assert.deepEqual(failures, []);
 
-      // sv t reaches the new process (a pidfd); its exit runs ./finish and the restart.
-      assert.equal((await runCommand(ourBin('sv'), ['t', service])).code, 0);
-      const third = await waitFor('a restarted ./run answering', async () => {
+      // The successor replaces itself in turn: the supervisor follows the name again.
+      assert.equal((await runCommand(ourBin('sv'), ['2', service])).code, 0);
+      const last = await waitFor('the third process answering', async () => {
         const answer = parseAnswer(await get(port));
         return answer.pid !== next.pid && answer.pid !== old.pid ? answer : undefined;
       }, { timeout: 20_000 });
-      await waitFor('status to show the restarted pid', async () => (await client.status()).pid === third.pid);
-      await waitFor('the replaced process to be reaped, no zombie', () => isReaped(next.pid));
+      await waitFor('status to show the third pid', async () => (await client.status()).pid === last.pid);
+      await waitFor('the second process to be gone and reaped', () => isReaped(next.pid));
+
+      // sv t reaches the followed process (a pidfd); its exit runs ./finish and the restart.
+      assert.equal((await runCommand(ourBin('sv'), ['t', service])).code, 0);
+      const restarted = await waitFor('a restarted ./run answering', async () => {
+        const answer = parseAnswer(await get(port));
+        return answer.pid !== last.pid ? answer : undefined;
+      }, { timeout: 20_000 });
+      await waitFor('status to show the restarted pid', async () => (await client.status()).pid === restarted.pid);
+      await waitFor('the replaced process to be reaped, no zombie', () => isReaped(last.pid));
       assert.equal(readFileSync(join(service, 'finish.log'), 'utf8'), '0 0\n', './finish got the exit status of the followed process');
     });
   }
