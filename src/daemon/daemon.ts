@@ -4,51 +4,20 @@
  * starts it on the same listening sockets and retires the previous one gracefully, in the same
  * process; `exit()` (SIGTERM, SIGINT) stops accepting, drains, cleans up and resolves `exited`,
  * closing what is left once the time-out passes. A configure that throws keeps the serving
- * generation and reports the error. The helper never exits the process itself.
+ * generation and reports the error; `replace()` (SIGUSR2) hands over to a new process of the
+ * program (replace.ts). The helper never exits the process itself.
  */
 import { RunitError } from '../errors.js';
 import { FdStore } from './fd-store.js';
-import { Generation, type GenerationSpec, type RetireResult } from './generation.js';
+import { Generation, type RetireResult } from './generation.js';
 import { forgetPassedFds, passedFds } from './listen-fds.js';
-import { Listeners, type Listener, type ListenSpec } from './listeners.js';
+import { Listeners } from './listeners.js';
 import { createDaemonLogger, type DaemonLogger } from './logger.js';
+import type { ExitResult, RunOptions } from './options.js';
 import { Notifier } from './notify.js';
 import { handoverRefusal, startSuccessor, type ReplaceOptions } from './replace.js';
 
-/** What configure gets, once per generation. */
-export interface GenerationContext {
-  /** 1 for the first generation, then one more per successful reload. */
-  generation: number;
-  /** The listening socket for `spec`: the same one in every generation. */
-  listen(spec?: ListenSpec): Promise<Listener>;
-  /** Descriptors parked with the supervisor before a restart, and the way to park more. */
-  fdStore: FdStore;
-  logger: DaemonLogger;
-}
-
-export interface RunOptions {
-  configure(context: GenerationContext): GenerationSpec | Promise<GenerationSpec>;
-  /** How long a graceful exit or a retiring generation may take before the rest is closed (ms, default 10000). */
-  shutdownTimeout?: number;
-  /** On reload, retire the old generation completely before starting the new one (the Go library's SyncReload). */
-  isSyncReload?: boolean;
-  /** Called after each generation is serving and before READY=1 is sent; a throw is logged. */
-  onReady?(generation: number): void | Promise<void>;
-  /** The STATUS= text sent with READY=1 (default `serving, generation N`). */
-  statusText?(generation: number): string;
-  /** SIGHUP reloads, SIGUSR2 (`sv 2`) replaces the process, SIGTERM and SIGINT exit gracefully (default true). */
-  handleSignals?: boolean;
-  logger?: DaemonLogger;
-  notifier?: Notifier;
-  env?: NodeJS.ProcessEnv;
-}
-
-export interface ExitResult {
-  /** The time-out passed and work still in flight was cut off. */
-  isForced: boolean;
-  /** What failed while stopping: servers' shut-downs and clean-ups. */
-  errors: unknown[];
-}
+export type { ExitResult, GenerationContext, RunOptions } from './options.js';
 
 const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
 
@@ -119,9 +88,13 @@ export class Daemon {
    * configure or a server's start failed (the old generation keeps serving; the error is logged).
    */
   reload(): Promise<boolean> {
+    return this.#serially(() => this.#reload());
+  }
+
+  /** One at a time: a SIGHUP during a reload reloads again once it is done. */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
     if (this.#exit !== undefined) return Promise.reject(new RunitError('ERR_NOT_RUNNING', 'the daemon is exiting'));
-    // One at a time: a SIGHUP during a reload reloads again once it is done.
-    const next = this.#queue.then(() => this.#reload());
+    const next = this.#queue.then(work);
     this.#queue = next.catch(() => undefined);
     return next;
   }
@@ -160,12 +133,9 @@ export class Daemon {
    * goes on serving.
    */
   replace(options: ReplaceOptions = {}): Promise<{ pid: number }> {
-    if (this.#exit !== undefined) return Promise.reject(new RunitError('ERR_NOT_RUNNING', 'the daemon is exiting'));
     const refusal = options.isMainPidFollowed ? undefined : handoverRefusal(this.#env);
     if (refusal !== undefined) return Promise.reject(new RunitError('ERR_NO_HANDOVER', `cannot replace the process: ${refusal}`));
-    const next = this.#queue.then(() => this.#replace(options));
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#serially(() => this.#replace(options));
   }
 
   async #replace(options: ReplaceOptions): Promise<{ pid: number }> {
