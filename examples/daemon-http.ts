@@ -10,7 +10,8 @@
  *        write PARENT/daemon-http, a runit service directory for it: the supervisor holds
  *        ADDR across restarts (`listen`) and learns readiness through sd_notify (`notify-socket`)
  *
- * DAEMON_HTTP_SLOW_MS (optional) makes each answer wait that long, to watch a drain.
+ * DAEMON_HTTP_SLOW_MS (optional) makes each answer wait that long, and GET /slow (1.5 s) or
+ * /slow?ms=N one answer, to watch a drain.
  */
 import { createServer } from 'node:http';
 import { ServiceBuilder } from '../src/index.js';
@@ -34,7 +35,9 @@ if (process.argv[2] === '--service') {
       const listener = await listen({ anyPassed: true, address: process.env['HTTP_ADDR'] ?? '127.0.0.1:8080' });
       const server = createServer((request, response) => {
         const answer = (): void => void response.end(`pid=${process.pid} generation=${generation}\n`);
-        if (slowMillis > 0 || request.url === '/slow') setTimeout(answer, slowMillis || 1500);
+        // GET /slow answers after 1.5 s, /slow?ms=N after N ms: a request in flight to watch drain.
+        const slow = /^\/slow(?:\?ms=(\d+))?$/.exec(request.url ?? '');
+        if (slowMillis > 0 || slow !== null) setTimeout(answer, slowMillis || Number(slow?.[1] ?? 1500));
         else answer();
       });
       return { servers: [serve(server, listener)] };

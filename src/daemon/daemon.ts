@@ -142,9 +142,15 @@ export class Daemon {
     if (this.#exit !== undefined) throw new RunitError('ERR_NOT_RUNNING', 'the daemon is exiting');
     this.logger.notice({ generation: this.generation }, 'starting a new process to hand over to');
     this.notifier.status(`starting a new process, generation ${this.generation} serving`);
-    const { pid } = await startSuccessor(this.listeners.taken, options, () => this.#exit !== undefined);
+    const { pid, child } = await startSuccessor(this.listeners.taken, options, () => this.#exit !== undefined);
+    try {
+      this.notifier.send({ MAINPID: pid, READY: 1, STATUS: `handed over to pid ${pid}` });
+    } catch (error) {
+      // Nobody was told: two processes would serve and the supervisor would know one.
+      child.kill('SIGTERM');
+      throw new RunitError('ERR_NO_HANDOVER', 'the supervisor could not be told the new main pid; the new process was stopped', { cause: error });
+    }
     this.#successor = pid;
-    this.notifier.send({ MAINPID: pid, READY: 1, STATUS: `handed over to pid ${pid}` });
     this.logger.notice({ successor: pid }, 'handed over, draining');
     void this.exit();
     return { pid };

@@ -40,19 +40,23 @@ describe('node-runit/daemon replace-process', { timeout: 120_000 }, () => {
       await client.waitReady(20_000);
       const old = parseAnswer(await get(port));
       assert.equal((await client.status()).pid, old.pid);
-      const slow = get(port, '/slow');
+      // Longer than any handover here (about 1.3 s; more on a loaded machine).
+      const slow = get(port, '/slow?ms=8000');
       // The slow request is accepted by the old process (the only one) before the new one starts.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const load = startLoad(t, port);
 
+      const asked = Date.now();
       assert.equal((await runCommand(ourBin('sv'), ['2', service])).code, 0);
       const next = await waitFor('the new process answering', async () => {
         const answer = parseAnswer(await get(port));
         return answer.pid !== old.pid ? answer : undefined;
       }, { timeout: 20_000 });
+      const answered = Date.now() - asked;
       assert.ok(isAlive(old.pid), 'the new process serves while the old one still drains its slow request');
       assert.equal(await slow, `pid=${old.pid} generation=1\n`, 'the request in flight was answered by the old process');
       await waitFor('status to show the new pid', async () => (await client.status()).pid === next.pid);
+      t.diagnostic(`sv 2 to the new process answering: ${answered} ms`);
       await waitFor('the old process to be gone and reaped', () => isReaped(old.pid));
       const status = await client.status();
       assert.equal(status.state, 'run');

@@ -4,7 +4,7 @@
 // INVOCATION_ID. A refused replace() rejects with ERR_NO_HANDOVER and the daemon goes on.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FOLLOWS_MAINPID_VARIABLE, handoverRefusal, run } from '../../../src/daemon/index.js';
+import { createDaemonLogger, FOLLOWS_MAINPID_VARIABLE, handoverRefusal, run } from '../../../src/daemon/index.js';
 
 test('handoverRefusal: who can follow a new main pid', () => {
   assert.match(handoverRefusal({})!, /no NOTIFY_SOCKET/);
@@ -16,7 +16,8 @@ test('handoverRefusal: who can follow a new main pid', () => {
 
 test('replace() under a supervisor that cannot follow: ERR_NO_HANDOVER, and the daemon still serves', async () => {
   let configured = 0;
-  const daemon = await run({ env: {}, handleSignals: false, configure: () => ((configured += 1), { servers: [] }) });
+  const logger = createDaemonLogger({ level: 'silent' });
+  const daemon = await run({ env: {}, logger, handleSignals: false, configure: () => ((configured += 1), { servers: [] }) });
   await assert.rejects(daemon.replace(), { code: 'ERR_NO_HANDOVER' });
   assert.equal(daemon.isExiting, false);
   assert.equal(await daemon.reload(), true, 'a reload still works');

@@ -2,12 +2,12 @@
 // koffi, on sockets Node made here: TCP (v4 and v6) listening and connected, UDP, unix path and
 // abstract, and a file, which is no socket at all.
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Listeners } from '../../../src/daemon/listeners.js';
 import { close } from '../../../src/sys/index.js';
 import { socketInfo, unixDatagramSender } from '../../../src/sys/sockets.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -49,12 +49,12 @@ test('IPv6: ::1 and the wildcard written as Node writes them', async (t) => {
 });
 
 test('UDP: dgram with its port', async (t) => {
-  const socket = createSocket('udp4');
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
-  t.after(() => socket.close());
-  const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-  assert.deepEqual(socketInfo(fd), { type: 'dgram', family: 'IPv4', address: '127.0.0.1', port: socket.address().port, isListening: false });
+  const listeners = new Listeners([]);
+  t.after(() => listeners.close());
+  const { fd } = await listeners.get({ address: '127.0.0.1:0', type: 'dgram' });
+  const info = socketInfo(fd);
+  assert.deepEqual(info, { type: 'dgram', family: 'IPv4', address: '127.0.0.1', port: info?.port, isListening: false });
+  assert.ok(info!.port > 0);
 });
 
 test('unix sockets: a path, and @name in the abstract namespace', async (t) => {
