@@ -190,6 +190,7 @@ for (const topology of TOPOLOGIES) {
       const port = await freePort();
       const blocker: Server = createServer();
       await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+      t.after(() => void blocker.close());
       const { dir, tree } = startExtendedTree(t, topology, {
         busy: { run: `exec ${process.execPath} ../../server.mjs`, files: { listen: `tcp:127.0.0.1:${port}\n` } },
         bad: { run: `exec ${process.execPath} ../../server.mjs`, files: { listen: 'tcp:localhost:80\n' } },
@@ -203,7 +204,8 @@ for (const topology of TOPOLOGIES) {
         );
       }, { timeout: 20_000 });
       for (const name of ['busy', 'bad']) {
-        const status = await new Client(join(dir, name)).status();
+        // The warning comes as the supervisor starts, before its supervise/ok exists.
+        const status = await waitFor(`${name}'s status`, () => new Client(join(dir, name)).status().catch(() => undefined));
         assert.deepEqual([status.state, status.want], ['down', 'up'], name);
       }
       assert.equal((await new Client(join(dir, 'busy')).status()).fds?.listen[0]?.isBound, false);
