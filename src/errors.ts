@@ -180,6 +180,12 @@ export interface RunitErrorCodes {
   ERR_SV_FATAL: true;
   /** sv in LSB mode: the status command's answer ends the command (`lsbStatus`). */
   ERR_SV_LSB_STATUS: true;
+  /** daemon: no socket was passed for a listener that may not be bound here (inheritOnly, or no address). */
+  ERR_NO_LISTENER: true;
+  /** daemon: replaceProcess cannot hand over: no supervisor that follows a new main pid (real runit), or the new process failed. */
+  ERR_NO_HANDOVER: true;
+  /** daemon: a reload or replacement was asked for while the daemon is exiting or not running. */
+  ERR_NOT_RUNNING: true;
 }
 
 /** A stable code of the library's own errors (RunitErrorCodes documents each). */

@@ -11,15 +11,17 @@ import { canSpawnDirect, spawnDirect } from '../sys/direct-spawn.js';
 import { spawnTracked } from '../sys/spawned.js';
 import { close as closeFd } from '../sys/index.js';
 import { LOG, SERVICE_FILE } from '../protocol/layout.js';
+import { FOLLOWS_MAINPID_VARIABLE } from '../protocol/main-pid.js';
 import { exitWatch as sharedExitWatch, type ExitWatch } from './exit-watch.js';
 import type { InlineLog } from './inline-log.js';
-import type { ChildExit, StatusFiles } from './record.js';
+import { UNKNOWN_EXIT, type ChildExit, type StatusFiles } from './record.js';
 import type { RunStatsKeeper } from './run-stats.js';
 import { formatBackoffFile, formatReadyFile, type BackoffInfo } from '../protocol/readiness.js';
 import type { Tai64n } from '../protocol/tai64n.js';
 import type { SiblingState } from './dependencies.js';
 import type { ExtensionEffects } from './extensions.js';
 import type { Notice } from './notice.js';
+import { followProcess, mainPidRefusal } from './main-pid.js';
 import { NotificationPipe } from './notification-pipe.js';
 import { NotifySocket } from './notify-socket.js';
 import type { PassedFds } from './passed-fds.js';
@@ -48,11 +50,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/**
- * How a process we did not start ends, as far as anyone but its parent can tell: not by an exit
- * code, not by a known signal. ./finish gets `-1 0`.
- */
-export const UNKNOWN_EXIT: ChildExit = { code: null, signal: 0 };
+export { UNKNOWN_EXIT } from './record.js';
 
 export interface EffectsOptions {
   /** Absolute service directory. */
@@ -220,7 +218,8 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     }
     const notification = onNotice === undefined ? undefined : this.notificationPipe(stdio);
     if (onNotice !== undefined && this.notifySocket !== undefined) {
-      env = { ...(env ?? process.env), NOTIFY_SOCKET: this.notifySocket.address };
+      // The supervisor follows MAINPID= (main-pid.ts): a replacing daemon may hand over.
+      env = { ...(env ?? process.env), NOTIFY_SOCKET: this.notifySocket.address, [FOLLOWS_MAINPID_VARIABLE]: '1' };
       // sd_watchdog_enabled() reads this; WATCHDOG_PID is left out: the pid is not known before the spawn.
       if (this.serviceOptions.watchdog > 0) env['WATCHDOG_USEC'] = String(this.serviceOptions.watchdog * 1000);
       this.onNotice = onNotice;
@@ -281,6 +280,21 @@ export class SystemEffects implements SupervisorEffects, ExtensionEffects {
     });
     if (isWatched) this.live.add(pid);
     else onExit(UNKNOWN_EXIT);
+  }
+
+  /** `MAINPID=`: a descendant of ./run becomes the process supervised (main-pid.ts). */
+  followMainPid(current: number, named: number, onExit: (exit: ChildExit) => void): boolean {
+    const refusal = mainPidRefusal(current, named);
+    if (refusal !== undefined) {
+      this.warn(refusal);
+      return false;
+    }
+    this.live.add(named);
+    followProcess(this.exitWatch, named, (exit) => {
+      this.live.delete(named);
+      onExit(exit);
+    });
+    return true;
   }
 
   /** Stops watching taken-over processes (the supervisor is ending or failed to start). */

@@ -65,6 +65,11 @@ export class ServiceExtensions implements SupervisorHooks {
     this.#watchdog?.noticed(pid, notice);
   }
 
+  followed(pid: number): void {
+    this.readiness.followed(pid);
+    this.#watchdog?.followed(pid);
+  }
+
   stopSignal(want: Want): NodeJS.Signals {
     return want === 'up' ? 'SIGTERM' : this.#options.downSignal;
   }

@@ -60,6 +60,11 @@ export class Readiness {
     if (notice.isReady && !notice.isStopping) this.#set(true);
   }
 
+  /** `MAINPID=` was followed: the readiness (and notes) now belong to `pid`. */
+  followed(pid: number): void {
+    if (this.#pid > 0) this.#pid = pid;
+  }
+
   exited(pid: number): void {
     if (pid !== this.#pid) return;
     this.#pid = 0;

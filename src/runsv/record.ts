@@ -13,6 +13,12 @@ export interface ChildExit {
   signal: number;
 }
 
+/**
+ * How a process we did not start ends, as far as anyone but its parent can tell: not by an exit
+ * code, not by a known signal. ./finish gets `-1 0`.
+ */
+export const UNKNOWN_EXIT: ChildExit = { code: null, signal: 0 };
+
 export interface ServiceRecord {
   readonly isLog: boolean;
   /** >0: a real child; <0: a start that failed to exec and is about to be "reaped"; 0: none. */

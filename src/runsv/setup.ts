@@ -23,6 +23,8 @@ import { hooksFor } from './extensions.js';
 import { isPlainRunit, readServiceOptions } from './service-options.js';
 import { Supervisor } from './supervisor.js';
 import { PassedFds } from './passed-fds.js';
+import { adoptOrphans } from './main-pid.js';
+import type { Reaper } from '../sys/orphans.js';
 import type { ServiceOptions } from './service-options.js';
 
 export interface SetUp {
@@ -125,6 +127,8 @@ export async function setUp(
   let effects: SystemEffects | undefined;
   const taken: SuperviseFiles[] = [];
   const held: HeldDir[] = [];
+  /** Reaps what is re-parented here once the service may name a new main pid (main-pid.ts). */
+  let orphans: Reaper | undefined;
   const release = (): void => {
     for (const files of taken.splice(0)) files.close();
     effects?.closeNotifySocket();
@@ -135,6 +139,8 @@ export async function setUp(
     } else if (logPipe) for (const fd of logPipe) closeFd(fd);
     logPipe = undefined;
     for (const dirHeld of held.splice(0)) dirHeld.release();
+    orphans?.stop();
+    orphans = undefined;
   };
   try {
     const serviceDir = holdServiceDir(dir);
@@ -186,7 +192,10 @@ export async function setUp(
       // Nothing a previous supervisor left may speak for this one's instances.
       for (const file of ['ready', 'backoff', 'notes', 'fds'] as const) main.writeExtension(file, undefined);
       if (serviceOptions.listen || serviceOptions.fdstoreMax > 0) usePassedFds(effects, main, serviceOptions, resolve(dir), clock, warn);
-      if (serviceOptions.notifySocket) effects.openNotifySocket(join(resolve(dir), SUPERVISE_FILE.notify));
+      if (serviceOptions.notifySocket) {
+        effects.openNotifySocket(join(resolve(dir), SUPERVISE_FILE.notify));
+        orphans = adoptOrphans(warn);
+      }
     }
 
     main.openControl((bytes) => supervisor.enqueueControl(false, bytes));

@@ -12,6 +12,8 @@ export interface SupervisorHooks {
   mayStart(recheck: () => void): boolean;
   started(kind: 'run' | 'finish', pid: number): void;
   noticed(pid: number, notice: Notice): void;
+  /** `MAINPID=` was followed: `pid` is the main process now (main-pid.ts). */
+  followed(pid: number): void;
   /** The signal a stop sends: runit's SIGTERM, or `down-signal` for `d` and `x`. */
   stopSignal(want: Want): NodeJS.Signals;
   stopSent(pid: number, want: Want): void;
@@ -24,6 +26,7 @@ export const NO_HOOKS: SupervisorHooks = {
   mayStart: () => true,
   started: () => undefined,
   noticed: () => undefined,
+  followed: () => undefined,
   stopSignal: () => 'SIGTERM',
   stopSent: () => undefined,
   exited: () => undefined,

@@ -40,6 +40,11 @@ export interface SupervisorEffects {
   warn(text: string): void;
   /** Read supervise/control (or the log's) again: its queue has drained (enqueueControl). */
   resumeControl(isLog: boolean): void;
+  /**
+   * `MAINPID=`: supervise `named` in place of `current` (main-pid.ts), its exit reported through
+   * `onExit`; false when it may not (the effects warned why).
+   */
+  followMainPid?(current: number, named: number, onExit: (exit: ChildExit) => void): boolean;
   /** `./run` was started: the run statistics (run-stats.ts) count it. */
   runStarted?(pid: number): void;
   /** `./run` ended; `isRequested` when it was asked to stop (not a crash). */
@@ -52,6 +57,12 @@ export interface SupervisorConfig {
   isLogNormallyDown: boolean;
   /** Our extensions for the main service (runsv/extensions.ts); without them, exactly runit. */
   hooks?: SupervisorHooks;
+}
+
+/** One start of ./run: the pid it got, and the main pid it named since (MAINPID=), whose notices are its own. */
+interface ChildInstance {
+  pid: number;
+  followedPid?: number;
 }
 
 interface PendingExit {
@@ -131,6 +142,25 @@ export class Supervisor {
       this.exits.push({ record, child, exit });
       this.notify();
     };
+  }
+
+  /** What ./run says about itself; `MAINPID=` names a new main process to supervise (main-pid.ts). */
+  private noticed(record: ServiceRecord, instance: ChildInstance, notice: Notice): void {
+    const current = instance.followedPid ?? instance.pid;
+    this.hooks.noticed(current, notice);
+    const named = notice.mainPid;
+    if (named === undefined || named === current || current !== record.pid || record.state !== STATE_RUN || record.want !== 'up') return;
+    const child = { pid: named };
+    const onExit = (exit: ChildExit): void => {
+      this.exits.push({ record, child, exit });
+      this.notify();
+    };
+    if (!this.effects.followMainPid?.(current, named, onExit)) return;
+    instance.followedPid = named;
+    record.pid = named;
+    this.isPidDue = true;
+    this.update(record);
+    this.hooks.followed(named);
   }
 
   /**
@@ -248,7 +278,7 @@ export class Supervisor {
     if (record.pid !== 0) await this.stop(record);
     const kind: ChildKind = record.isLog ? 'log' : isFinish ? 'finish' : 'run';
     const args = isFinish ? finishArguments(record.lastExit) : [];
-    const child = { pid: 0 };
+    const child: ChildInstance = { pid: 0 };
     let result: StartResult;
     for (;;) {
       result = await this.effects.start(
@@ -258,7 +288,7 @@ export class Supervisor {
           this.exits.push({ record, child, exit });
           this.notify();
         },
-        kind === 'run' ? (notice) => this.hooks.noticed(child.pid, notice) : undefined,
+        kind === 'run' ? (notice) => this.noticed(record, child, notice) : undefined,
       );
       if (result.kind !== 'fork-failed') break;
       this.effects.warn(`unable to fork, sleeping: ${errorText(result.error)}`);

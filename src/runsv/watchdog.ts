@@ -36,6 +36,11 @@ export class Watchdog {
     else if (notice.isWatchdogPing) this.#arm(this.#millis);
   }
 
+  /** `MAINPID=` was followed: the time-out now watches `pid`. */
+  followed(pid: number): void {
+    if (this.#pid > 0) this.#pid = pid;
+  }
+
   exited(pid: number): void {
     if (pid !== this.#pid) return;
     this.#pid = 0;

@@ -15,6 +15,7 @@ import { constants } from 'node:fs';
 import { SysError } from '../errors.js';
 import { getStatusFlags, O_NONBLOCK, WNOHANG, waitpid } from './index.js';
 import { spawnC } from './libc.js';
+import { decodeWaitStatus } from './orphans.js';
 import { noteReaped, noteSpawned } from './spawned.js';
 
 /** A child's stdio slot: a descriptor of ours it gets at that number, or /dev/null. */
@@ -148,8 +149,7 @@ function reapDirect(): void {
       clearInterval(keepAlive);
       keepAlive = undefined;
     }
-    if (status === -1) onExit(null, 0);
-    else if ((status & 0x7f) === 0) onExit((status >> 8) & 0xff, 0);
-    else onExit(null, status & 0x7f);
+    const { code, signal } = status === -1 ? { code: null, signal: 0 } : decodeWaitStatus(status);
+    onExit(code, signal);
   }
 }

@@ -177,6 +177,9 @@ export const unix = {
   get bind(): CFunction { return declare('int bind(int fd, const void *addr, uint32_t addrlen)'); },
   get listen(): CFunction { return declare('int listen(int fd, int backlog)'); },
   get setsockopt(): CFunction { return declare('int setsockopt(int fd, int level, int name, const void *value, uint32_t length)'); },
+  // The daemon helper's look at a passed socket (src/sys/sockets.ts): what it is, where it listens.
+  get getsockname(): CFunction { return declare('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'); },
+  get getsockopt(): CFunction { return declare('int getsockopt(int fd, int level, int name, void *value, _Inout_ uint32_t *length)'); },
 };
 
 // Descriptors passed over unix sockets (SCM_RIGHTS, fd-passing.ts).

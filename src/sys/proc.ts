@@ -96,3 +96,19 @@ export function isLive(pid: number): boolean {
   const state = processState(pid);
   return state !== undefined && state !== 'Z' && state !== 'X';
 }
+
+/** The parent's pid (`/proc/PID/stat` field 4); undefined once the process is gone. */
+export function parentPid(pid: number): number | undefined {
+  const ppid = Number(statFields(pid)?.[1]);
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+/** Whether `ancestor` is `pid`'s parent, grandparent, …: the parent links, read up to the top. */
+export function isDescendantOf(pid: number, ancestor: number): boolean {
+  const seen = new Set<number>();
+  for (let at = parentPid(pid); at !== undefined && at > 0 && !seen.has(at); at = parentPid(at)) {
+    if (at === ancestor) return true;
+    seen.add(at);
+  }
+  return false;
+}

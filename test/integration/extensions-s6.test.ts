@@ -2,61 +2,20 @@
 // directory under s6-supervise (driven by s6-svc) and under our supervisor in both topologies
 // (driven by real runit's sv). timeout-kill, down-signal and timeout-finish must act alike.
 import assert from 'node:assert/strict';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { execFileSync } from 'node:child_process';
 import { NEEDS_RUNIT, realBin } from '../helpers/binaries.js';
-import { TOPOLOGIES, makeExtendedService, startExtendedTree, type ExtendedSpec } from '../helpers/extension-tree.js';
-import { isAlive, killPid, spawnTracked } from '../helpers/procs.js';
+import { TOPOLOGIES, startExtendedTree, type ExtendedSpec } from '../helpers/extension-tree.js';
+import { isAlive, killPid } from '../helpers/procs.js';
 import { svRun, waitRunning } from '../helpers/sv-run.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { NEEDS_S6, underS6, type Supervised } from '../helpers/s6.js';
 import { defer } from '../helpers/cleanup.js';
 import { Client } from '../../src/index.js';
 
 type TestContext = { after(fn: () => void | Promise<void>): void; diagnostic(text: string): void };
-
-const NEEDS_S6 = ((): string | false => {
-  try {
-    for (const bin of ['/usr/bin/s6-supervise', '/usr/bin/s6-svc', '/usr/bin/s6-svstat']) accessSync(bin, constants.X_OK);
-    return NEEDS_RUNIT;
-  } catch {
-    return 's6 is not installed (apt-get install -y s6)';
-  }
-})();
-
-interface Supervised {
-  dir: string;
-  /** Brings the service down the supervisor's way (`s6-svc -d`, `sv d`). */
-  down(): void;
-}
-
-/** One service under real s6-supervise; gone (with its children) when the test ends. */
-async function underS6(t: TestContext, spec: ExtendedSpec): Promise<Supervised> {
-  const root = mkdtempSync(join(tmpdir(), 'ext-s6-'));
-  const dir = makeExtendedService(join(root, 'svc'), spec);
-  const supervise = spawnTracked(t, '/usr/bin/s6-supervise', [dir]);
-  defer(t, async () => {
-    try {
-      execFileSync('/usr/bin/s6-svc', ['-kdx', dir], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-    await Promise.race([supervise.exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    rmSync(root, { recursive: true, force: true });
-  });
-  await waitFor('s6-supervise to run the service', () => Number(s6(['-o', 'pid'], dir)) > 0);
-  return { dir, down: () => execFileSync('/usr/bin/s6-svc', ['-d', dir]) };
-}
-
-function s6(args: string[], dir: string): string {
-  try {
-    return execFileSync('/usr/bin/s6-svstat', [...args, dir], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-}
 
 /** One service under our runsvdir in `topology`, driven by real sv. */
 async function underOurs(t: TestContext, topology: (typeof TOPOLOGIES)[number], spec: ExtendedSpec): Promise<Supervised> {

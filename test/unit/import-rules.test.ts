@@ -19,6 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   sys: ['errors.ts'],
   cli: ['errors.ts', 'protocol', 'sys'],
   client: [...SHARED, 'protocol', 'sys'],
+  // The service-side helper (node-runit/daemon): a library for services, not a program.
+  daemon: [...SHARED, 'protocol', 'sys'],
   ...Object.fromEntries(PROGRAMS.map((program) => [program, [...SHARED, 'protocol', 'sys', 'cli', 'client']])),
 };
 
