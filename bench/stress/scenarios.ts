@@ -1,0 +1,5 @@
+/** Every stress scenario, in the order a full run takes them. */
+import type { StressScenario } from './common.js';
+import { LOG_LINES } from './log-lines.js';
+
+export const STRESS_SCENARIOS: readonly StressScenario[] = [LOG_LINES];
