@@ -1,6 +1,7 @@
 /** Every stress scenario, in the order a full run takes them. */
 import type { StressScenario } from './common.js';
+import { CONTROL } from './control.js';
 import { LOG_LINES } from './log-lines.js';
 import { ZOMBIES } from './zombies.js';
 
-export const STRESS_SCENARIOS: readonly StressScenario[] = [LOG_LINES, ZOMBIES];
+export const STRESS_SCENARIOS: readonly StressScenario[] = [LOG_LINES, ZOMBIES, CONTROL];
