@@ -2,6 +2,7 @@
 import type { StressScenario } from './common.js';
 import { CONTROL } from './control.js';
 import { LOG_LINES } from './log-lines.js';
+import { MEMORY } from './memory.js';
 import { ZOMBIES } from './zombies.js';
 
-export const STRESS_SCENARIOS: readonly StressScenario[] = [LOG_LINES, ZOMBIES, CONTROL];
+export const STRESS_SCENARIOS: readonly StressScenario[] = [LOG_LINES, ZOMBIES, CONTROL, MEMORY];
