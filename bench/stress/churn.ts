@@ -9,10 +9,9 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readStatus } from '../../test/helpers/supervise-files.js';
-import { rssKiB } from '../lib/procfs.js';
 import { withScope, type Scope } from '../lib/scope.js';
 import { startTree } from '../lib/tree.js';
-import { listProcs, makeService, mib, timeUntil, type Side, type StressContext, type StressScenario } from './common.js';
+import { listProcs, makeService, timeUntil, type Side, type StressContext, type StressScenario } from './common.js';
 
 const GHOSTS = 10;
 /** A service's `run` sleeps for its token, so /proc tells which generation of which service runs. */
@@ -43,8 +42,6 @@ async function runSide(context: StressContext, scope: Scope, side: Side): Promis
   for (let i = 0; i < services; i++) makeService(join(scan, name(i)), `exec sleep ${tokenOf(1, i)}\n`);
   const tree = startTree(scope, side.impl, scan, side.name === 'ours-in-process' ? 'in-process' : 'default');
   if ((await timeUntil(() => runningTokens().size >= services, 300_000, 500)) === undefined) throw new Error(`${side.name}: the ${services} services never all ran`);
-  const hostKiB = (): number => tree.supervisingPids().reduce((sum, pid) => sum + rssKiB(pid), 0);
-  const rssBefore = hostKiB();
 
   // Everything the burst brings is made beforehand, as a package manager would, then renamed in.
   const expected = new Set<number>();
@@ -104,7 +101,6 @@ async function runSide(context: StressContext, scope: Scope, side: Side): Promis
   record('services with two instances at once, at most', mostDuplicated, mostDuplicated === 0);
   record(`status records not naming their one process (of ${services - churn})`, statusWrong, statusWrong === 0);
   record('supervisor tree died', tree.whyDead() ?? 'no', tree.whyDead() === undefined);
-  record('supervisors\' RSS before → after', `${mib(rssBefore)} → ${mib(hostKiB())}`);
 }
 
 export const CHURN: StressScenario = {
