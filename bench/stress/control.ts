@@ -125,13 +125,16 @@ async function generateTraffic(context: StressContext, scan: string, dirs: reado
   return whyDead ?? tree.whyDead();
 }
 
-/** Running, one process in its directory, and that process is the one its status names. */
-function isCoherent(dir: string, procs: ReturnType<typeof listProcs>): boolean {
+/** Why a service is not coherent (running, one process in its dir, the one its status names), or undefined. */
+function whyIncoherent(dir: string, procs: ReturnType<typeof listProcs>): string | undefined {
   const record = readStatus(dir);
-  if (record === undefined || record.state !== 1 || record.pid === 0 || !isAlive(record.pid)) return false;
   const inside = procs.filter((p) => p.cwd === dir && p.state !== 'Z' && p.command.startsWith('sleep '));
-  return inside.length === 1 && inside[0]!.pid === record.pid;
+  const seen = `status ${record === undefined ? 'unreadable' : `state ${record.state} pid ${record.pid} want ${record.want}${record.isPaused ? ' paused' : ''}`}, processes ${inside.map((p) => `${p.pid}${p.state}`).join(' ') || 'none'}`;
+  if (record === undefined || record.state !== 1 || record.pid === 0 || !isAlive(record.pid)) return seen;
+  return inside.length === 1 && inside[0]!.pid === record.pid ? undefined : seen;
 }
+
+const isCoherent = (dir: string, procs: ReturnType<typeof listProcs>): boolean => whyIncoherent(dir, procs) === undefined;
 
 async function runSide(context: StressContext, scope: Scope, side: Side): Promise<void> {
   const root = scope.tempDir(`control-${side.name}`);
@@ -144,11 +147,17 @@ async function runSide(context: StressContext, scope: Scope, side: Side): Promis
   const rssBefore = supervisorsKiB();
   const traffic: Traffic = { writes: 0, refused: 0, megabyteWrites: 0, svRuns: 0, svCrashes: [], corruptions: 0, clientReads: 0, clientErrors: new Map(), clientCrashes: [], mostInstances: 0 };
   const whyDead = await generateTraffic(context, scan, dirs, tree, traffic);
+  const settleStarted = Date.now();
+  let lastReport = settleStarted;
   const settled = await timeUntil(
     () => {
       const procs = listProcs();
       const stray = dirs.filter((dir) => !isCoherent(dir, procs));
       for (const dir of stray) writeControl(dir, Buffer.from('cu'));
+      if (stray.length > 0 && Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        context.log(`${side.name}: ${stray.length} not yet coherent after ${Math.round((lastReport - settleStarted) / 1000)} s, e.g. ${stray[0]!.slice(scan.length + 1)}: ${whyIncoherent(stray[0]!, procs)}`);
+      }
       traffic.mostInstances = Math.max(traffic.mostInstances, instancesPerService(scan, dirs));
       return stray.length === 0;
     },
