@@ -30,7 +30,8 @@ export const SIDES: Record<SideName, Side> = {
 /** One measured figure; `isOk` is the issue's target met (undefined where there is none). */
 export interface Finding {
   scenario: string;
-  side: SideName;
+  /** 'harness' when the scenario itself failed (a tree that never started, a bug of ours here). */
+  side: SideName | 'harness';
   metric: string;
   value: string | number;
   isOk?: boolean;
@@ -40,7 +41,7 @@ export interface StressContext {
   readonly sizes: StressSizes;
   /** The scenario's sides that the run asked for (`--sides`), in the scenario's order. */
   sides(candidates: readonly SideName[]): Side[];
-  record(finding: Omit<Finding, 'scenario'>): void;
+  record(finding: Omit<Finding, 'scenario'> & { side: SideName }): void;
   log(message: string): void;
 }
 

@@ -4,6 +4,7 @@
  * tree's stop is bounded (ours: the grace period, 7 s, plus its margin) or, under runit, what is
  * left running is counted.
  */
+import type { SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, killPid, spawnTracked, type Tracked } from '../../test/helpers/procs.js';
@@ -18,10 +19,10 @@ const STUCK_RUN = "trap '' TERM\nexec sleep 77990001\n";
 const STUCK_FINISH = 'exec sleep 77990002\n';
 
 function startHost(scope: Scope, side: Side, scan: string): Tracked {
-  const options = { env: { ...side.impl.env, RUNSVDIR_GRACE: String(GRACE_SECONDS) }, stdio: ['ignore', 'ignore', 'pipe'] as const, detached: true };
-  if (side.name === 'ours-init') return spawnTracked(scope, side.impl.bin('runit'), ['-g', String(GRACE_SECONDS), scan], { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+  const options: SpawnOptions = { env: { ...side.impl.env, RUNSVDIR_GRACE: String(GRACE_SECONDS) }, stdio: ['ignore', 'ignore', 'pipe'], detached: true };
+  if (side.name === 'ours-init') return spawnTracked(scope, side.impl.bin('runit'), ['-g', String(GRACE_SECONDS), scan], options);
   const args = side.name === 'ours-in-process' ? ['--in-process', scan] : [scan];
-  return spawnTracked(scope, side.impl.bin('runsvdir'), args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawnTracked(scope, side.impl.bin('runsvdir'), args, options);
 }
 
 /** sv's outcome, its first line with the temp dir's path left out. */

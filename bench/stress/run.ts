@@ -41,7 +41,7 @@ async function runAll(options: StressOptions): Promise<number> {
     try {
       await scenario.run(context);
     } catch (error) {
-      report.findings.push({ scenario: scenario.name, side: 'ours-in-process', metric: 'harness error', value: error instanceof Error ? error.message : String(error), isOk: false });
+      report.findings.push({ scenario: scenario.name, side: 'harness', metric: 'harness error', value: error instanceof Error ? error.message : String(error), isOk: false });
       log(`${scenario.name}: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
     report.scenarios.push({ name: scenario.name, what: scenario.what, seconds: Math.round((Date.now() - started) / 1000) });
