@@ -28,6 +28,12 @@ export interface Tree {
   stop(): Promise<void>;
 }
 
+/** For the stress harness: flags for node itself (ours only: --trace-gc) and where stdout goes. */
+export interface TreeExtras {
+  nodeFlags?: string[];
+  stdoutFd?: number;
+}
+
 /** The programs a tree mode needs. */
 export function programsFor(mode: TreeMode): string[] {
   return mode === 'runsv-loop' ? ['runsv'] : ['runsvdir', 'runsv'];
@@ -47,16 +53,18 @@ function servicePids(scanDir: string): Set<number> {
  * Starts the tree. Its stop() is also deferred on `scope`; stopping is runit's way: HUP to
  * runsvdir (it TERMs every runsv, each stops its service), TERM to each bench-started runsv.
  */
-export function startTree(scope: Scope, impl: Impl, scanDir: string, mode: TreeMode): Tree {
+export function startTree(scope: Scope, impl: Impl, scanDir: string, mode: TreeMode, extra: TreeExtras = {}): Tree {
   const roots: Tracked[] = [];
   // Own process groups: a Ctrl-C at the terminal reaches the bench, which stops the tree in order,
   // not runsvdir itself (it would die and leave its runsv children running).
-  const spawnOptions: SpawnOptions = { env: impl.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true };
+  const spawnOptions: SpawnOptions = { env: impl.env, stdio: ['ignore', extra.stdoutFd ?? 'ignore', 'pipe'], detached: true };
   if (mode === 'runsv-loop') {
     for (const name of readdirSync(scanDir)) roots.push(spawnTracked(scope, impl.bin('runsv'), [name], { ...spawnOptions, cwd: scanDir }));
   } else {
     const args = mode === 'in-process' ? ['--in-process', scanDir] : [scanDir];
-    roots.push(spawnTracked(scope, impl.bin('runsvdir'), args, spawnOptions));
+    // Node refuses V8 flags such as --trace-gc in NODE_OPTIONS: they go before the bin instead.
+    if (extra.nodeFlags === undefined) roots.push(spawnTracked(scope, impl.bin('runsvdir'), args, spawnOptions));
+    else roots.push(spawnTracked(scope, process.execPath, [...extra.nodeFlags, impl.bin('runsvdir'), ...args], spawnOptions));
   }
   const allPids = (): number[] => roots.flatMap((root) => treeOf(root.pid));
   let stopped: Promise<void> | undefined;

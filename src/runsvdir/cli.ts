@@ -98,7 +98,7 @@ export async function main(args: readonly string[]): Promise<void> {
     installFaultWall(warn);
     holdYoungGeneration();
   }
-  installSignals(tree);
+  installSignals(tree, warn);
   tree.start();
   releaseStartupPagesWhenQuiet(process.env);
   await serveMetrics(dir, warn);
@@ -129,7 +129,7 @@ function setUpLog(titlePrefix: string, text: string, warn: (text: string) => voi
   }
 }
 
-function installSignals(tree: ServiceTree): void {
+function installSignals(tree: ServiceTree, warn: (text: string) => void): void {
   process.on('SIGALRM', () => tree.scanner.forceRescan());
   if (!tree.isInProcess) {
     // runit's topology: TERM leaves every runsv running; HUP TERMs them and does not wait.
@@ -141,13 +141,17 @@ function installSignals(tree: ServiceTree): void {
     return;
   }
   // One process cannot leave its supervisors running after it exits: TERM and HUP both stop the
-  // tree in order (services, then their logs) and KILL what is left at the grace period.
+  // tree in order (services, then their logs) and KILL what is left at the grace period, each
+  // named, as the init names them (issue 14, fault 6).
   let isStopping = false;
   const stop = (code: number): void => {
     if (isStopping) return;
     isStopping = true;
     tree.shutdown(graceMillis()).then(
-      () => process.exit(code),
+      ({ killed }) => {
+        for (const name of killed) warn(`killed at the grace period: ${name}`);
+        process.exit(code);
+      },
       () => process.exit(code),
     );
   };

@@ -130,6 +130,23 @@ describe('runsvdir --in-process: signals', { skip: NEEDS_RUNIT }, () => {
   }
 });
 
+// Issue 14 (found by the stress harness's hang scenario): the init named every process it
+// KILLed at the grace period, runsvdir --in-process KILLed them without a word.
+test('runsvdir --in-process: a service that ignores TERM is KILLed at the grace period and named; exit 111', { skip: NEEDS_RUNIT }, async (t) => {
+  const root = makeTreeRoot();
+  const dir = join(root, 'sv');
+  makeService(join(dir, 'stubborn'), { run: "trap '' TERM\nexec sleep 100000" });
+  makeService(join(dir, 'polite'), { run: 'exec sleep 100000' });
+  const tree = startRunsvdirTree(t, process.execPath, [ourBin('runsvdir'), '--in-process', dir], { ...process.env, RUNSVDIR_GRACE: '1' }, root);
+  await waitRunning(join(dir, 'stubborn'));
+  await waitRunning(join(dir, 'polite'));
+  process.kill(tree.pid, 'SIGHUP');
+  assert.equal((await tree.exited).code, 111);
+  const warnings = tree.stderr().split('\n').filter((line) => line.includes('killed at the grace period'));
+  // polite ends on TERM, but on a loaded machine maybe not within a 1 s grace: then it is named too.
+  assert.ok(warnings.includes(`runsvdir ${dir}: warning: killed at the grace period: stubborn`), tree.stderr());
+});
+
 function readIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
