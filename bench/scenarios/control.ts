@@ -11,7 +11,8 @@ import { isDown, isRunning, waitStatus } from '../lib/status.js';
 async function run(ctx: Context): Promise<Metric[]> {
   const hosts = singleHosts(ctx.ours, ctx.runit);
   const goal = { kind: 'ratio-at-most', value: 2 } as const;
-  const down = new PerVariant(hosts, (h) => metric(`d → status down, ${h.label}`, 'ms', 'lower', { goal }));
+  // Issue 22 asks d → down within 1.3x; u's goal stays issue 2's 2x.
+  const down = new PerVariant(hosts, (h) => metric(`d → status down, ${h.label}`, 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 1.3 } }));
   const up = new PerVariant(hosts, (h) => metric(`u → status running, ${h.label}`, 'ms', 'lower', { goal }));
   // One supervisor per host for the whole scenario: what is timed is the command, not start-up.
   const services = await superviseSleepers(ctx.scope, hosts, 'control');

@@ -27,7 +27,7 @@ async function run(ctx: Context): Promise<Metric[]> {
   const windowMs = ctx.options.isQuick ? 2_000 : WINDOW_MS;
   const hosts = singleHosts(ctx.ours, ctx.runit);
   const restarts = new PerVariant(hosts, (h) => metric(`restarts per 10 s, ${h.label}`, 'starts', 'higher', { note: "runsv's 1 s pause makes ~10 the expected value" }));
-  const cpu = new PerVariant(hosts, (h) => metric(`supervisor's CPU per 10 s, ${h.label}`, 'ms', 'lower'));
+  const cpu = new PerVariant(hosts, (h) => metric(`supervisor's CPU per 10 s, ${h.label}`, 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } }));
   // Each round's supervisor is stopped when its round ends: kept to the scenario's end, every
   // earlier round would still be crash-looping and loading the machine the next one measures.
   await alternate(ctx.rounds, hosts, (host) =>

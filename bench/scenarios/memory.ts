@@ -15,12 +15,20 @@ const OURS_DEFAULT_MAX = 100;
 /** Lets start-up garbage be collected and lazily touched pages settle before measuring. */
 const SETTLE_MS = 1500;
 
+/**
+ * Issue 22's goals, on the footprint (PSS moves with whatever other Node processes share Node's
+ * pages): the host alone at most 36 MiB; at 500 services at most runit's tree, at 1000 half.
+ */
 function goalFor(variant: Variant, count: number): Goal | undefined {
   if (variant.mode !== 'in-process') return undefined;
+  if (count === 0) return { kind: 'ours-at-most', value: 36 * 1024 };
   if (count >= 1000) return { kind: 'ratio-at-most', value: 0.5 };
   if (count >= 500) return { kind: 'ratio-at-most', value: 1 };
   return undefined;
 }
+
+/** Issue 22's goal for runit's topology: each extra service (a runsv process) at most 4 MiB. */
+const DEFAULT_TOPOLOGY_PER_SERVICE: Goal = { kind: 'ours-at-most', value: 4 * 1024 };
 
 interface Sample {
   pss: number;
@@ -47,7 +55,8 @@ const MEASURES = [
 ] as const;
 
 async function run(ctx: Context): Promise<Metric[]> {
-  const counts = ctx.options.isQuick ? [3, 10] : [10, 100, 500, 1000];
+  // N=0: the host (or runsvdir) alone; the per-service slope starts at the next N.
+  const counts = ctx.options.isQuick ? [0, 3, 10] : [0, 10, 100, 500, 1000];
   const { variants, note } = treeVariants(ctx.ours, ctx.runit);
   const runit = variants.find((v) => v.impl.name === 'runit')!;
   const mine = variants.filter((v) => v.impl.name === 'ours');
@@ -64,7 +73,7 @@ async function run(ctx: Context): Promise<Metric[]> {
     await alternate(ctx.rounds, runnable, async (v) => record(v, count, await measure(ctx, v, count)));
   }
   const metrics: Metric[] = [];
-  const base = counts[0]!;
+  const base = counts[1]!;
   for (const measure of MEASURES) {
     const values = (v: Variant, count: number): number[] =>
       (samples.get(v)?.get(count) ?? []).map((sample) => sample[measure.key]).filter((value): value is number => value !== undefined);
@@ -72,7 +81,7 @@ async function run(ctx: Context): Promise<Metric[]> {
       const measured = [...(samples.get(v)?.keys() ?? [])];
       for (const count of measured) {
         const m = metric(`N=${count}: ${measure.label} total, ${v.label}`, 'KiB', 'lower', { ours: values(v, count), runit: values(runit, count) });
-        const goal = measure.key === 'pss' ? goalFor(v, count) : undefined;
+        const goal = measure.key === 'footprint' ? goalFor(v, count) : undefined;
         if (goal !== undefined) m.goal = goal;
         if (note !== undefined && metrics.length === 0) m.note = note;
         metrics.push(m);
@@ -83,6 +92,7 @@ async function run(ctx: Context): Promise<Metric[]> {
       const slope = (side: Variant): number[] => values(side, top).map((value, round) => (value - values(side, base)[round]!) / (top - base));
       const perService = metric(`${measure.label} per extra service (N=${base}→${top}), ${v.label}`, 'KiB', 'lower', { ours: slope(v), runit: slope(runit) });
       if (top < counts[counts.length - 1]!) perService.note = `not run above N=${top}: a Node process per service`;
+      if (measure.key === 'footprint' && v.mode !== 'in-process') perService.goal = DEFAULT_TOPOLOGY_PER_SERVICE;
       metrics.push(perService);
     }
   }

@@ -9,7 +9,7 @@ import { isRunning, waitStatus } from '../lib/status.js';
 
 async function run(ctx: Context): Promise<Metric[]> {
   const hosts = singleHosts(ctx.ours, ctx.runit);
-  const restart = new PerVariant(hosts, (h) => metric(`kill -9 → new pid in status, ${h.label}`, 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 2 } }));
+  const restart = new PerVariant(hosts, (h) => metric(`kill -9 → new pid in status, ${h.label}`, 'ms', 'lower', { goal: { kind: 'ratio-at-most', value: 1.3 } }));
   const services = await superviseSleepers(ctx.scope, hosts, 'restart');
   await alternate(ctx.rounds, hosts, async (host) => {
     const service = services.get(host)!;

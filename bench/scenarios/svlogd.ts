@@ -48,7 +48,7 @@ async function run(ctx: Context): Promise<Metric[]> {
   const metrics: Metric[] = [];
   for (const mode of MODES) {
     const speed = metric(`${mode.label}: lines/s`, 'lines/s', 'higher', { goal: { kind: 'ratio-at-least', value: 2 } });
-    const rss = metric(`${mode.label}: peak RSS`, 'KiB', 'lower');
+    const rss = metric(`${mode.label}: peak RSS`, 'KiB', 'lower', { goal: { kind: 'ours-at-most', value: 25 * 1024 } });
     metrics.push(speed, rss);
     await alternate(ctx.rounds, [ctx.ours, ctx.runit], async (impl, round) => {
       const logDir = join(dir, `log-${impl.name}-${round}`);
