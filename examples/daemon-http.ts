@@ -11,7 +11,8 @@
  *        ADDR across restarts (`listen`) and learns readiness through sd_notify (`notify-socket`)
  *
  * DAEMON_HTTP_SLOW_MS (optional) makes each answer wait that long, and GET /slow (1.5 s) or
- * /slow?ms=N one answer, to watch a drain.
+ * /slow?ms=N one answer, to watch a drain. DAEMON_HTTP_SHUTDOWN_MS (optional) is how long a
+ * drain may take before what is left is forced out (the library's default: 10 s).
  */
 import { createServer } from 'node:http';
 import { ServiceBuilder } from '../src/index.js';
@@ -29,7 +30,9 @@ if (process.argv[2] === '--service') {
   console.log(dir);
 } else {
   const slowMillis = Number(process.env['DAEMON_HTTP_SLOW_MS'] ?? 0);
+  const shutdownMillis = process.env['DAEMON_HTTP_SHUTDOWN_MS'];
   const daemon = await run({
+    ...(shutdownMillis !== undefined && { shutdownTimeout: Number(shutdownMillis) }),
     configure: async ({ generation, listen }) => {
       // The first passed socket, else HTTP_ADDR bound here: the same socket in every generation.
       const listener = await listen({ anyPassed: true, address: process.env['HTTP_ADDR'] ?? '127.0.0.1:8080' });
