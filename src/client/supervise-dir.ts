@@ -9,11 +9,14 @@ import { closeSync, constants, existsSync, openSync, readFileSync, readSync, sta
 import { errorCode } from '../errors.js';
 import { EXTENSION_FILE, LOG, SERVICE_FILE, SUPERVISE, SUPERVISE_FILE, type SuperviseFileName } from '../protocol/layout.js';
 import { parseNotificationFd } from '../protocol/readiness.js';
+import { isTornRunStatsRecord } from '../protocol/run-stats.js';
 import { parsePid } from '../protocol/status.js';
 import { fsPath } from '../sys/byte-names.js';
 
 const WRITE_OPEN = constants.O_WRONLY | constants.O_NONBLOCK;
 const READ_OPEN = constants.O_RDONLY | constants.O_NONBLOCK;
+/** Reads of `supervise/stats` before a reader gives up on a record that never settles. */
+const STATS_READ_ATTEMPTS = 50;
 
 /** A service directory, as a reader of its `supervise/` sees it. */
 export class SuperviseDir {
@@ -112,8 +115,24 @@ export class SuperviseDir {
     }
   }
 
-  /** The text of our `supervise/stats` (protocol/run-stats.ts); undefined where there is none (real runit). */
+  /**
+   * The text of our `supervise/stats` (protocol/run-stats.ts); undefined where there is none (real
+   * runit). The supervisor rewrites it in place, so a read can overlap a write: it is read until
+   * two reads in a row give the same whole record (a torn one shows different sequence numbers at
+   * its two ends). A writer that never lets it settle leaves the last text read, which then parses
+   * as no stats.
+   */
   readStats(): string | undefined {
+    let text = this.#readStatsOnce();
+    for (let attempt = 0; attempt < STATS_READ_ATTEMPTS && text !== undefined; attempt++) {
+      const again = this.#readStatsOnce();
+      if (again === text && !isTornRunStatsRecord(text)) return text;
+      text = again;
+    }
+    return text;
+  }
+
+  #readStatsOnce(): string | undefined {
     try {
       return readFileSync(this.file('stats'), 'utf8');
     } catch (error) {

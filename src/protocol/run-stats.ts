@@ -1,8 +1,11 @@
 /**
  * Our `supervise/stats` (docs/node-runit.md, "Run statistics"): what a Supervisor counts about its
- * service's runs, as one line of JSON, because runit's 20-byte record has no room for a restart
- * count or an exit code. Pure codec: runsv/run-stats.ts keeps and writes the figures,
- * client/supervise-dir.ts reads the file. A reader that finds no file (real runit) has no stats.
+ * service's runs, as JSON, because runit's 20-byte record has no room for a restart count or an
+ * exit code. The file is one fixed-size record rewritten in place (no `.new` + rename: each rename
+ * over an old inode costs a synchronous discard on some disks, issue 22), so a reader can catch a
+ * write half done; the record carries its sequence number at both ends and a reader retries until
+ * the two agree (client/supervise-dir.ts). Pure codec: runsv/run-stats.ts keeps and writes the
+ * figures. A reader that finds no file (real runit) has no stats.
  */
 
 /** The format's version; a reader ignores a file whose version it does not know. */
@@ -49,9 +52,43 @@ export function emptyRunStats(supervisorSince: number): RunStats {
   return { version: RUN_STATS_VERSION, pid: 0, supervisorSince, restarts: 0, totalStarts: 0, lastExit: null, shortRuns: 0 };
 }
 
-/** The file's text: one JSON object and a newline. */
+/** The figures as one line of JSON (what the record frames, and what earlier versions wrote alone). */
 export function formatRunStats(stats: RunStats): string {
   return `${JSON.stringify(stats)}\n`;
+}
+
+/** Every record is this long, so a rewrite in place covers the whole of the one before. */
+export const RUN_STATS_RECORD_BYTES = 512;
+const SEQUENCE_DIGITS = 12;
+const SEQUENCE_LIMIT = 10 ** SEQUENCE_DIGITS;
+/** `SEQ JSON<spaces> SEQ\n`: the sequence number in fixed-width decimal at both ends. */
+const FRAMED = new RegExp(`^\\d{${SEQUENCE_DIGITS}} `);
+const RECORD_SHAPE = new RegExp(`^(\\d{${SEQUENCE_DIGITS}}) ([^\\n]*) (\\d{${SEQUENCE_DIGITS}})\\n$`);
+
+/**
+ * The file's record: the JSON padded with spaces to RUN_STATS_RECORD_BYTES, between two copies of
+ * `sequence`, which the writer changes with every record. A read that overlaps a write sees the
+ * ends differ (or, from a file of another shape, the wrong length) and reads again.
+ */
+export function formatRunStatsRecord(stats: RunStats, sequence: number): string {
+  const seq = String(sequence % SEQUENCE_LIMIT).padStart(SEQUENCE_DIGITS, '0');
+  const json = JSON.stringify(stats);
+  // Every field is a bounded integer: the JSON is under 300 bytes, ASCII only.
+  return `${seq} ${json.padEnd(RUN_STATS_RECORD_BYTES - 2 * SEQUENCE_DIGITS - 3)} ${seq}\n`;
+}
+
+/** Whether `text` is a record caught half written: framed like one, but not a whole one. */
+export function isTornRunStatsRecord(text: string): boolean {
+  if (!FRAMED.test(text)) return false; // an older version's bare JSON line, or not ours
+  const match = RECORD_SHAPE.exec(text);
+  return text.length !== RUN_STATS_RECORD_BYTES || match === null || match[1] !== match[3];
+}
+
+/** The JSON a whole record frames; the text itself when it is not framed (an older version's file). */
+function unframe(text: string): string | undefined {
+  if (!FRAMED.test(text)) return text;
+  if (isTornRunStatsRecord(text)) return undefined;
+  return RECORD_SHAPE.exec(text)![2];
 }
 
 function isCount(value: unknown): value is number {
@@ -67,11 +104,16 @@ function parseExit(value: unknown): RunExit | null | undefined {
   return { code, signal: exit['signal'], at: exit['at'], runMillis: exit['runMillis'] };
 }
 
-/** Decodes the file's text; undefined for anything that is not a version-1 record (torn, foreign, newer). */
+/**
+ * Decodes the file's text (a record, or the bare JSON line of earlier versions); undefined for
+ * anything that is not whole version-1 figures (torn, foreign, newer).
+ */
 export function parseRunStats(text: string): RunStats | undefined {
+  const json = unframe(text);
+  if (json === undefined) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch {
     return undefined; // not ours, or not JSON: the same as no file
   }

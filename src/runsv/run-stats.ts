@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock.js';
 import { wallMillis } from '../clock.js';
-import { emptyRunStats, formatRunStats, parseRunStats, SHORT_RUN_MILLIS, type RunStats } from '../protocol/run-stats.js';
+import { emptyRunStats, formatRunStatsRecord, parseRunStats, SHORT_RUN_MILLIS, type RunStats } from '../protocol/run-stats.js';
 import type { ChildExit } from './record.js';
 
 export class RunStatsKeeper {
@@ -15,6 +15,8 @@ export class RunStatsKeeper {
   readonly #write: (text: string) => void;
   /** Monotonic ms when the current run started; undefined before the first start. */
   #runStart: number | undefined;
+  /** Changes with every record written, so a reader can tell a whole record from a torn one. */
+  #sequence = 0;
 
   /**
    * `previous` is the text of the file an earlier supervisor left: its total starts, last exit
@@ -37,7 +39,8 @@ export class RunStatsKeeper {
   }
 
   publish(): void {
-    this.#write(formatRunStats(this.#stats));
+    this.#sequence++;
+    this.#write(formatRunStatsRecord(this.#stats, this.#sequence));
   }
 
   /** `./run` was started as `pid` (<= 0: it failed to exec, which runit counts as a run that exits 111). */

@@ -33,6 +33,8 @@ export class SuperviseFiles {
   readonly #label: string;
   readonly #fds: number[] = [];
   #control: ControlFifo | undefined;
+  /** `supervise/stats`, held open after its first record for writes in place. */
+  #statsFd: number | undefined;
   /** Warnings of status writes, after `runsv NAME: warning: ` (RSV-13). */
   readonly #warn: (text: string) => void;
 
@@ -164,9 +166,29 @@ export class SuperviseFiles {
     this.#replace('status', files.status);
   }
 
-  /** Our run statistics (runsv/run-stats.ts), through `.new` + rename like the status files. */
-  writeStats(text: string): void {
-    this.#replace('stats', text);
+  /**
+   * Our run statistics (runsv/run-stats.ts): the first record through `.new` + rename (whatever an
+   * earlier supervisor left is replaced whole), the rest in place, one fixed-size write at offset 0
+   * with no truncate: a rename over the old inode would cost a synchronous discard on some disks
+   * (docs/performance.md). A reader tells a torn record by its two sequence numbers.
+   */
+  writeStats(record: string): void {
+    if (this.#statsFd === undefined) {
+      if (!this.#replace('stats', record)) return;
+      try {
+        this.#statsFd = openSync(this.#path('stats'), constants.O_WRONLY);
+        this.#fds.push(this.#statsFd);
+      } catch (error) {
+        this.#warn(`unable to open ${this.#named('stats')}: ${errorText(error)}`);
+      }
+      return;
+    }
+    const bytes = Buffer.from(record);
+    try {
+      if (writeSync(this.#statsFd, bytes, 0, bytes.length, 0) !== bytes.length) this.#warn(`unable to write ${this.#named('stats')}: partial write.`);
+    } catch (error) {
+      this.#warn(`unable to write ${this.#named('stats')}: ${errorText(error)}`);
+    }
   }
 
   /** The statistics an earlier supervisor of this directory left; undefined when there are none. */
@@ -236,6 +258,7 @@ export class SuperviseFiles {
   close(): void {
     this.#control?.close();
     this.#control = undefined;
+    this.#statsFd = undefined;
     for (const fd of this.#fds.splice(0)) closeSync(fd);
   }
 }

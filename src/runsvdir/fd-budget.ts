@@ -1,8 +1,8 @@
 /**
  * One process, one descriptor table (issue 14, fault 5): under runit each runsv has its own, here
- * every in-process Supervisor shares this process's. A Supervisor with a log service holds 10
+ * every in-process Supervisor shares this process's. A Supervisor with a log service holds 11
  * (measured: two directories, two locks, two control FIFOs, two ok FIFOs, the log pipe's two
- * ends), and 13 when the svlogd engine runs its log service in this process (svlogd's lock and
+ * ends; `supervise/stats`, held open for its writes in place), and 14 when the svlogd engine runs its log service in this process (svlogd's lock and
  * current, the pipe read once more), so a low `ulimit -n` is reached long before runit's would be. Before starting one more,
  * make sure it fits and leaves a reserve for the ones that run (each spawn takes two descriptors
  * for a moment; svlogd opens files as it rotates): what does not fit waits for a later scan
@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Descriptors one Supervisor holds with its log service run in process (one log directory). */
-export const FDS_PER_SERVICE = 13;
+export const FDS_PER_SERVICE = 14;
 /** Kept free for the Supervisors already running. */
 export const FD_RESERVE = 32;
 /** What the process holds besides its Supervisors (stdio, epoll, eventfds, inotify...). */
