@@ -14,10 +14,10 @@
  * A process that never watches a socket never installs it: services without `fdstore-max` pay
  * nothing.
  */
-import { SysError } from '../errors.js';
+import { check } from './check.js';
 import { close, getStatusFlags, O_NONBLOCK, setStatusFlags } from './index.js';
 import { receiveFds } from './fd-passing.js';
-import { c, lastErrno } from './libc.js';
+import { c } from './libc.js';
 import { readableNow } from './pidfd.js';
 
 const F_SETOWN = 8;
@@ -49,7 +49,7 @@ export class DescriptorListener {
       process.on('SIGIO', drainReadable);
       isHandlerInstalled = true;
     }
-    if ((c.fcntl(fd, F_SETOWN, 'int', process.pid) as number) === -1) throw new SysError('fcntl', lastErrno());
+    check(c.fcntl(fd, F_SETOWN, 'int', process.pid) as number, 'fcntl');
     setStatusFlags(fd, getStatusFlags(fd) | O_ASYNC | O_NONBLOCK);
     watched.set(fd, this);
     // What arrived before O_ASYNC was set raised no signal.

@@ -21,8 +21,8 @@
 import { SysError } from '../errors.js';
 import { unixAddress } from './index.js';
 import { fdPassing, lastErrno } from './libc.js';
+import { SOL_SOCKET } from './socket-numbers.js';
 
-const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const MSG_CTRUNC = 0x8;
 const MSG_TRUNC = 0x20;

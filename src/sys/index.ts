@@ -3,6 +3,8 @@
  * print runit's wording with `errorText()` and tests match `code`.
  */
 import { SysError } from '../errors.js';
+import { check } from './check.js';
+import { AF_INET, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK } from './socket-numbers.js';
 import { c, chpstC, decodeGroup, decodePasswd, inet, lastErrno, lastSteps, resetErrno, unix } from './libc.js';
 
 export const LOCK_EX = 2;
@@ -36,10 +38,6 @@ export const RLIMIT = {
   AS: 9,
 } as const;
 
-function check(result: number, syscall: string, path?: string): number {
-  if (result === -1) throw new SysError(syscall, lastErrno(), path);
-  return result;
-}
 
 /** mkfifo(2); EEXIST is the caller's to ignore (GEN-6). */
 export function mkfifo(path: string, mode: number): void {
@@ -328,11 +326,6 @@ export function dupCloexec(fd: number): number {
   return check(c.fcntl(fd, F_DUPFD_CLOEXEC, 'int', 0) as number, 'fcntl');
 }
 
-const AF_INET = 2;
-const SOCK_DGRAM = 2;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-
 /** A non-blocking IPv4 datagram socket. */
 export function udpSocket(): number {
   return check(inet.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number, 'socket');
@@ -343,7 +336,6 @@ export function sendTo(fd: number, data: Uint8Array, sockaddr: Uint8Array): numb
   return check(Number(inet.sendto(fd, data, data.length, 0, sockaddr, sockaddr.length)), 'sendto');
 }
 
-const AF_UNIX = 1;
 /** sun_path's size in struct sockaddr_un: a path must fit with its NUL. */
 export const UNIX_PATH_MAX = 108;
 

@@ -7,25 +7,15 @@
  */
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { SysError } from '../errors.js';
+import { check } from './check.js';
 import { unixAddress } from './index.js';
-import { c, inet, lastErrno, unix } from './libc.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET } from './socket-numbers.js';
+import { c, inet, unix } from './libc.js';
 
-const AF_UNIX = 1;
-const AF_INET = 2;
-const AF_INET6 = 10;
-const SOCK_STREAM = 1;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2000000;
-const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
 
 /** The backlog asked for; the kernel caps it at net.core.somaxconn. */
 const BACKLOG = 4096;
-
-function check(result: number, syscall: string, path?: string): number {
-  if (result === -1) throw new SysError(syscall, lastErrno(), path);
-  return result;
-}
 
 /** socket(2), then `setUp` on it; the socket is closed if that throws. */
 function socketWith(domain: number, type: number, setUp: (fd: number) => void): number {

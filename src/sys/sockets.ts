@@ -5,17 +5,12 @@
  * has no unix sockets; fd-passing.ts sends them, with descriptors for the fd store).
  */
 import { SysError } from '../errors.js';
+import { check } from './check.js';
 import { inet, lastErrno, unix } from './libc.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET } from './socket-numbers.js';
 
-const SOL_SOCKET = 1;
 const SO_TYPE = 3;
 const SO_ACCEPTCONN = 30;
-const SOCK_STREAM = 1;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2000000;
-const AF_UNIX = 1;
-const AF_INET = 2;
-const AF_INET6 = 10;
 const ENOTSOCK = 88;
 /** sizeof(struct sockaddr_storage). */
 const SOCKADDR_MAX = 128;
@@ -44,7 +39,7 @@ export function socketInfo(fd: number): SocketInfo | undefined {
   unix.getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, accepting, [4]);
   const address = new Uint8Array(SOCKADDR_MAX);
   const length = [SOCKADDR_MAX];
-  if ((unix.getsockname(fd, address, length) as number) === -1) throw new SysError('getsockname', lastErrno());
+  check(unix.getsockname(fd, address, length) as number, 'getsockname');
   return { type, isListening: accepting[0] === 1, ...decodeSockaddr(address, length[0] as number) };
 }
 
@@ -91,7 +86,5 @@ function compressIpv6(groups: string[]): string {
 
 /** An unbound, close-on-exec unix datagram socket to send from. */
 export function unixDatagramSender(): number {
-  const fd = inet.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) as number;
-  if (fd === -1) throw new SysError('socket', lastErrno());
-  return fd;
+  return check(inet.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) as number, 'socket');
 }
